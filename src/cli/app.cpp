@@ -1,0 +1,121 @@
+#include "cli/app.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "config/settings.hpp"
+#include "util/strings.hpp"
+
+namespace agentpg::cli {
+
+namespace {
+
+using core::Error;
+using core::ExitCode;
+
+// The subcommands, in the order --help lists them.
+const std::vector<void (*)(CLI::App&, Runtime&)> k_commands = {
+    add_check_command,
+    add_local_command,
+};
+
+void add_global_options(CLI::App& app, Runtime& runtime) {
+  for (const auto& spec : config::settings()) {
+    if (spec.flag == nullptr) {
+      continue;
+    }
+    std::string key = spec.key;
+    std::string help = fmt::format("{} [env: {}]", spec.help, config::env_name(spec));
+    if (spec.kind == config::Kind::boolean) {
+      app.add_flag_callback(spec.flag, [&runtime, key] { runtime.sources.flags[key] = "true"; }, help);
+      continue;
+    }
+    CLI::Option* option = app.add_option_function<std::string>(
+        spec.flag, [&runtime, key](const std::string& value) { runtime.sources.flags[key] = value; }, help);
+    option->type_name(spec.kind == config::Kind::seconds ? "SECONDS" : "TEXT");
+    if (*spec.default_value != '\0') {
+      option->default_str(spec.default_value);
+    }
+  }
+  app.add_option("--config", runtime.sources.config_path, "settings file [default: agentpg.yaml if present]")
+      ->type_name("PATH");
+  app.add_option("--env-file", runtime.sources.env_file, "environment file [default: .env if present]")
+      ->type_name("PATH");
+}
+
+std::vector<std::string> command_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  return names;
+}
+
+// CLI11's parse errors become exit 2, with "did you mean" for a misspelt command.
+Error usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  std::string message = e.what();
+  std::string hint = "see 'agentpg --help'";
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr || dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+    for (int i = 1; i < argc; ++i) {
+      std::string word = argv[i];
+      std::string previous = argv[i - 1];
+      const CLI::Option* option =
+          previous.size() > 1 && previous[0] == '-' && previous.find('=') == std::string::npos
+              ? app.get_option_no_throw(previous)
+              : nullptr;
+      if (word.empty() || word[0] == '-' || (option != nullptr && option->get_items_expected_min() > 0)) {
+        continue;
+      }
+      std::vector<std::string> names = command_names(app);
+      if (std::find(names.begin(), names.end(), word) != names.end()) {
+        break;
+      }
+      std::string suggestion = util::closest_match(word, names);
+      return Error(ExitCode::usage, fmt::format("unknown command '{}'", word),
+                   suggestion.empty() ? hint : fmt::format("did you mean 'agentpg {}'?", suggestion));
+    }
+  }
+  return Error(ExitCode::usage, message, hint);
+}
+
+} // namespace
+
+App::App() : m_app(std::make_unique<CLI::App>()), m_fallback_output(core::OutputOptions{}) {
+  CLI::App& app = *m_app;
+  app.name("agentpg");
+  app.description(
+      "agentpg: create, migrate, roll back, seed, check, back up and restore the PostgreSQL database "
+      "of an AI-agent platform.");
+  app.set_version_flag("--version", std::string("agentpg ") + AGENTPG_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.footer("Run 'agentpg COMMAND --help' for a command's options. Exit codes: 0 ok, 1 unexpected, "
+             "2 usage/config, 3 connection, 4 SQL failed, 5 validation, 6 lock timeout, 7 not at latest, "
+             "8 refused by a guard.");
+  add_global_options(app, m_runtime);
+  for (auto add : k_commands) {
+    add(app, m_runtime);
+  }
+}
+
+App::~App() = default;
+
+int App::run(int argc, char** argv) {
+  try {
+    m_app->parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    // --help and --version.
+    return m_app->exit(e);
+  } catch (const CLI::ParseError& e) {
+    throw usage_error(*m_app, e, argc, argv);
+  }
+  m_runtime.sources.environment = config::process_environment();
+  m_context = std::make_unique<core::Context>(config::load_config(m_runtime.sources));
+  return core::to_int(m_runtime.action(*m_context));
+}
+
+const core::Output& App::output() const { return m_context ? m_context->out : m_fallback_output; }
+
+} // namespace agentpg::cli

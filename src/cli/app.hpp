@@ -1,0 +1,43 @@
+#pragma once
+// The command line: global options (from the settings table) and the subcommands, each
+// wired in its own <name>_command.cpp and registered in app.cpp's list.
+#include <functional>
+#include <memory>
+
+#include "config/config.hpp"
+#include "core/context.hpp"
+#include "core/error.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace agentpg::cli {
+
+// What the chosen subcommand does, once the command line is parsed and the Config built.
+using Action = std::function<core::ExitCode(core::Context&)>;
+
+// State the command files share with the wiring.
+struct Runtime {
+  config::Sources sources;
+  Action action;
+};
+
+class App {
+public:
+  App();
+  ~App();
+
+  // Parses argv, builds the Context and runs the chosen command. Throws core::Error.
+  int run(int argc, char** argv);
+  // The output to report a failure on: the run's own, or a default one before it exists.
+  const core::Output& output() const;
+
+private:
+  std::unique_ptr<CLI::App> m_app;
+  Runtime m_runtime;
+  std::unique_ptr<core::Context> m_context;
+  core::Output m_fallback_output;
+};
+
+} // namespace agentpg::cli

@@ -1,0 +1,71 @@
+#pragma once
+// One Config per run, built from (highest first) flags, the environment, a .env file,
+// agentpg.yaml and the defaults of settings.cpp. libpq's own defaults (PGHOST, ~/.pgpass,
+// service files) apply below all of them, when no URL is configured.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace agentpg::config {
+
+enum class Environment { development, test, staging, production };
+
+// Where the loader reads from. A value, not globals, so unit tests can build one.
+struct Sources {
+  std::map<std::string, std::string> flags;        // setting key -> value given on the command line
+  std::map<std::string, std::string> environment;  // the process environment
+  std::string config_path;                         // --config; "" = agentpg.yaml if present
+  std::string env_file;                            // --env-file; "" = .env if present
+  std::string working_dir = ".";
+};
+
+// A value with where it came from ("--lock-timeout", "agentpg.yaml:7", ".env:3", ...).
+struct Resolved {
+  std::string value;
+  std::string origin;
+};
+
+struct Config {
+  std::string database_url;         // raw text; "" when none is configured
+  std::string database_url_origin;  // e.g. "DATABASE_URL", "--database-url", "agentpg.yaml:2"
+  std::string url_env;
+  Environment environment = Environment::development;
+  std::string environment_name;
+  std::string migrations_dir;
+  std::string seeds_dir;
+  std::vector<std::string> modules;
+  int connect_timeout = 0;
+  int lock_timeout = 0;
+  int migration_lock_timeout = 0;
+  bool allow_drift = false;
+  bool allow_out_of_order = false;
+  bool allow_production = false;
+  bool local = false;
+  std::string local_dir;
+  std::string local_user;
+  std::string local_database;
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_color = false;
+  bool yes = false;
+  bool auto_migrate = true;
+  bool init_seed = false;
+  std::string init_seed_env;
+  // libpq keywords from PG* variables of the .env file that the real environment lacks.
+  std::map<std::string, std::string> libpq_defaults;
+  // Whether PGHOST/PGDATABASE/PGSERVICE/... say where the database is.
+  bool libpq_configured = false;
+  std::string config_file;  // the agentpg.yaml read, or ""
+  std::string env_file;     // the .env read, or ""
+
+  bool production() const { return environment == Environment::production; }
+};
+
+// Throws core::Error (usage) naming the file, line and key of any bad value.
+Config load_config(const Sources& sources);
+
+// The process environment as a map (for Sources::environment).
+std::map<std::string, std::string> process_environment();
+
+} // namespace agentpg::config

@@ -1,0 +1,327 @@
+#include "config/url.hpp"
+
+#include <cctype>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "util/strings.hpp"
+
+namespace agentpg::config {
+
+namespace {
+
+using core::Error;
+using core::ExitCode;
+
+[[noreturn]] void bad_url(const std::string& why) {
+  throw Error(ExitCode::usage, "invalid database URL: " + why,
+              "expected postgresql://user:password@host:port/database?param=value "
+              "or a libpq string like \"host=... dbname=...\"");
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+// "host:port,host2:port2" (IPv6 hosts in brackets) -> libpq's comma lists.
+void parse_hosts(std::string_view spec, ConnParams& params) {
+  std::vector<std::string> hosts;
+  std::vector<std::string> ports;
+  bool any_port = false;
+  for (const auto& item : util::split(spec, ',')) {
+    std::string host;
+    std::string port;
+    if (!item.empty() && item[0] == '[') {
+      size_t close = item.find(']');
+      if (close == std::string::npos) {
+        bad_url("unterminated '[' in an IPv6 host");
+      }
+      host = item.substr(1, close - 1);
+      if (close + 1 < item.size()) {
+        if (item[close + 1] != ':') {
+          bad_url("expected ':' after an IPv6 host");
+        }
+        port = item.substr(close + 2);
+      }
+    } else {
+      size_t colon = item.rfind(':');
+      host = percent_decode(item.substr(0, colon));
+      if (colon != std::string::npos) {
+        port = item.substr(colon + 1);
+      }
+    }
+    if (!port.empty() && !util::is_all_digits(port)) {
+      bad_url(fmt::format("port '{}' is not a number", port));
+    }
+    any_port = any_port || !port.empty();
+    hosts.push_back(host);
+    ports.push_back(port);
+  }
+  if (hosts.size() != 1 || !hosts[0].empty()) {
+    params.set("host", util::join(hosts, ","));
+  }
+  if (any_port) {
+    params.set("port", util::join(ports, ","));
+  }
+}
+
+void parse_query(std::string_view query, ConnParams& params) {
+  for (const auto& pair : util::split(query, '&')) {
+    if (pair.empty()) {
+      continue;
+    }
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos) {
+      bad_url(fmt::format("query parameter '{}' has no value", pair));
+    }
+    std::string key = percent_decode(pair.substr(0, eq));
+    std::string value = percent_decode(pair.substr(eq + 1));
+    // asyncpg's spelling of sslmode, common in SQLAlchemy URLs.
+    if (key == "ssl") {
+      key = "sslmode";
+      value = value == "true" ? "require" : value == "false" ? "disable" : value;
+    }
+    params.set(key, value);
+  }
+}
+
+ConnParams parse_url(std::string_view text) {
+  ConnParams params;
+  size_t scheme_end = text.find("://");
+  std::string scheme = util::to_lower(text.substr(0, scheme_end));
+  std::string base_scheme = scheme.substr(0, scheme.find('+'));
+  if (base_scheme != "postgres" && base_scheme != "postgresql") {
+    bad_url(fmt::format("unsupported scheme '{}' (use postgresql://)", scheme));
+  }
+  std::string_view rest = text.substr(scheme_end + 3);
+  size_t query_start = rest.find('?');
+  std::string_view query = query_start == std::string_view::npos ? "" : rest.substr(query_start + 1);
+  rest = rest.substr(0, query_start);
+  // The authority ends at the first '/' after the last '@', so an unencoded '/' or '@'
+  // in a password still parses.
+  size_t last_at = rest.rfind('@');
+  size_t path_start = rest.find('/', last_at == std::string_view::npos ? 0 : last_at);
+  std::string_view path = path_start == std::string_view::npos ? "" : rest.substr(path_start + 1);
+  std::string_view authority = rest.substr(0, path_start);
+  size_t at = authority.rfind('@');
+  if (at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    size_t colon = userinfo.find(':');
+    std::string user = percent_decode(userinfo.substr(0, colon));
+    if (!user.empty()) {
+      params.set("user", user);
+    }
+    if (colon != std::string_view::npos) {
+      params.set("password", percent_decode(userinfo.substr(colon + 1)));
+    }
+    authority = authority.substr(at + 1);
+  }
+  parse_hosts(authority, params);
+  if (!path.empty()) {
+    params.set("dbname", percent_decode(path));
+  }
+  parse_query(query, params);
+  return params;
+}
+
+ConnParams parse_keyword_value(std::string_view text) {
+  ConnParams params;
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) {
+      ++i;
+    }
+  };
+  while (true) {
+    skip_space();
+    if (i >= text.size()) {
+      break;
+    }
+    size_t key_start = i;
+    while (i < text.size() && text[i] != '=' && !std::isspace(static_cast<unsigned char>(text[i]))) {
+      ++i;
+    }
+    std::string key(text.substr(key_start, i - key_start));
+    skip_space();
+    if (i >= text.size() || text[i] != '=') {
+      bad_url(fmt::format("missing '=' after '{}' in the connection string", key));
+    }
+    ++i;
+    skip_space();
+    std::string value;
+    if (i < text.size() && text[i] == '\'') {
+      ++i;
+      while (i < text.size() && text[i] != '\'') {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+          ++i;
+        }
+        value += text[i++];
+      }
+      if (i >= text.size()) {
+        bad_url(fmt::format("unterminated quoted value for '{}'", key));
+      }
+      ++i;
+    } else {
+      while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+          ++i;
+        }
+        value += text[i++];
+      }
+    }
+    params.set(key, value);
+  }
+  return params;
+}
+
+bool needs_url_brackets(const std::string& host) { return host.find(':') != std::string::npos; }
+
+} // namespace
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) {
+      bad_url("incomplete percent-escape (write a literal % as %25)");
+    }
+    int hi = hex_value(text[i + 1]);
+    int lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) {
+      bad_url("malformed percent-escape (write a literal % as %25)");
+    }
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+std::string percent_encode(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+ConnParams ConnParams::parse(std::string_view text) {
+  std::string trimmed = util::trim(text);
+  if (trimmed.empty()) {
+    bad_url("it is empty");
+  }
+  if (trimmed.find("://") != std::string::npos) {
+    return parse_url(trimmed);
+  }
+  if (trimmed.find('=') != std::string::npos) {
+    return parse_keyword_value(trimmed);
+  }
+  bad_url("it is neither a postgresql:// URL nor a key=value connection string");
+}
+
+std::string ConnParams::get(const std::string& key) const {
+  for (const auto& [k, v] : m_params) {
+    if (k == key) {
+      return v;
+    }
+  }
+  return "";
+}
+
+bool ConnParams::has(const std::string& key) const {
+  for (const auto& param : m_params) {
+    if (param.first == key) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void ConnParams::set(const std::string& key, const std::string& value) {
+  for (auto& [k, v] : m_params) {
+    if (k == key) {
+      v = value;
+      return;
+    }
+  }
+  m_params.emplace_back(key, value);
+}
+
+void ConnParams::set_default(const std::string& key, const std::string& value) {
+  if (!has(key)) {
+    m_params.emplace_back(key, value);
+  }
+}
+
+std::string ConnParams::conninfo() const {
+  std::string out;
+  for (const auto& [key, value] : m_params) {
+    std::string escaped;
+    for (char c : value) {
+      if (c == '\'' || c == '\\') {
+        escaped += '\\';
+      }
+      escaped += c;
+    }
+    out += fmt::format("{}{}='{}'", out.empty() ? "" : " ", key, escaped);
+  }
+  return out;
+}
+
+std::string ConnParams::display() const {
+  std::string url = "postgresql://";
+  if (has("user")) {
+    url += percent_encode(get("user"));
+  }
+  if (has("password")) {
+    url += ":***";
+  }
+  if (has("user") || has("password")) {
+    url += "@";
+  }
+  std::string host = get("host");
+  bool socket_host = !host.empty() && host[0] == '/';
+  if (!socket_host) {
+    std::vector<std::string> hosts = util::split(host, ',');
+    std::vector<std::string> ports = util::split(get("port"), ',');
+    for (size_t i = 0; i < hosts.size(); ++i) {
+      url += i > 0 ? "," : "";
+      url += needs_url_brackets(hosts[i]) ? "[" + hosts[i] + "]" : hosts[i];
+      std::string port = i < ports.size() ? ports[i] : (ports.size() == 1 ? ports[0] : "");
+      url += port.empty() ? "" : ":" + port;
+    }
+  }
+  url += "/" + percent_encode(get("dbname"));
+  std::string query;
+  for (const auto& [key, value] : m_params) {
+    if (key == "user" || key == "password" || key == "dbname" ||
+        (!socket_host && (key == "host" || key == "port"))) {
+      continue;
+    }
+    query += fmt::format("{}{}={}", query.empty() ? "?" : "&", key,
+                         key == "host" ? value : percent_encode(value));
+  }
+  return url + query;
+}
+
+std::string mask_secrets(std::string_view text) {
+  static const std::regex k_url_password(R"(([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*):[^@\s]*@)");
+  static const std::regex k_keyword_password(R"((password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+))",
+                                             std::regex::icase);
+  std::string masked = std::regex_replace(std::string(text), k_url_password, "$1:***@");
+  return std::regex_replace(masked, k_keyword_password, "$1***");
+}
+
+} // namespace agentpg::config

@@ -1,0 +1,163 @@
+#include "core/output.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace agentpg::core {
+
+namespace {
+
+const char* ansi(Style style) {
+  switch (style) {
+  case Style::bold:
+    return "\033[1m";
+  case Style::dim:
+    return "\033[2m";
+  case Style::green:
+    return "\033[32m";
+  case Style::yellow:
+    return "\033[33m";
+  case Style::red:
+    return "\033[31m";
+  case Style::cyan:
+    return "\033[36m";
+  case Style::plain:
+    break;
+  }
+  return "";
+}
+
+std::string paint_if(bool enabled, Style style, std::string_view text) {
+  if (!enabled || style == Style::plain) {
+    return std::string(text);
+  }
+  return fmt::format("{}{}\033[0m", ansi(style), text);
+}
+
+// Display width of UTF-8 text: counts code points, not bytes.
+size_t display_width(const std::string& s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+} // namespace
+
+bool color_allowed(std::FILE* stream) {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') {
+    return false;
+  }
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::string_view(term) == "dumb") {
+    return false;
+  }
+  return ::isatty(::fileno(stream)) != 0;
+}
+
+Output::Output(OutputOptions options, std::FILE* out, std::FILE* err)
+    : m_options(options), m_out(out), m_err(err),
+      m_out_color(!options.no_color && color_allowed(out)),
+      m_err_color(!options.no_color && color_allowed(err)),
+      m_err_terminal(::isatty(::fileno(err)) != 0) {}
+
+void Output::line(std::string_view text) const {
+  if (m_options.json || m_options.quiet) {
+    return;
+  }
+  end_progress();
+  fmt::print(m_out, "{}{}", text, !text.empty() && text.back() == '\n' ? "" : "\n");
+  std::fflush(m_out);
+}
+
+void Output::notice(std::string_view text) const {
+  if (m_options.quiet) {
+    return;
+  }
+  end_progress();
+  fmt::print(m_err, "{}\n", text);
+}
+
+void Output::warn(std::string_view text) const {
+  if (m_options.quiet) {
+    return;
+  }
+  end_progress();
+  fmt::print(m_err, "agentpg: {} {}\n", paint_if(m_err_color, Style::yellow, "warning:"), text);
+}
+
+void Output::detail(std::string_view text) const {
+  if (!m_options.verbose) {
+    return;
+  }
+  end_progress();
+  fmt::print(m_err, "{}\n", paint_if(m_err_color, Style::dim, text));
+}
+
+void Output::progress(std::string_view text) const {
+  if (!m_err_terminal || m_options.quiet || m_options.json) {
+    return;
+  }
+  fmt::print(m_err, "\r\033[K{}", text);
+  std::fflush(m_err);
+  m_progress_shown = true;
+}
+
+void Output::end_progress() const {
+  if (m_progress_shown) {
+    fmt::print(m_err, "\r\033[K");
+    std::fflush(m_err);
+    m_progress_shown = false;
+  }
+}
+
+void Output::emit(const Json& document) const {
+  if (!m_options.json) {
+    return;
+  }
+  fmt::print(m_out, "{}\n", document.dump());
+  std::fflush(m_out);
+}
+
+void Output::error(std::string_view message, std::string_view hint) const {
+  end_progress();
+  fmt::print(m_err, "agentpg: {} {}\n", paint_if(m_err_color, Style::red, "error:"), message);
+  if (!hint.empty()) {
+    fmt::print(m_err, "{} {}\n", paint_if(m_err_color, Style::cyan, "hint:"), hint);
+  }
+}
+
+std::string Output::paint(Style style, std::string_view text) const {
+  return paint_if(m_out_color, style, text);
+}
+
+std::string format_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], display_width(row[i]));
+    }
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) {
+        line.append(widths[i] - display_width(row[i]) + 2, ' ');
+      }
+    }
+    while (!line.empty() && line.back() == ' ') {
+      line.pop_back();
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+} // namespace agentpg::core

@@ -1,0 +1,29 @@
+// agentpg: the life of an agent platform's PostgreSQL database, from one binary.
+#include <cstdio>
+#include <exception>
+
+#include "cli/app.hpp"
+#include "config/url.hpp"
+#include "core/error.hpp"
+#include "core/json.hpp"
+
+int main(int argc, char** argv) {
+  using namespace agentpg;
+  cli::App app;
+  try {
+    return app.run(argc, argv);
+  } catch (const core::Error& e) {
+    // The one place errors are reported; passwords are masked whatever their source.
+    std::string message = config::mask_secrets(e.what());
+    app.output().error(message, config::mask_secrets(e.hint()));
+    app.output().emit(core::Json::object().set(
+        "error", core::Json::object()
+                     .set("exit_code", core::to_int(e.code()))
+                     .set("kind", core::exit_code_name(e.code()))
+                     .set("message", message)));
+    return core::to_int(e.code());
+  } catch (const std::exception& e) {
+    app.output().error(config::mask_secrets(e.what()), "this is a bug in agentpg; please report it");
+    return core::to_int(core::ExitCode::unexpected);
+  }
+}

@@ -1,0 +1,16 @@
+#pragma once
+// Catalog questions agentpg asks of any database (the SQL lives here, with the rest of
+// the PostgreSQL specifics).
+#include <string>
+
+namespace agentpg::pg {
+
+class Connection;
+
+// Round-trip time of a trivial query, in milliseconds.
+double ping_ms(Connection& conn);
+bool table_exists(Connection& conn, const std::string& schema, const std::string& table);
+bool database_exists(Connection& conn, const std::string& name);
+bool extension_available(Connection& conn, const std::string& name);
+
+} // namespace agentpg::pg

@@ -1,0 +1,237 @@
+#include "pg/connection.hpp"
+
+#include <libpq-fe.h>
+#include <pqxx/connection>
+#include <pqxx/except>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "util/strings.hpp"
+
+namespace agentpg::pg {
+
+namespace {
+
+using core::Error;
+using core::ExitCode;
+
+// libpqxx's connection policies are its documented hook for how a connection is made;
+// this one also keeps the libpq handle, which libpqxx 6.4 otherwise keeps private.
+class HandlePolicy : public pqxx::connectionpolicy {
+public:
+  explicit HandlePolicy(const std::string& options) : pqxx::connectionpolicy(options) {}
+
+  handle do_startconnect(handle original) override {
+    m_handle = normalconnect(original);
+    return m_handle;
+  }
+  handle do_dropconnect(handle original) noexcept override {
+    m_handle = nullptr;
+    return pqxx::connectionpolicy::do_dropconnect(original);
+  }
+  PGconn* raw() const { return m_handle; }
+
+private:
+  PGconn* m_handle = nullptr;
+};
+
+class HandleConnection : public pqxx::connection_base {
+public:
+  explicit HandleConnection(const std::string& options)
+      : pqxx::connection_base(m_policy), m_options(options), m_policy(m_options) {
+    init();
+  }
+  ~HandleConnection() noexcept { close(); }
+  PGconn* raw() const { return m_policy.raw(); }
+
+private:
+  std::string m_options;
+  HandlePolicy m_policy;
+};
+
+std::string field(const PGresult* result, int code) {
+  const char* value = PQresultErrorField(result, code);
+  return value ? value : "";
+}
+
+ServerError server_error(const PGresult* result, PGconn* conn) {
+  ServerError error;
+  if (result == nullptr) {
+    error.message = util::trim(PQerrorMessage(conn));
+    error.sqlstate = "08006";
+    return error;
+  }
+  error.severity = field(result, PG_DIAG_SEVERITY);
+  error.sqlstate = field(result, PG_DIAG_SQLSTATE);
+  error.message = field(result, PG_DIAG_MESSAGE_PRIMARY);
+  error.detail = field(result, PG_DIAG_MESSAGE_DETAIL);
+  error.hint = field(result, PG_DIAG_MESSAGE_HINT);
+  error.context = field(result, PG_DIAG_CONTEXT);
+  std::string position = field(result, PG_DIAG_STATEMENT_POSITION);
+  error.position = position.empty() ? 0 : std::stoi(position);
+  if (error.message.empty()) {
+    error.message = util::trim(PQresultErrorMessage(result));
+  }
+  if (error.message.empty()) {
+    error.message = util::trim(PQerrorMessage(conn));
+  }
+  return error;
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+bool succeeded(const PGresult* result) {
+  if (result == nullptr) {
+    return false;
+  }
+  ExecStatusType status = PQresultStatus(result);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+}
+
+} // namespace
+
+class Connection::Impl {
+public:
+  explicit Impl(const std::string& conninfo) : connection(conninfo) {}
+  HandleConnection connection;
+  PGconn* raw() const { return connection.raw(); }
+};
+
+std::string Rows::text(size_t row, size_t column) const {
+  const Value& value = rows.at(row).at(column);
+  return value ? *value : "";
+}
+
+ConnectFailure classify_connect_failure(const std::string& message) {
+  auto has = [&](const char* text) { return message.find(text) != std::string::npos; };
+  if (has("password authentication failed") || has("no password supplied") ||
+      has("SCRAM authentication") || has("authentication failed")) {
+    return {3, "authentication failed", "check the user name and password of the database URL"};
+  }
+  if (has("does not exist") && has("database")) {
+    return {3, "the database does not exist", "create it with 'agentpg create-db' or 'agentpg init'"};
+  }
+  if (has("does not exist") && has("role")) {
+    return {3, "the user (role) does not exist", "check the user name of the database URL"};
+  }
+  if (has("could not translate host name") || has("Name or service not known")) {
+    return {3, "unknown host", "check the host name of the database URL"};
+  }
+  if (has("timeout expired")) {
+    return {3, "timed out", "is the host reachable? raise --connect-timeout for slow networks"};
+  }
+  if (has("Connection refused")) {
+    return {3, "the server refused the connection (is it running and listening on that port?)",
+            "start the server, or check the host and port ('agentpg check --wait 30' waits for it)"};
+  }
+  if (has("No such file or directory") && has("socket")) {
+    return {3, "no server is listening on that socket (is it running?)",
+            "start the server, or check host/port ('agentpg --local ...' starts a local one)"};
+  }
+  if (has("invalid connection option") || has("invalid URI query parameter") || has("invalid sslmode") ||
+      has("invalid integer value") || has("invalid port")) {
+    return {2, "the connection settings are invalid", "see libpq's list of connection parameters"};
+  }
+  if (has("the database system is starting up") || has("the database system is shutting down")) {
+    return {3, "the server is starting up or shutting down", "retry in a moment, or use 'agentpg check --wait'"};
+  }
+  return {3, "the connection failed", ""};
+}
+
+Connection::Connection(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Connection::~Connection() = default;
+
+std::unique_ptr<Connection> Connection::open(const config::ConnParams& params, int connect_timeout) {
+  config::ConnParams effective = params;
+  if (connect_timeout > 0) {
+    // libpq treats 1 as 2 seconds; anything is better than waiting for TCP's minutes.
+    effective.set_default("connect_timeout", std::to_string(connect_timeout));
+  }
+  effective.set_default("application_name", "agentpg");
+  try {
+    return std::unique_ptr<Connection>(new Connection(std::make_unique<Impl>(effective.conninfo())));
+  } catch (const pqxx::broken_connection& e) {
+    std::string libpq_message = config::mask_secrets(util::trim(e.what()));
+    ConnectFailure failure = classify_connect_failure(libpq_message);
+    throw Error(static_cast<ExitCode>(failure.exit_code),
+                fmt::format("cannot connect to {}: {}\n  {}", params.display(), failure.reason,
+                            util::join(util::split(libpq_message, '\n'), "\n  ")),
+                failure.hint);
+  }
+}
+
+Rows Connection::query(const std::string& sql, const std::vector<Value>& params) {
+  std::vector<const char*> values;
+  for (const auto& p : params) {
+    values.push_back(p ? p->c_str() : nullptr);
+  }
+  Result result(PQexecParams(m_impl->raw(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                             values.data(), nullptr, nullptr, 0));
+  if (!succeeded(result.get())) {
+    ServerError error = server_error(result.get(), m_impl->raw());
+    throw Error(ExitCode::sql, fmt::format("query failed: {} (SQLSTATE {})", error.message, error.sqlstate),
+                error.hint);
+  }
+  Rows rows;
+  int columns = PQnfields(result.get());
+  for (int c = 0; c < columns; ++c) {
+    rows.columns.emplace_back(PQfname(result.get(), c));
+  }
+  int count = PQntuples(result.get());
+  rows.rows.reserve(static_cast<size_t>(count));
+  for (int r = 0; r < count; ++r) {
+    std::vector<Value> row;
+    row.reserve(static_cast<size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      if (PQgetisnull(result.get(), r, c)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(result.get(), r, c),
+                                     static_cast<size_t>(PQgetlength(result.get(), r, c))));
+      }
+    }
+    rows.rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::optional<ServerError> Connection::try_execute(const std::string& sql) {
+  Result result(PQexec(m_impl->raw(), sql.c_str()));
+  if (succeeded(result.get())) {
+    return std::nullopt;
+  }
+  return server_error(result.get(), m_impl->raw());
+}
+
+std::string Connection::quote_identifier(const std::string& name) const {
+  std::string out = "\"";
+  for (char c : name) {
+    out += c == '"' ? "\"\"" : std::string(1, c);
+  }
+  return out + "\"";
+}
+
+std::string Connection::quote_literal(const std::string& value) const {
+  return m_impl->connection.quote(value);
+}
+
+int Connection::server_version_num() const { return PQserverVersion(m_impl->raw()); }
+
+std::string Connection::server_version() const {
+  const char* version = PQparameterStatus(m_impl->raw(), "server_version");
+  return version ? version : "";
+}
+
+int Connection::backend_pid() const { return PQbackendPID(m_impl->raw()); }
+std::string Connection::database() const { return PQdb(m_impl->raw()); }
+std::string Connection::user() const { return PQuser(m_impl->raw()); }
+
+bool Connection::in_failed_transaction() const {
+  return PQtransactionStatus(m_impl->raw()) == PQTRANS_INERROR;
+}
+
+} // namespace agentpg::pg

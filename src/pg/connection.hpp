@@ -1,0 +1,79 @@
+#pragma once
+// A connection to PostgreSQL. libpqxx opens and owns it; statements go through libpq
+// itself, because libpqxx 6.4 hides what agentpg reports on failure (the statement
+// position, detail, hint and context of a server error).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/url.hpp"
+
+namespace agentpg::pg {
+
+// The fields of a server error, as the server sent them.
+struct ServerError {
+  std::string severity;
+  std::string sqlstate;
+  std::string message;
+  std::string detail;
+  std::string hint;
+  std::string context;
+  int position = 0;  // 1-based character offset into the statement; 0 when the server gave none
+};
+
+using Value = std::optional<std::string>;
+
+// The text result of a query.
+struct Rows {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+
+  size_t size() const { return rows.size(); }
+  bool empty() const { return rows.empty(); }
+  // The value at (row, column), "" when NULL.
+  std::string text(size_t row, size_t column) const;
+};
+
+class Connection {
+public:
+  // Connects, waiting at most `connect_timeout` seconds. Throws core::Error with exit 3
+  // and a message that says what went wrong (refused, unknown host, bad password,
+  // missing database, timeout), never showing the password.
+  static std::unique_ptr<Connection> open(const config::ConnParams& params, int connect_timeout);
+
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one statement with $1.. parameters (NULL for nullopt). Throws core::Error
+  // (exit 4) with the server's message on failure.
+  Rows query(const std::string& sql, const std::vector<Value>& params = {});
+  // Runs SQL (one statement or several); the server's error instead of an exception.
+  std::optional<ServerError> try_execute(const std::string& sql);
+
+  std::string quote_identifier(const std::string& name) const;
+  std::string quote_literal(const std::string& value) const;
+
+  int server_version_num() const;
+  std::string server_version() const;
+  int backend_pid() const;
+  std::string database() const;
+  std::string user() const;
+  bool in_failed_transaction() const;
+
+private:
+  class Impl;
+  explicit Connection(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+// Exit code and wording for a libpq connection failure message (unit-tested).
+struct ConnectFailure {
+  int exit_code;        // 3, or 2 for a malformed connection option
+  std::string reason;   // "the server refused the connection", ...
+  std::string hint;
+};
+ConnectFailure classify_connect_failure(const std::string& libpq_message);
+
+} // namespace agentpg::pg

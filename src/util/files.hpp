@@ -1,0 +1,22 @@
+#pragma once
+// File helpers: whole-file reads and writes that report the path on failure.
+#include <optional>
+#include <string>
+
+namespace agentpg::util {
+
+// The file's bytes; std::nullopt when it cannot be opened or read.
+std::optional<std::string> read_file(const std::string& path);
+
+// Writes to `path.tmp-<pid>` then renames, so a reader never sees half a file.
+// Returns false (and leaves no temporary file) on failure.
+bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
+
+// Creates the directory and its parents; false on failure.
+bool make_dirs(const std::string& path, unsigned mode = 0755);
+
+bool path_exists(const std::string& path);
+bool is_directory(const std::string& path);
+std::string absolute_path(const std::string& path);
+
+} // namespace agentpg::util

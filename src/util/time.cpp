@@ -1,0 +1,33 @@
+#include "util/time.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+namespace agentpg::util {
+
+std::string utc_compact_timestamp() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y%m%d%H%M%S", &tm);
+  return buffer;
+}
+
+double elapsed_ms(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string format_duration_ms(double ms) {
+  if (ms < 1000) {
+    return fmt::format("{:.0f} ms", ms);
+  }
+  if (ms < 60000) {
+    return fmt::format("{:.1f} s", ms / 1000);
+  }
+  auto seconds = static_cast<long>(ms / 1000);
+  return fmt::format("{} min {} s", seconds / 60, seconds % 60);
+}
+
+} // namespace agentpg::util

@@ -1,0 +1,62 @@
+# Shared helpers for the CLI scenarios: each scenario is one bash script that runs the
+# real binary and asserts its exit code, stdout and stderr.
+set -euo pipefail
+
+: "${AGENTPG:?AGENTPG must name the agentpg binary (ctest sets it)}"
+: "${AGENTPG_TEST_CLUSTER:?AGENTPG_TEST_CLUSTER must name the test cluster folder (ctest sets it)}"
+export NO_COLOR=1
+unset DATABASE_URL PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD
+
+SCENARIO=$(basename "$0" .sh)
+WORK=$(mktemp -d "/tmp/agentpg-cli-$SCENARIO-XXXXXX")
+chmod 755 "$WORK"
+CREATED_DBS=()
+cleanup() {
+  for db in "${CREATED_DBS[@]}"; do
+    psql_admin -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+cd "$WORK"
+
+fail() {
+  echo "FAIL [$SCENARIO]: $*" >&2
+  echo "--- stdout:" >&2; cat "$WORK/out" >&2 2>/dev/null || true
+  echo "--- stderr:" >&2; cat "$WORK/err" >&2 2>/dev/null || true
+  exit 1
+}
+
+# run CMD...: runs it, keeping stdout in $WORK/out, stderr in $WORK/err, exit code in $CODE.
+run() {
+  set +e
+  "$@" >"$WORK/out" 2>"$WORK/err" </dev/null
+  CODE=$?
+  set -e
+}
+out() { cat "$WORK/out"; }
+err() { cat "$WORK/err"; }
+expect_code() { [ "$CODE" -eq "$1" ] || fail "expected exit $1, got $CODE"; }
+expect_out() { grep -qF -- "$1" "$WORK/out" || fail "stdout lacks: $1"; }
+expect_err() { grep -qF -- "$1" "$WORK/err" || fail "stderr lacks: $1"; }
+expect_no() { ! grep -qF -- "$1" "$WORK/out" "$WORK/err" || fail "output contains: $1"; }
+expect_json() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$WORK/out" || fail "stdout is not JSON"; }
+# json_get EXPR: evaluates a Python expression over the JSON on stdout as `d`.
+json_get() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); v=($1); print(v)" "$WORK/out"; }
+
+CLUSTER_PORT=$(cat "$AGENTPG_TEST_CLUSTER/port")
+CLUSTER_SOCKET=$("$AGENTPG" --local-dir "$AGENTPG_TEST_CLUSTER" --json local status |
+                 python3 -c 'import json,sys; print(json.load(sys.stdin)["socket_dir"])')
+
+# db_url NAME: the test cluster's URL for database NAME, over its unix socket.
+db_url() { echo "postgresql://postgres@/$1?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT"; }
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 "$(db_url postgres)" "$@"; }
+psql_db() { local db=$1; shift; psql -X -q -A -t -v ON_ERROR_STOP=1 "$(db_url "$db")" "$@"; }
+
+# new_db: creates an empty database for this scenario and prints its name.
+new_db() {
+  local name="t_${SCENARIO}_$$_${#CREATED_DBS[@]}"
+  psql_admin -c "CREATE DATABASE \"$name\"" >/dev/null
+  CREATED_DBS+=("$name")
+  echo "$name"
+}

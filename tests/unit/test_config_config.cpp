@@ -1,0 +1,131 @@
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "config/config.hpp"
+#include "core/error.hpp"
+#include "util/files.hpp"
+
+using agentpg::config::Config;
+using agentpg::config::Environment;
+using agentpg::config::load_config;
+using agentpg::config::Sources;
+
+namespace {
+
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+// A scratch folder with the given files, removed afterwards.
+struct Folder {
+  std::string path;
+  explicit Folder(const std::vector<std::pair<std::string, std::string>>& files) {
+    char tmpl[] = "/tmp/agentpg-config-XXXXXX";
+    path = mkdtemp(tmpl);
+    for (const auto& [name, text] : files) {
+      std::ofstream(path + "/" + name) << text;
+    }
+  }
+  ~Folder() { std::system(("rm -rf " + path).c_str()); }
+};
+
+std::string load_error(const Sources& sources) {
+  try {
+    load_config(sources);
+  } catch (const agentpg::core::Error& e) {
+    CHECK(e.code() == agentpg::core::ExitCode::usage);
+    return e.what();
+  }
+  return "no error";
+}
+
+} // namespace
+
+TEST_SUITE("config::config") {
+  TEST_CASE("takes flags over environment over .env over agentpg.yaml over defaults") {
+    Folder dir(Files{{".env", "AGENTPG_LOCK_TIMEOUT=30\nAGENTPG_CONNECT_TIMEOUT=7\nDATABASE_URL=postgresql://dotenv/db\n"},
+                {"agentpg.yaml", "lock_timeout: 40\nconnect_timeout: 8\nmigration_lock_timeout: 9\n"
+                                 "seeds_dir: data\nenvironment: staging\n"}});
+    Sources sources;
+    sources.working_dir = dir.path;
+    sources.flags["lock_timeout"] = "10";
+    sources.environment["AGENTPG_LOCK_TIMEOUT"] = "20";
+    sources.environment["AGENTPG_CONNECT_TIMEOUT"] = "6";
+    Config config = load_config(sources);
+    CHECK(config.lock_timeout == 10);
+    CHECK(config.connect_timeout == 6);
+    CHECK(config.migration_lock_timeout == 9);
+    CHECK(config.seeds_dir == dir.path + "/data");
+    CHECK(config.migrations_dir == dir.path + "/migrations");
+    CHECK(config.environment == Environment::staging);
+    CHECK(config.database_url == "postgresql://dotenv/db");
+
+    sources.environment["DATABASE_URL"] = "postgresql://real/db";
+    CHECK(load_config(sources).database_url == "postgresql://real/db");
+    sources.flags["database_url"] = "postgresql://flag/db";
+    CHECK(load_config(sources).database_url == "postgresql://flag/db");
+  }
+
+  TEST_CASE("reads the URL from the variable that url_env names") {
+    Folder dir(Files{{"agentpg.yaml", "url_env: CARACAL_DATABASE_URL\n"}});
+    Sources sources;
+    sources.working_dir = dir.path;
+    sources.environment["DATABASE_URL"] = "postgresql://wrong/db";
+    sources.environment["CARACAL_DATABASE_URL"] = "postgresql://caracal/db";
+    Config config = load_config(sources);
+    CHECK(config.database_url == "postgresql://caracal/db");
+    CHECK(config.database_url_origin == "CARACAL_DATABASE_URL");
+  }
+
+  TEST_CASE("honours the other tools' variables and nested keys") {
+    Folder dir(Files{{"agentpg.yaml", "init:\n  seed: true\n  seed_env: demo\nmodules: [core, caracal]\n"}});
+    Sources sources;
+    sources.working_dir = dir.path;
+    sources.environment["DATABASE_AUTO_MIGRATE"] = "false";
+    sources.environment["AGENTPG_ENV"] = "production";
+    Config config = load_config(sources);
+    CHECK_FALSE(config.auto_migrate);
+    CHECK(config.init_seed);
+    CHECK(config.init_seed_env == "demo");
+    CHECK(config.production());
+    CHECK(config.modules == std::vector<std::string>{"core", "caracal"});
+  }
+
+  TEST_CASE("keeps .env's PG variables as libpq defaults below the real environment") {
+    Folder dir(Files{{".env", "PGHOST=from-dotenv\nPGPORT=6543\n"}});
+    Sources sources;
+    sources.working_dir = dir.path;
+    sources.environment["PGPORT"] = "5432";
+    Config config = load_config(sources);
+    CHECK(config.libpq_configured);
+    CHECK(config.libpq_defaults.at("host") == "from-dotenv");
+    CHECK(config.libpq_defaults.count("port") == 0);
+  }
+
+  TEST_CASE("names file, line and key of a bad setting") {
+    Folder dir(Files{{"agentpg.yaml", "# settings\nlock_timeout: 5\n\nmigratons: db/migrations\n"}});
+    Sources sources;
+    sources.working_dir = dir.path;
+    CHECK(load_error(sources) ==
+          dir.path + "/agentpg.yaml:4: unknown key 'migratons' (did you mean 'migrations_dir'?)");
+  }
+
+  TEST_CASE("rejects values of the wrong kind, naming where they came from") {
+    Folder dir(Files{{"agentpg.yaml", "lock_timeout: soon\n"}, {"bad.yaml", "a: [1,\n"}});
+    Sources sources;
+    sources.working_dir = dir.path;
+    CHECK(load_error(sources) == dir.path + "/agentpg.yaml:1: lock_timeout must be a whole number of seconds, not 'soon'");
+    sources.environment["AGENTPG_LOCK_TIMEOUT"] = "-1";
+    CHECK(load_error(sources) == "AGENTPG_LOCK_TIMEOUT: lock_timeout must be a whole number of seconds, not '-1'");
+    sources.environment["AGENTPG_LOCK_TIMEOUT"] = "1";
+    sources.flags["environment"] = "prd";
+    CHECK(load_error(sources) ==
+          "--environment: environment must be development, test, staging or production, not 'prd'");
+    sources.flags.clear();
+    sources.config_path = "bad.yaml";
+    CHECK(load_error(sources).rfind(dir.path + "/bad.yaml:", 0) == 0);
+    sources.config_path = "missing.yaml";
+    CHECK(load_error(sources) == "config file missing.yaml does not exist");
+  }
+}

@@ -1,0 +1,72 @@
+#include <doctest/doctest.h>
+
+#include "config/url.hpp"
+#include "core/error.hpp"
+
+using agentpg::config::ConnParams;
+using agentpg::config::mask_secrets;
+
+TEST_SUITE("config::url") {
+  struct UrlCase {
+    const char* url;
+    const char* conninfo;
+    const char* display;
+  };
+
+  TEST_CASE("parses every supported URL form into libpq keywords") {
+    const UrlCase cases[] = {
+        {"postgres://u:p@db:5433/app", "user='u' password='p' host='db' port='5433' dbname='app'",
+         "postgresql://u:***@db:5433/app"},
+        {"postgresql://u@localhost/app", "user='u' host='localhost' dbname='app'", "postgresql://u@localhost/app"},
+        {"postgresql+asyncpg://u:p@h/app", "user='u' password='p' host='h' dbname='app'",
+         "postgresql://u:***@h/app"},
+        {"postgresql+psycopg2://u:p@h:1/app?sslmode=require",
+         "user='u' password='p' host='h' port='1' dbname='app' sslmode='require'",
+         "postgresql://u:***@h:1/app?sslmode=require"},
+        {"postgresql://us%40er:p%3Aa%2Fss%40@h/d%20b", "user='us@er' password='p:a/ss@' host='h' dbname='d b'",
+         "postgresql://us%40er:***@h/d%20b"},
+        {"postgresql://u:p@[::1]:5432/app", "user='u' password='p' host='::1' port='5432' dbname='app'",
+         "postgresql://u:***@[::1]:5432/app"},
+        {"postgresql:///app?host=/var/run/postgresql&port=5444", "dbname='app' host='/var/run/postgresql' port='5444'",
+         "postgresql:///app?host=/var/run/postgresql&port=5444"},
+        {"postgresql://h1:5432,h2:5433/app?target_session_attrs=read-write",
+         "host='h1,h2' port='5432,5433' dbname='app' target_session_attrs='read-write'",
+         "postgresql://h1:5432,h2:5433/app?target_session_attrs=read-write"},
+        {"postgresql+asyncpg://u@h/app?ssl=true", "user='u' host='h' dbname='app' sslmode='require'",
+         "postgresql://u@h/app?sslmode=require"},
+        {"postgresql://u:p@w@h/app", "user='u' password='p@w' host='h' dbname='app'", "postgresql://u:***@h/app"},
+        {"host=h port=5 dbname=app user=u password='a b\\'c'",
+         "host='h' port='5' dbname='app' user='u' password='a b\\'c'", "postgresql://u:***@h:5/app"},
+    };
+    for (const auto& c : cases) {
+      CAPTURE(c.url);
+      ConnParams params = ConnParams::parse(c.url);
+      CHECK(params.conninfo() == c.conninfo);
+      CHECK(params.display() == c.display);
+    }
+  }
+
+  TEST_CASE("rejects malformed URLs without showing the password") {
+    const char* bad[] = {"mysql://u:secret@h/db", "postgresql://u:secret@h:port/db", "postgresql://u:secret@[::1/db",
+                         "postgresql://u:secret@h/db?x", "postgresql://u:sec%zzret@h/db", "just-a-word", "   "};
+    for (const char* url : bad) {
+      CAPTURE(url);
+      try {
+        ConnParams::parse(url);
+        FAIL("accepted a malformed URL");
+      } catch (const agentpg::core::Error& e) {
+        CHECK(e.code() == agentpg::core::ExitCode::usage);
+        CHECK(std::string(e.what()).find("secret") == std::string::npos);
+        CHECK(std::string(e.what()).rfind("invalid database URL: ", 0) == 0);
+      }
+    }
+  }
+
+  TEST_CASE("masks passwords in free text") {
+    CHECK(mask_secrets("could not reach postgresql://bob:hunter2@db/x now") ==
+          "could not reach postgresql://bob:***@db/x now");
+    CHECK(mask_secrets("host=h password=hunter2 user=u") == "host=h password=*** user=u");
+    CHECK(mask_secrets("password='a b c' x") == "password=*** x");
+    CHECK(mask_secrets("postgresql://bob@db/x") == "postgresql://bob@db/x");
+  }
+}
