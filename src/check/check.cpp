@@ -6,6 +6,11 @@
 #include <fmt/format.h>
 
 #include "config/target.hpp"
+#include "migrate/files.hpp"
+#include "migrate/plan.hpp"
+#include "migrate/report.hpp"
+#include "pg/migration_database.hpp"
+#include "util/files.hpp"
 #include "pg/catalog.hpp"
 #include "pg/connection.hpp"
 #include "util/time.hpp"
@@ -45,6 +50,43 @@ std::unique_ptr<pg::Connection> connect_waiting(const core::Context& ctx, const 
   }
 }
 
+struct SchemaCheck {
+  ExitCode code = ExitCode::ok;
+  std::string summary;
+  Json json;
+};
+
+// Schema at latest (exit 7 when not), drift and failed migrations (exit 5).
+SchemaCheck check_schema(const core::Context& ctx, pg::Connection& conn) {
+  SchemaCheck result;
+  if (!util::is_directory(ctx.config.migrations_dir)) {
+    result.summary = fmt::format("not checked: no migrations folder at {}", ctx.config.migrations_dir);
+    result.json = Json::object().set("checked", false);
+    return result;
+  }
+  std::vector<migrate::MigrationFile> files = migrate::load_migrations(ctx.config.migrations_dir, ctx.config.modules);
+  pg::MigrationDatabase db(conn);
+  std::vector<migrate::AppliedMigration> history = db.history_exists() ? db.load_history() : std::vector<migrate::AppliedMigration>{};
+  migrate::StatusCounts c = migrate::count_states(migrate::compute_status(files, history));
+  std::string current = migrate::current_version(history);
+  bool drift = (c.changed > 0 || c.missing > 0) && !ctx.config.allow_drift;
+  result.code = c.failed > 0 || drift ? ExitCode::validation : c.pending > 0 ? ExitCode::not_latest : ExitCode::ok;
+  result.summary = fmt::format("{}: version {}, {} applied, {} pending, {} changed, {} missing, {} failed",
+                               result.code == ExitCode::ok ? "at latest" : "NOT at latest or inconsistent",
+                               current.empty() ? "none" : current, c.applied, c.pending, c.changed, c.missing,
+                               c.failed);
+  result.json = Json::object()
+                    .set("checked", true)
+                    .set("at_latest", c.pending == 0)
+                    .set("current_version", current.empty() ? Json() : Json(current))
+                    .set("applied", c.applied)
+                    .set("pending", c.pending)
+                    .set("changed", c.changed)
+                    .set("missing", c.missing)
+                    .set("failed", c.failed);
+  return result;
+}
+
 } // namespace
 
 ExitCode run_check(core::Context& ctx, const CheckOptions& options) {
@@ -52,15 +94,18 @@ ExitCode run_check(core::Context& ctx, const CheckOptions& options) {
   std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, options.wait_seconds);
   double latency = pg::ping_ms(*conn);
   bool history = pg::table_exists(*conn, "agentpg", "schema_migrations");
+  SchemaCheck schema = check_schema(ctx, *conn);
 
   Json report = Json::object();
-  report.set("ok", true)
+  report.set("ok", schema.code == ExitCode::ok)
       .set("url", params.display())
       .set("server_version", conn->server_version())
       .set("database", conn->database())
       .set("user", conn->user())
       .set("latency_ms", latency)
-      .set("history_table", history);
+      .set("history_table", history)
+      .set("schema", schema.json)
+      .set("exit_code", core::to_int(schema.code));
   ctx.out.emit(report);
 
   const core::Output& out = ctx.out;
@@ -69,8 +114,14 @@ ExitCode run_check(core::Context& ctx, const CheckOptions& options) {
                                {"  database", conn->database()},
                                {"  user", conn->user()},
                                {"  latency", fmt::format("{:.1f} ms", latency)},
-                               {"  history", history ? "agentpg.schema_migrations" : "none yet (nothing migrated)"}}));
-  return ExitCode::ok;
+                               {"  history", history ? "agentpg.schema_migrations" : "none yet (nothing migrated)"},
+                               {"  schema", schema.summary}}));
+  if (schema.code != ExitCode::ok) {
+    out.notice(schema.code == ExitCode::not_latest
+                   ? "agentpg: schema is not at latest: run 'agentpg migrate' (exit 7)"
+                   : "agentpg: migrations changed, missing or failed: see 'agentpg status' (exit 5)");
+  }
+  return schema.code;
 }
 
 } // namespace agentpg::check

@@ -5,6 +5,13 @@
 
 namespace agentpg::cli {
 
+void add_init_command(CLI::App& app, Runtime& runtime);
+void add_create_db_command(CLI::App& app, Runtime& runtime);
+void add_drop_db_command(CLI::App& app, Runtime& runtime);
+void add_migrate_command(CLI::App& app, Runtime& runtime);
+void add_rollback_command(CLI::App& app, Runtime& runtime);
+void add_status_command(CLI::App& app, Runtime& runtime);
+void add_new_command(CLI::App& app, Runtime& runtime);
 void add_check_command(CLI::App& app, Runtime& runtime);
 void add_local_command(CLI::App& app, Runtime& runtime);
 

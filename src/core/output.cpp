@@ -38,11 +38,18 @@ std::string paint_if(bool enabled, Style style, std::string_view text) {
   return fmt::format("{}{}\033[0m", ansi(style), text);
 }
 
-// Display width of UTF-8 text: counts code points, not bytes.
+// Display width of UTF-8 text: code points, not bytes, and colour codes count nothing.
 size_t display_width(const std::string& s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  size_t width = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\033') {
+      size_t end = s.find('m', i);
+      i = end == std::string::npos ? s.size() : end;
+    } else if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      ++width;
+    }
+  }
+  return width;
 }
 
 } // namespace
@@ -113,6 +120,15 @@ void Output::end_progress() const {
     std::fflush(m_err);
     m_progress_shown = false;
   }
+}
+
+void Output::data(std::string_view text) const {
+  if (m_options.json) {
+    return;
+  }
+  end_progress();
+  fmt::print(m_out, "{}{}", text, !text.empty() && text.back() == '\n' ? "" : "\n");
+  std::fflush(m_out);
 }
 
 void Output::emit(const Json& document) const {

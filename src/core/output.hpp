@@ -39,6 +39,9 @@ public:
   // A transient status line on a terminal; nothing anywhere else.
   void progress(std::string_view text) const;
   void end_progress() const;
+  // The product of a command that exists to print it (--dry-run SQL, a URL): on stdout
+  // even with --quiet, but not in --json mode.
+  void data(std::string_view text) const;
   // The one JSON document of a reporting command, on stdout (only in --json mode).
   void emit(const Json& document) const;
   // The error report of main: "agentpg: error: ..." and an optional hint.

@@ -8,19 +8,9 @@
 #include <vector>
 
 #include "config/url.hpp"
+#include "pg/server_error.hpp"
 
 namespace agentpg::pg {
-
-// The fields of a server error, as the server sent them.
-struct ServerError {
-  std::string severity;
-  std::string sqlstate;
-  std::string message;
-  std::string detail;
-  std::string hint;
-  std::string context;
-  int position = 0;  // 1-based character offset into the statement; 0 when the server gave none
-};
 
 using Value = std::optional<std::string>;
 

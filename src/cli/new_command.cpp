@@ -1,0 +1,18 @@
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "migrate/commands.hpp"
+
+namespace agentpg::cli {
+
+void add_new_command(CLI::App& app, Runtime& runtime) {
+  auto options = std::make_shared<migrate::NewCommand>();
+  CLI::App* cmd = app.add_subcommand("new", "write a new timestamped migration file");
+  cmd->add_option("name", options->name, "what it does, in [a-z0-9_]+ (e.g. add_agents_table)")->required();
+  cmd->add_option("--module", options->module, "module folder under the migrations folder")->type_name("MODULE");
+  cmd->callback([&runtime, options] {
+    runtime.action = [options](core::Context& ctx) { return migrate::run_new(ctx, *options); };
+  });
+}
+
+} // namespace agentpg::cli

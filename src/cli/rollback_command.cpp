@@ -1,0 +1,21 @@
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "migrate/commands.hpp"
+
+namespace agentpg::cli {
+
+void add_rollback_command(CLI::App& app, Runtime& runtime) {
+  auto options = std::make_shared<migrate::RollbackCommand>();
+  CLI::App* cmd = app.add_subcommand("rollback", "revert applied migrations, newest first (guarded)");
+  CLI::Option* steps = cmd->add_option("--steps", options->steps, "how many to revert")->capture_default_str();
+  cmd->add_option("--to", options->to, "revert everything newer than VERSION ('base': everything)")
+      ->type_name("VERSION|base")
+      ->excludes(steps);
+  cmd->add_flag("--dry-run", options->dry_run, "print the SQL that would run; change nothing");
+  cmd->callback([&runtime, options] {
+    runtime.action = [options](core::Context& ctx) { return migrate::run_rollback(ctx, *options); };
+  });
+}
+
+} // namespace agentpg::cli

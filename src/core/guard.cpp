@@ -1,0 +1,35 @@
+#include "core/guard.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "util/strings.hpp"
+
+namespace agentpg::core {
+
+void confirm_destructive(const Context& ctx, const std::string& action) {
+  if (ctx.config.production() && !ctx.config.allow_production) {
+    throw Error(ExitCode::refused, fmt::format("refused to {} in the production environment", action),
+                "pass --allow-production (and --yes) if you really mean it");
+  }
+  if (ctx.config.yes) {
+    return;
+  }
+  if (::isatty(STDIN_FILENO) == 0) {
+    throw Error(ExitCode::refused, fmt::format("refused to {} without confirmation", action),
+                "stdin is not a terminal: pass --yes to confirm");
+  }
+  fmt::print(stderr, "About to {} ({} environment). Type 'yes' to go on: ", action, ctx.config.environment_name);
+  std::fflush(stderr);
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (util::to_lower(util::trim(answer)) != "yes") {
+    throw Error(ExitCode::refused, fmt::format("did not {}: not confirmed", action));
+  }
+}
+
+} // namespace agentpg::core

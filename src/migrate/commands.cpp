@@ -1,0 +1,127 @@
+#include "migrate/commands.hpp"
+
+#include <fmt/format.h>
+
+#include "config/target.hpp"
+#include "migrate/files.hpp"
+#include "migrate/plan.hpp"
+#include "migrate/report.hpp"
+#include "migrate/runner.hpp"
+#include "pg/connection.hpp"
+#include "pg/migration_database.hpp"
+#include "util/files.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+#include "core/guard.hpp"
+
+namespace agentpg::migrate {
+
+namespace {
+
+using core::Error;
+using core::ExitCode;
+
+std::optional<std::string> version_argument(const std::string& text, const char* flag) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  std::string version = normalise_version(text);
+  if (version.empty() || !util::is_all_digits(text)) {
+    throw Error(ExitCode::usage, fmt::format("{} takes a migration version (digits), not '{}'", flag, text));
+  }
+  return version;
+}
+
+} // namespace
+
+ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
+  const config::Config& config = ctx.config;
+  std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
+  std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
+  pg::MigrationDatabase db(*conn);
+  MigrateOptions options;
+  options.rules = MigrateRules{version_argument(command.to, "--to"), config.allow_drift, config.allow_out_of_order};
+  options.dry_run = command.dry_run;
+  options.resume = command.resume;
+  options.forget_failed = command.forget_failed;
+  options.lock_timeout = config.lock_timeout;
+  options.statement_lock_timeout = config.migration_lock_timeout;
+  util::Clock::time_point start = util::Clock::now();
+  RunReport report = Runner(db, ctx.out).migrate(files, options);
+  print_run_report(ctx.out, report, "migrate", util::elapsed_ms(start));
+  return ExitCode::ok;
+}
+
+ExitCode run_rollback(core::Context& ctx, const RollbackCommand& command) {
+  const config::Config& config = ctx.config;
+  RollbackOptions options;
+  options.rules.steps = command.steps;
+  if (command.to == "base") {
+    options.rules.to = "0";
+  } else {
+    options.rules.to = version_argument(command.to, "--to");
+  }
+  if (command.steps < 1) {
+    throw Error(ExitCode::usage, "--steps must be 1 or more");
+  }
+  options.dry_run = command.dry_run;
+  options.lock_timeout = config.lock_timeout;
+  options.statement_lock_timeout = config.migration_lock_timeout;
+  std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
+  std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
+  if (!command.dry_run) {
+    std::string what = command.to.empty() ? fmt::format("roll back {} migration{}", command.steps,
+                                                        command.steps == 1 ? "" : "s")
+                                          : fmt::format("roll back to {}", command.to);
+    core::confirm_destructive(ctx, fmt::format("{} of database {}", what, conn->database()));
+  }
+  pg::MigrationDatabase db(*conn);
+  util::Clock::time_point start = util::Clock::now();
+  RunReport report = Runner(db, ctx.out).rollback(files, options);
+  print_run_report(ctx.out, report, "rollback", util::elapsed_ms(start));
+  return ExitCode::ok;
+}
+
+ExitCode run_status(core::Context& ctx, const StatusCommand& command) {
+  std::vector<MigrationFile> files = load_migrations(ctx.config.migrations_dir, ctx.config.modules);
+  config::ConnParams params = config::target_params(ctx);
+  std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
+  pg::MigrationDatabase db(*conn);
+  std::vector<AppliedMigration> history = db.history_exists() ? db.load_history() : std::vector<AppliedMigration>{};
+  std::vector<StatusEntry> status = compute_status(files, history);
+  StatusCounts counts = print_status(ctx.out, params.display(), current_version(history), status);
+  return command.exit_code && counts.pending > 0 ? ExitCode::unexpected : ExitCode::ok;
+}
+
+ExitCode run_new(core::Context& ctx, const NewCommand& command) {
+  bool valid = !command.name.empty() && command.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+                                            std::string::npos;
+  if (!valid) {
+    throw Error(ExitCode::usage, fmt::format("migration name '{}' must be lower-case letters, digits and _", command.name),
+                "e.g. 'agentpg new add_agents_table'");
+  }
+  std::string dir = ctx.config.migrations_dir + (command.module.empty() ? "" : "/" + command.module);
+  if (!util::make_dirs(dir)) {
+    throw Error(ExitCode::usage, fmt::format("cannot create {}", dir));
+  }
+  // Two files made within one second get consecutive versions, never the same one.
+  unsigned long long version = 0;
+  util::parse_uint(util::utc_compact_timestamp(), version);
+  std::vector<MigrationFile> existing = load_migrations(ctx.config.migrations_dir, {});
+  for (const auto& m : existing) {
+    unsigned long long taken = 0;
+    if (util::parse_uint(m.version, taken) && taken >= version) {
+      version = taken + 1;
+    }
+  }
+  std::string path = fmt::format("{}/{}_{}.sql", dir, version, command.name);
+  std::string text = "-- migrate:up\n\n\n-- migrate:down\n\n";
+  if (!util::write_file_atomic(path, text, 0644)) {
+    throw Error(ExitCode::unexpected, fmt::format("cannot write {}", path));
+  }
+  ctx.out.emit(core::Json::object().set("path", path).set("version", std::to_string(version)));
+  ctx.out.line(fmt::format("created {}", path));
+  return ExitCode::ok;
+}
+
+} // namespace agentpg::migrate

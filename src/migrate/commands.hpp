@@ -1,0 +1,38 @@
+#pragma once
+// The migration commands as the CLI runs them: load files, connect, run, report.
+#include <optional>
+#include <string>
+
+#include "core/context.hpp"
+#include "core/error.hpp"
+
+namespace agentpg::migrate {
+
+struct MigrateCommand {
+  std::string to;  // "" = latest
+  bool dry_run = false;
+  bool resume = false;
+  bool forget_failed = false;
+};
+
+struct RollbackCommand {
+  int steps = 1;
+  std::string to;  // "" = use steps; "base" = everything
+  bool dry_run = false;
+};
+
+struct StatusCommand {
+  bool exit_code = false;  // exit 1 when anything is pending
+};
+
+struct NewCommand {
+  std::string name;
+  std::string module;
+};
+
+core::ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command);
+core::ExitCode run_rollback(core::Context& ctx, const RollbackCommand& command);
+core::ExitCode run_status(core::Context& ctx, const StatusCommand& command);
+core::ExitCode run_new(core::Context& ctx, const NewCommand& command);
+
+} // namespace agentpg::migrate

@@ -1,0 +1,375 @@
+#include "migrate/files.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "util/files.hpp"
+#include "util/sha256.hpp"
+#include "util/strings.hpp"
+
+namespace agentpg::migrate {
+
+namespace {
+
+using core::Error;
+using core::ExitCode;
+
+[[noreturn]] void malformed(const std::string& path, int line, const std::string& what, const std::string& hint = {}) {
+  throw Error(ExitCode::validation, fmt::format("{}:{}: {}", path, line, what),
+              hint.empty() ? "a migration holds '-- migrate:up' then, optionally, '-- migrate:down'" : hint);
+}
+
+// The line of the first byte that is not valid UTF-8, or 0 when it all is.
+int invalid_utf8_line(std::string_view text) {
+  int line = 1;
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > text.size()) {
+      return line;
+    }
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) {
+        return line;
+      }
+    }
+    line += c == '\n' ? 1 : 0;
+    i += length;
+  }
+  return 0;
+}
+
+std::string_view strip_bom(std::string_view text) {
+  return util::starts_with(text, "\xEF\xBB\xBF") ? text.substr(3) : text;
+}
+
+void require_utf8(const std::string& path, std::string_view text) {
+  if (int line = invalid_utf8_line(text)) {
+    malformed(path, line, "the file is not valid UTF-8", "save the file as UTF-8");
+  }
+}
+
+// A marker line: "-- migrate:up" or "-- migrate:down", with options after it.
+struct Marker {
+  bool is_marker = false;
+  bool up = false;
+  std::vector<std::string> options;
+};
+
+Marker read_marker(std::string_view line) {
+  Marker marker;
+  std::string trimmed = util::trim(line);
+  if (!util::starts_with(trimmed, "--")) {
+    return marker;
+  }
+  std::string rest = util::trim(std::string_view(trimmed).substr(2));
+  for (const char* word : {"migrate:up", "migrate:down"}) {
+    std::string_view w(word);
+    if (util::starts_with(rest, w) && (rest.size() == w.size() || std::isspace(static_cast<unsigned char>(rest[w.size()])))) {
+      marker.is_marker = true;
+      marker.up = w == "migrate:up";
+      for (const auto& option : util::split(util::trim(std::string_view(rest).substr(w.size())), ' ')) {
+        if (!option.empty()) {
+          marker.options.push_back(option);
+        }
+      }
+    }
+  }
+  return marker;
+}
+
+void apply_options(const std::string& path, int line, const Marker& marker, Section& section) {
+  for (const auto& option : marker.options) {
+    if (option == "transaction:false") {
+      section.transactional = false;
+    } else if (option == "transaction:true") {
+      section.transactional = true;
+    } else {
+      malformed(path, line, fmt::format("unknown option '{}' on the marker line", option),
+                "the options are transaction:false and transaction:true");
+    }
+  }
+}
+
+bool is_blank_or_comment(std::string_view line) {
+  std::string trimmed = util::trim(line);
+  return trimmed.empty() || util::starts_with(trimmed, "--");
+}
+
+std::vector<std::string> list_dir(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* entry = ::readdir(d)) {
+      std::string name = entry->d_name;
+      if (name != "." && name != "..") {
+        names.push_back(name);
+      }
+    }
+    ::closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string read_or_fail(const std::string& path) {
+  std::optional<std::string> text = util::read_file(path);
+  if (!text) {
+    throw Error(ExitCode::validation, fmt::format("{}:1: cannot read the file", path), "check its permissions");
+  }
+  return *text;
+}
+
+// "<digits>_<name><suffix>" -> (version, name); version "" when the name does not fit.
+std::pair<std::string, std::string> split_file_name(const std::string& file, const std::string& suffix) {
+  std::string stem = file.substr(0, file.size() - suffix.size());
+  size_t digits = 0;
+  while (digits < stem.size() && std::isdigit(static_cast<unsigned char>(stem[digits]))) {
+    ++digits;
+  }
+  if (digits == 0) {
+    return {"", ""};
+  }
+  std::string name = digits < stem.size() && stem[digits] == '_' ? stem.substr(digits + 1) : stem.substr(digits);
+  return {normalise_version(stem), name};
+}
+
+bool is_diesel_folder(const std::string& path) {
+  return util::path_exists(path + "/up.sql");
+}
+
+// Diesel reads the version as the folder name up to the first '_', without its dashes.
+MigrationFile load_diesel(const std::string& path, const std::string& folder, const std::string& module) {
+  size_t underscore = folder.find('_');
+  std::string raw = folder.substr(0, underscore);
+  raw.erase(std::remove(raw.begin(), raw.end(), '-'), raw.end());
+  if (!util::is_all_digits(raw)) {
+    malformed(path + "/up.sql", 1, "a diesel folder's name must start with its version (YYYY-MM-DD-HHMMSS_name)");
+  }
+  MigrationFile m;
+  m.version = normalise_version(raw);
+  m.name = underscore == std::string::npos ? "" : folder.substr(underscore + 1);
+  m.module = module;
+  m.path = path;
+  m.layout = Layout::diesel;
+  std::string up_text = read_or_fail(path + "/up.sql");
+  m.up = parse_plain_section(path + "/up.sql", up_text);
+  std::string checksum_input = up_text;
+  if (util::path_exists(path + "/down.sql")) {
+    std::string down_text = read_or_fail(path + "/down.sql");
+    m.down = parse_plain_section(path + "/down.sql", down_text);
+    checksum_input += '\0' + down_text;
+  }
+  if (std::optional<std::string> meta = util::read_file(path + "/metadata.toml")) {
+    for (const auto& line : util::split(*meta, '\n')) {
+      std::string compact;
+      for (char c : line) {
+        compact += std::isspace(static_cast<unsigned char>(c)) ? "" : std::string(1, c);
+      }
+      if (compact == "run_in_transaction=false") {
+        m.up.transactional = false;
+        m.down.transactional = false;
+      }
+    }
+  }
+  m.checksum = content_checksum(checksum_input);
+  return m;
+}
+
+// The migrations of one folder (a module, or the root): native files, golang-migrate
+// pairs and diesel folders. Sub-folders that are not diesel migrations are returned in
+// `subfolders` (the root's modules).
+std::vector<MigrationFile> load_folder(const std::string& dir, const std::string& module,
+                                       std::vector<std::string>* subfolders) {
+  std::vector<MigrationFile> found;
+  std::map<std::string, MigrationFile> pairs;  // golang-migrate, by file stem
+  std::map<std::string, std::pair<std::string, std::string>> texts;  // their up and down texts
+  for (const auto& entry : list_dir(dir)) {
+    std::string path = dir + "/" + entry;
+    if (util::is_directory(path)) {
+      if (is_diesel_folder(path)) {
+        found.push_back(load_diesel(path, entry, module));
+      } else if (subfolders != nullptr && entry[0] != '.') {
+        subfolders->push_back(entry);
+      }
+      continue;
+    }
+    bool up_file = util::ends_with(entry, ".up.sql");
+    bool down_file = util::ends_with(entry, ".down.sql");
+    if (up_file || down_file) {
+      std::string suffix = up_file ? ".up.sql" : ".down.sql";
+      auto [version, name] = split_file_name(entry, suffix);
+      if (version.empty()) {
+        continue;
+      }
+      std::string stem = entry.substr(0, entry.size() - suffix.size());
+      MigrationFile& pair = pairs[stem];
+      std::string text = read_or_fail(path);
+      (up_file ? pair.up : pair.down) = parse_plain_section(path, text);
+      (up_file ? texts[stem].first : texts[stem].second) = text;
+      pair.version = version;
+      pair.name = name;
+      pair.module = module;
+      pair.layout = Layout::golang_migrate;
+      pair.path = up_file ? path : pair.path;
+      continue;
+    }
+    if (util::ends_with(entry, ".sql") && !split_file_name(entry, ".sql").first.empty()) {
+      MigrationFile m = parse_native(path, read_or_fail(path));
+      m.module = module;
+      found.push_back(std::move(m));
+    }
+  }
+  for (auto& [stem, pair] : pairs) {
+    if (!pair.up.present) {
+      malformed(pair.down.path, 1, fmt::format("'{}.down.sql' has no '{}.up.sql' beside it", stem, stem),
+                "add the up file, or delete the lone down file");
+    }
+    const auto& [up_text, down_text] = texts[stem];
+    pair.checksum = content_checksum(pair.down.present ? up_text + '\0' + down_text : up_text);
+    found.push_back(std::move(pair));
+  }
+  return found;
+}
+
+} // namespace
+
+std::string normalise_version(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
+    ++digits;
+  }
+  if (digits == 0) {
+    return "";
+  }
+  size_t first = text.find_first_not_of('0');
+  if (first == std::string_view::npos || first >= digits) {
+    return "0";
+  }
+  return std::string(text.substr(first, digits - first));
+}
+
+bool version_less(const std::string& a, const std::string& b) {
+  return a.size() != b.size() ? a.size() < b.size() : a < b;
+}
+
+std::string content_checksum(std::string_view text) {
+  std::string normalised;
+  normalised.reserve(text.size());
+  std::string_view body = strip_bom(text);
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '\r' && i + 1 < body.size() && body[i + 1] == '\n') {
+      continue;
+    }
+    normalised += body[i];
+  }
+  return util::sha256_hex(normalised);
+}
+
+Section parse_plain_section(const std::string& path, std::string_view text) {
+  require_utf8(path, text);
+  Section section;
+  section.present = true;
+  section.sql = std::string(strip_bom(text));
+  section.path = path;
+  section.first_line = 1;
+  return section;
+}
+
+MigrationFile parse_native(const std::string& path, std::string_view raw) {
+  require_utf8(path, raw);
+  std::string_view text = strip_bom(raw);
+  std::string file_name = path.substr(path.find_last_of('/') + 1);
+  auto [version, name] = split_file_name(file_name, ".sql");
+  MigrationFile m;
+  m.version = version;
+  m.name = name;
+  m.path = path;
+  m.layout = Layout::native;
+  m.checksum = content_checksum(raw);
+  m.up.path = m.down.path = path;
+
+  Section* current = nullptr;
+  size_t section_start = 0;
+  int line_number = 0;
+  size_t pos = 0;
+  auto close_section = [&](size_t end) {
+    if (current != nullptr) {
+      current->sql = std::string(text.substr(section_start, end - section_start));
+    }
+  };
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    size_t next = end == std::string_view::npos ? text.size() : end + 1;
+    std::string_view line = text.substr(pos, next - pos);
+    ++line_number;
+    Marker marker = read_marker(line);
+    if (marker.is_marker) {
+      Section& target = marker.up ? m.up : m.down;
+      if (target.present) {
+        malformed(path, line_number, fmt::format("a second '-- migrate:{}' marker", marker.up ? "up" : "down"));
+      }
+      if (marker.up && m.down.present) {
+        malformed(path, line_number, "'-- migrate:up' comes after '-- migrate:down'",
+                  "put the up section first, then the down section");
+      }
+      close_section(pos);
+      apply_options(path, line_number, marker, target);
+      target.present = true;
+      target.first_line = line_number + 1;
+      current = &target;
+      section_start = next;
+    } else if (current == nullptr && !is_blank_or_comment(line)) {
+      malformed(path, line_number, "SQL before '-- migrate:up'",
+                "statements belong in the up or down section; move it below '-- migrate:up'");
+    }
+    pos = next;
+  }
+  close_section(text.size());
+  if (!m.up.present) {
+    malformed(path, 1, text.empty() ? "the file is empty: no '-- migrate:up' section" : "no '-- migrate:up' section");
+  }
+  return m;
+}
+
+void check_unique_versions(const std::vector<MigrationFile>& migrations) {
+  std::map<std::string, const MigrationFile*> seen;
+  for (const auto& m : migrations) {
+    auto [it, inserted] = seen.emplace(m.version, &m);
+    if (!inserted) {
+      throw Error(ExitCode::validation,
+                  fmt::format("{}:1: version {} is also used by {}", m.path, m.version, it->second->path),
+                  "every migration needs its own version; rename one of them ('agentpg new' makes unique ones)");
+    }
+  }
+}
+
+std::vector<MigrationFile> load_migrations(const std::string& dir, const std::vector<std::string>& modules) {
+  if (!util::is_directory(dir)) {
+    throw Error(ExitCode::usage, fmt::format("the migrations folder {} does not exist", dir),
+                "create it with 'agentpg new NAME', or point --migrations-dir at your migrations");
+  }
+  std::vector<std::string> folders;
+  std::vector<MigrationFile> all = load_folder(dir, "", &folders);
+  for (const auto& module : modules) {
+    if (std::find(folders.begin(), folders.end(), module) == folders.end()) {
+      throw Error(ExitCode::usage, fmt::format("module '{}' has no folder in {}", module, dir),
+                  fmt::format("the modules there are: {}", folders.empty() ? "(none)" : util::join(folders, ", ")));
+    }
+  }
+  for (const auto& module : modules.empty() ? folders : modules) {
+    std::vector<MigrationFile> found = load_folder(dir + "/" + module, module, nullptr);
+    all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  }
+  check_unique_versions(all);
+  std::sort(all.begin(), all.end(),
+            [](const MigrationFile& a, const MigrationFile& b) { return version_less(a.version, b.version); });
+  return all;
+}
+
+} // namespace agentpg::migrate

@@ -1,0 +1,53 @@
+#pragma once
+// Migration files: finding them (native dbmate-style files, golang-migrate pairs, diesel
+// folders; flat or in module folders) and parsing them. Parsing is pure: text in,
+// MigrationFile or a core::Error (exit 5) naming file and line out.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace agentpg::migrate {
+
+enum class Layout { native, golang_migrate, diesel };
+
+struct Section {
+  bool present = false;
+  bool transactional = true;
+  std::string sql;
+  std::string path;  // the file this section is in
+  int first_line = 1;  // line of `path` where `sql` begins
+};
+
+struct MigrationFile {
+  std::string version;  // the leading digits without leading zeros ("0" for zero)
+  std::string name;
+  std::string module;   // "" for files directly in the migrations folder
+  std::string path;     // the file (native, golang-migrate up) or the folder (diesel)
+  Layout layout = Layout::native;
+  Section up;
+  Section down;
+  std::string checksum;  // SHA-256 of the content, with CRLF and a UTF-8 BOM normalised away
+};
+
+// Compares two normalised versions as numbers.
+bool version_less(const std::string& a, const std::string& b);
+// "000123" -> "123"; "" when `text` does not start with a digit.
+std::string normalise_version(std::string_view text);
+
+// Parses a native file's text: `-- migrate:up [transaction:false]` ... `-- migrate:down ...`.
+MigrationFile parse_native(const std::string& path, std::string_view text);
+// A section held in a file of its own (golang-migrate .up.sql/.down.sql, diesel up.sql/down.sql).
+Section parse_plain_section(const std::string& path, std::string_view text);
+// The checksum of migration content (pure; the CRLF/BOM normalisation lives here).
+std::string content_checksum(std::string_view text);
+
+// Checks a set of migrations for duplicate versions; throws (exit 5) naming both files.
+void check_unique_versions(const std::vector<MigrationFile>& migrations);
+
+// Finds and parses every migration under `dir`, sorted by version. `modules` empty: all
+// module folders; else only those named (files directly in `dir` are always included).
+// Throws core::Error: exit 5 for malformed files, exit 2 when `dir` does not exist or a
+// named module is missing.
+std::vector<MigrationFile> load_migrations(const std::string& dir, const std::vector<std::string>& modules);
+
+} // namespace agentpg::migrate

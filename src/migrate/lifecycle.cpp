@@ -1,0 +1,78 @@
+#include "migrate/lifecycle.hpp"
+
+#include <fmt/format.h>
+
+#include "config/target.hpp"
+#include "core/guard.hpp"
+#include "migrate/commands.hpp"
+#include "migrate/files.hpp"
+#include "migrate/report.hpp"
+#include "migrate/runner.hpp"
+#include "pg/admin.hpp"
+#include "pg/connection.hpp"
+#include "pg/migration_database.hpp"
+#include "util/time.hpp"
+
+namespace agentpg::migrate {
+
+using core::Error;
+using core::ExitCode;
+
+ExitCode run_init(core::Context& ctx) {
+  const config::Config& config = ctx.config;
+  util::Clock::time_point start = util::Clock::now();
+  config::ConnParams params = config::target_params(ctx);
+  bool created = pg::create_database_if_missing(params, config.connect_timeout);
+  ctx.out.line(created ? fmt::format("created database {}", params.get("dbname"))
+                       : fmt::format("database {} exists", params.get("dbname")));
+  core::Json doc = core::Json::object().set("database", params.display()).set("created", created);
+  if (config.auto_migrate) {
+    std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
+    std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
+    pg::MigrationDatabase db(*conn);
+    MigrateOptions options;
+    options.rules = MigrateRules{std::nullopt, config.allow_drift, config.allow_out_of_order};
+    options.lock_timeout = config.lock_timeout;
+    options.statement_lock_timeout = config.migration_lock_timeout;
+    RunReport report = Runner(db, ctx.out).migrate(files, options);
+    doc.set("applied", static_cast<long long>(report.steps.size()))
+        .set("schema_version", report.to_version.empty() ? core::Json() : core::Json(report.to_version));
+    ctx.out.line(report.steps.empty()
+                     ? fmt::format("schema at {}: nothing to migrate", report.to_version.empty() ? "empty" : report.to_version)
+                     : fmt::format("applied {} migration{} ({} -> {})", report.steps.size(),
+                                   report.steps.size() == 1 ? "" : "s",
+                                   report.from_version.empty() ? "empty" : report.from_version, report.to_version));
+  }
+  if (config.init_seed) {
+    throw Error(ExitCode::usage, "init.seed is set, but this agentpg has no seed loader yet",
+                "unset DATABASE_SEED_DATA / init.seed");
+  }
+  doc.set("total_ms", util::elapsed_ms(start));
+  ctx.out.emit(doc);
+  return ExitCode::ok;
+}
+
+ExitCode run_create_db(core::Context& ctx, const CreateDbCommand& command) {
+  config::ConnParams params = config::target_params(ctx);
+  std::string name = params.get("dbname");
+  if (command.force) {
+    core::confirm_destructive(ctx, fmt::format("drop and re-create database {}", name));
+    pg::drop_database(params, ctx.config.connect_timeout, true);
+  }
+  bool created = pg::create_database_if_missing(params, ctx.config.connect_timeout);
+  ctx.out.emit(core::Json::object().set("database", name).set("created", created));
+  ctx.out.line(created ? fmt::format("created database {}", name) : fmt::format("database {} already exists", name));
+  return ExitCode::ok;
+}
+
+ExitCode run_drop_db(core::Context& ctx, const DropDbCommand& command) {
+  config::ConnParams params = config::target_params(ctx);
+  std::string name = params.get("dbname");
+  core::confirm_destructive(ctx, fmt::format("drop database {}", name));
+  bool dropped = pg::drop_database(params, ctx.config.connect_timeout, command.force);
+  ctx.out.emit(core::Json::object().set("database", name).set("dropped", dropped));
+  ctx.out.line(dropped ? fmt::format("dropped database {}", name) : fmt::format("database {} does not exist", name));
+  return ExitCode::ok;
+}
+
+} // namespace agentpg::migrate

@@ -1,0 +1,21 @@
+#pragma once
+// The database's own life: init (create, migrate, seed), create-db and drop-db.
+#include "core/context.hpp"
+#include "core/error.hpp"
+
+namespace agentpg::migrate {
+
+struct CreateDbCommand {
+  bool force = false;  // drop it first (guarded)
+};
+
+struct DropDbCommand {
+  bool force = false;  // terminate other sessions
+};
+
+// Idempotent: safe on every container start, and from several processes at once.
+core::ExitCode run_init(core::Context& ctx);
+core::ExitCode run_create_db(core::Context& ctx, const CreateDbCommand& command);
+core::ExitCode run_drop_db(core::Context& ctx, const DropDbCommand& command);
+
+} // namespace agentpg::migrate

@@ -1,0 +1,175 @@
+#include "migrate/plan.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "util/strings.hpp"
+
+namespace agentpg::migrate {
+
+namespace {
+
+using core::Error;
+using core::ExitCode;
+
+std::string describe(const StatusEntry& e) {
+  return e.file ? e.file->path : fmt::format("{}_{}", e.version, e.name);
+}
+
+void refuse_failed(const StatusEntry& e) {
+  const AppliedMigration& a = *e.applied;
+  std::string where = a.failed_statement > 0 ? fmt::format(" at statement {}", a.failed_statement) : "";
+  std::string verb = a.status == HistoryStatus::running ? "was interrupted" : "failed";
+  throw Error(ExitCode::validation,
+              fmt::format("migration {} {}{} and was not run in a transaction, so statements before it took effect{}",
+                          describe(e), verb, where, a.error.empty() ? "" : ":\n  " + a.error),
+              fmt::format("fix the cause, then either 'agentpg migrate --resume' to run {} again from statement {}, "
+                          "or undo what it did by hand and 'agentpg migrate --forget-failed' to clear its history row",
+                          e.version, std::max(1, a.failed_statement)));
+}
+
+} // namespace
+
+const char* status_name(HistoryStatus status) {
+  switch (status) {
+  case HistoryStatus::applied:
+    return "applied";
+  case HistoryStatus::running:
+    return "running";
+  case HistoryStatus::failed:
+    return "failed";
+  }
+  return "applied";
+}
+
+const char* state_name(State state) {
+  switch (state) {
+  case State::applied:
+    return "applied";
+  case State::pending:
+    return "pending";
+  case State::changed:
+    return "changed";
+  case State::missing:
+    return "missing";
+  case State::failed:
+    return "failed";
+  }
+  return "pending";
+}
+
+std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files,
+                                        const std::vector<AppliedMigration>& history) {
+  std::map<std::string, const AppliedMigration*> by_version;
+  for (const auto& applied : history) {
+    by_version[applied.version] = &applied;
+  }
+  std::vector<StatusEntry> entries;
+  for (const auto& file : files) {
+    StatusEntry e{State::pending, file.version, file.name, file.module, &file, nullptr};
+    if (auto it = by_version.find(file.version); it != by_version.end()) {
+      e.applied = it->second;
+      e.state = e.applied->status != HistoryStatus::applied ? State::failed
+                : e.applied->checksum != file.checksum     ? State::changed
+                                                            : State::applied;
+      by_version.erase(it);
+    }
+    entries.push_back(e);
+  }
+  for (const auto& [version, applied] : by_version) {
+    State state = applied->status != HistoryStatus::applied ? State::failed : State::missing;
+    entries.push_back(StatusEntry{state, version, applied->name, applied->module, nullptr, applied});
+  }
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const StatusEntry& a, const StatusEntry& b) { return version_less(a.version, b.version); });
+  return entries;
+}
+
+std::string current_version(const std::vector<AppliedMigration>& history) {
+  std::string newest;
+  for (const auto& applied : history) {
+    if (applied.status == HistoryStatus::applied && (newest.empty() || version_less(newest, applied.version))) {
+      newest = applied.version;
+    }
+  }
+  return newest;
+}
+
+std::vector<const MigrationFile*> plan_migrate(const std::vector<StatusEntry>& status, const MigrateRules& rules) {
+  std::vector<std::string> drift;
+  std::string newest_applied;
+  for (const auto& e : status) {
+    if (e.state == State::failed) {
+      refuse_failed(e);
+    }
+    if (e.state == State::changed || e.state == State::missing) {
+      drift.push_back(fmt::format("  {} {}", state_name(e.state), describe(e)));
+    }
+    if (e.applied != nullptr) {
+      newest_applied = e.version;
+    }
+  }
+  if (!drift.empty() && !rules.allow_drift) {
+    throw Error(ExitCode::validation,
+                fmt::format("applied migrations differ from the files on disk:\n{}", util::join(drift, "\n")),
+                "restore the files as they were applied (see 'agentpg status'), or pass --allow-drift");
+  }
+  std::vector<const MigrationFile*> plan;
+  std::vector<std::string> out_of_order;
+  for (const auto& e : status) {
+    if (e.state != State::pending || (rules.to && version_less(*rules.to, e.version))) {
+      continue;
+    }
+    if (!newest_applied.empty() && version_less(e.version, newest_applied)) {
+      out_of_order.push_back(fmt::format("  {}", describe(e)));
+    }
+    plan.push_back(e.file);
+  }
+  if (!out_of_order.empty() && !rules.allow_out_of_order) {
+    throw Error(ExitCode::validation,
+                fmt::format("pending migrations are older than the newest applied one ({}):\n{}", newest_applied,
+                            util::join(out_of_order, "\n")),
+                "give them newer versions, or pass --allow-out-of-order to apply them anyway");
+  }
+  return plan;
+}
+
+std::vector<const StatusEntry*> plan_rollback(const std::vector<StatusEntry>& status, const RollbackRules& rules) {
+  std::vector<const StatusEntry*> applied;
+  for (const auto& e : status) {
+    if (e.applied != nullptr && e.applied->status == HistoryStatus::applied) {
+      applied.push_back(&e);
+    } else if (e.state == State::failed) {
+      refuse_failed(e);
+    }
+  }
+  std::reverse(applied.begin(), applied.end());
+  std::vector<const StatusEntry*> plan;
+  for (const StatusEntry* e : applied) {
+    bool wanted = rules.to ? version_less(*rules.to, e->version) : static_cast<int>(plan.size()) < rules.steps;
+    if (!wanted) {
+      break;
+    }
+    plan.push_back(e);
+  }
+  for (const StatusEntry* e : plan) {
+    if (e->file == nullptr) {
+      throw Error(ExitCode::validation,
+                  fmt::format("cannot roll back {}_{}: its file is missing, so its down section is unknown",
+                              e->version, e->name),
+                  "restore the file, or roll back fewer migrations");
+    }
+    if (!e->file->down.present) {
+      throw Error(ExitCode::validation,
+                  fmt::format("{}: has no down section, so it cannot be rolled back (nothing was rolled back)",
+                              e->file->path),
+                  "add a '-- migrate:down' section (it may be empty for a deliberate no-op)");
+    }
+  }
+  return plan;
+}
+
+} // namespace agentpg::migrate

@@ -1,0 +1,128 @@
+#include "migrate/report.hpp"
+
+#include <fmt/format.h>
+
+#include "util/time.hpp"
+
+namespace agentpg::migrate {
+
+namespace {
+
+using core::Json;
+using core::Style;
+
+Json counts_json(const StatusCounts& c) {
+  return Json::object()
+      .set("applied", c.applied)
+      .set("pending", c.pending)
+      .set("changed", c.changed)
+      .set("missing", c.missing)
+      .set("failed", c.failed);
+}
+
+Style state_style(State state) {
+  switch (state) {
+  case State::applied:
+    return Style::green;
+  case State::pending:
+    return Style::yellow;
+  case State::changed:
+  case State::missing:
+  case State::failed:
+    return Style::red;
+  }
+  return Style::plain;
+}
+
+} // namespace
+
+StatusCounts count_states(const std::vector<StatusEntry>& status) {
+  StatusCounts c;
+  for (const auto& e : status) {
+    int& slot = e.state == State::applied   ? c.applied
+                : e.state == State::pending ? c.pending
+                : e.state == State::changed ? c.changed
+                : e.state == State::missing ? c.missing
+                                            : c.failed;
+    ++slot;
+  }
+  return c;
+}
+
+void print_run_report(const core::Output& out, const RunReport& report, const char* verb, double total_ms) {
+  Json steps = Json::array();
+  for (const auto& s : report.steps) {
+    steps.push(Json::object()
+                   .set("version", s.version)
+                   .set("name", s.name)
+                   .set("module", s.module)
+                   .set("file", s.path)
+                   .set("execution_ms", report.dry_run ? Json() : Json(s.ms)));
+  }
+  Json doc = Json::object();
+  doc.set("command", verb)
+      .set("dry_run", report.dry_run)
+      .set("from_version", report.from_version.empty() ? Json() : Json(report.from_version))
+      .set("to_version", report.to_version.empty() ? Json() : Json(report.to_version))
+      .set(std::string(verb) == "migrate" ? "applied" : "reverted", steps)
+      .set("total_ms", total_ms);
+  if (report.dry_run) {
+    doc.set("sql", report.sql);
+  }
+  out.emit(doc);
+  if (report.dry_run) {
+    out.data(report.sql.empty() ? "-- nothing to do\n" : report.sql);
+    return;
+  }
+  std::string from = report.from_version.empty() ? "empty" : report.from_version;
+  std::string to = report.to_version.empty() ? "empty" : report.to_version;
+  if (report.steps.empty()) {
+    out.line(std::string(verb) == "migrate" ? fmt::format("nothing to migrate: the schema is at {}", from)
+                                            : "nothing to roll back");
+    return;
+  }
+  out.line(fmt::format("{} {} migration{} ({} -> {}) in {}", std::string(verb) == "migrate" ? "applied" : "reverted",
+                       report.steps.size(), report.steps.size() == 1 ? "" : "s", from, to,
+                       util::format_duration_ms(total_ms)));
+}
+
+StatusCounts print_status(const core::Output& out, const std::string& url, const std::string& current,
+                          const std::vector<StatusEntry>& status) {
+  StatusCounts counts = count_states(status);
+  Json migrations = Json::array();
+  std::vector<std::vector<std::string>> rows = {{"STATE", "VERSION", "MODULE", "NAME", "APPLIED AT (UTC)", "TIME"}};
+  for (const auto& e : status) {
+    Json item = Json::object()
+                    .set("state", state_name(e.state))
+                    .set("version", e.version)
+                    .set("name", e.name)
+                    .set("module", e.module)
+                    .set("file", e.file ? Json(e.file->path) : Json())
+                    .set("applied_at", e.applied ? Json(e.applied->applied_at) : Json())
+                    .set("execution_ms", e.applied ? Json(e.applied->execution_ms) : Json());
+    if (e.applied && e.applied->status != HistoryStatus::applied) {
+      item.set("failed_statement", e.applied->failed_statement).set("error", e.applied->error);
+    }
+    migrations.push(item);
+    rows.push_back({out.paint(state_style(e.state), state_name(e.state)), e.version, e.module.empty() ? "-" : e.module,
+                    e.name, e.applied ? e.applied->applied_at : "",
+                    e.applied ? util::format_duration_ms(e.applied->execution_ms) : ""});
+  }
+  out.emit(Json::object()
+               .set("database", url)
+               .set("current_version", current.empty() ? Json() : Json(current))
+               .set("counts", counts_json(counts))
+               .set("migrations", migrations));
+  out.line(fmt::format("database {}", url));
+  out.line(fmt::format("current version: {}", current.empty() ? "none (nothing applied)" : current));
+  if (status.empty()) {
+    out.line("no migrations found");
+  } else {
+    out.line(core::format_table(rows));
+  }
+  out.line(fmt::format("{} applied, {} pending, {} changed, {} missing, {} failed", counts.applied, counts.pending,
+                       counts.changed, counts.missing, counts.failed));
+  return counts;
+}
+
+} // namespace agentpg::migrate

@@ -1,0 +1,27 @@
+#pragma once
+// How migrate, rollback and status present their results, as text and as JSON.
+#include <string>
+#include <vector>
+
+#include "core/output.hpp"
+#include "migrate/plan.hpp"
+#include "migrate/runner.hpp"
+
+namespace agentpg::migrate {
+
+struct StatusCounts {
+  int applied = 0;
+  int pending = 0;
+  int changed = 0;
+  int missing = 0;
+  int failed = 0;
+};
+
+StatusCounts count_states(const std::vector<StatusEntry>& status);
+
+// `verb` is "migrate" or "rollback".
+void print_run_report(const core::Output& out, const RunReport& report, const char* verb, double total_ms);
+StatusCounts print_status(const core::Output& out, const std::string& url, const std::string& current,
+                          const std::vector<StatusEntry>& status);
+
+} // namespace agentpg::migrate

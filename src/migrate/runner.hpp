@@ -1,0 +1,75 @@
+#pragma once
+// Applying and reverting migrations through a Database, under the migration lock.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/output.hpp"
+#include "migrate/database.hpp"
+#include "migrate/plan.hpp"
+
+namespace agentpg::migrate {
+
+struct MigrateOptions {
+  MigrateRules rules;
+  bool dry_run = false;
+  bool resume = false;         // run a failed transaction:false migration again from its failed statement
+  bool forget_failed = false;  // drop the history row of a failed migration first
+  int lock_timeout = 60;       // seconds to wait for the migration lock
+  int statement_lock_timeout = 0;  // SET lock_timeout for each migration (0: off)
+};
+
+struct RollbackOptions {
+  RollbackRules rules;
+  bool dry_run = false;
+  int lock_timeout = 60;
+  int statement_lock_timeout = 0;
+};
+
+struct StepReport {
+  std::string version;
+  std::string name;
+  std::string module;
+  std::string path;
+  double ms = 0;
+};
+
+struct RunReport {
+  std::vector<StepReport> steps;
+  std::string from_version;  // newest applied before ("" = none)
+  std::string to_version;    // newest applied after
+  std::string sql;           // --dry-run: the SQL that would run
+  bool dry_run = false;
+};
+
+class Runner {
+public:
+  Runner(Database& db, const core::Output& out) : m_db(db), m_out(out) {}
+
+  // Throws core::Error: 4 when SQL fails (that migration rolled back), 5 when the plan
+  // is refused, 6 when the lock wait times out.
+  RunReport migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options);
+  RunReport rollback(const std::vector<MigrationFile>& files, const RollbackOptions& options);
+
+private:
+  void acquire_lock(int timeout_seconds);
+  std::vector<AppliedMigration> prepare_history(bool dry_run, RunReport& report);
+  void resolve_failed(const std::vector<StatusEntry>& status, const MigrateOptions& options, RunReport& report);
+  double apply(const MigrationFile& m, const Section& section, bool up, int first_statement, int statement_lock_timeout,
+               RunReport& report);
+  double run_transactional(const MigrationFile& m, const Section& section, bool up, int statement_lock_timeout,
+                           RunReport& report);
+  double run_statements(const MigrationFile& m, const Section& section, bool up, int first_statement,
+                        RunReport& report);
+  std::optional<pg::ServerError> send(const std::string& sql, RunReport& report);
+
+  Database& m_db;
+  const core::Output& m_out;
+  bool m_locked = false;
+};
+
+// "path:line:col" of a server error in a section, from the statement's offset and the
+// server's 1-based character position (the statement's first word when there is none).
+std::string locate_error(const Section& section, size_t statement_offset, size_t statement_length, int position);
+
+} // namespace agentpg::migrate

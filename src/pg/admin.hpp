@@ -1,0 +1,18 @@
+#pragma once
+// Creating and dropping databases (identifiers always quoted).
+#include <string>
+
+#include "config/url.hpp"
+
+namespace agentpg::pg {
+
+// Creates the database that `target` names when it does not exist, connecting to the
+// same server's maintenance database. Returns true when it created it. Safe when several
+// processes race to create it.
+bool create_database_if_missing(const config::ConnParams& target, int connect_timeout);
+
+// Drops the database `target` names; `force` terminates other sessions first.
+// Returns false when it did not exist.
+bool drop_database(const config::ConnParams& target, int connect_timeout, bool force);
+
+} // namespace agentpg::pg

@@ -1,0 +1,138 @@
+#include "pg/migration_database.hpp"
+
+#include <fmt/format.h>
+
+#include "pg/connection.hpp"
+
+namespace agentpg::pg {
+
+namespace {
+
+// The advisory lock key: "agentpg!" as a big-endian 64-bit number. Split into the two
+// 32-bit halves pg_locks shows it as (classid, objid).
+constexpr long long k_lock_key = 0x6167656e74706721LL;
+constexpr unsigned k_lock_classid = 0x6167656eU;
+constexpr unsigned k_lock_objid = 0x74706721U;
+
+migrate::HistoryStatus parse_status(const std::string& text) {
+  if (text == "failed") {
+    return migrate::HistoryStatus::failed;
+  }
+  return text == "running" ? migrate::HistoryStatus::running : migrate::HistoryStatus::applied;
+}
+
+} // namespace
+
+std::string sql_literal(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    out += c == '\'' ? "''" : std::string(1, c);
+  }
+  return out + "'";
+}
+
+MigrationDatabase::MigrationDatabase(Connection& conn) : m_conn(conn) {}
+
+bool MigrationDatabase::history_exists() {
+  return m_conn.query("SELECT to_regclass('agentpg.schema_migrations') IS NOT NULL").text(0, 0) == "t";
+}
+
+std::vector<migrate::AppliedMigration> MigrationDatabase::load_history() {
+  Rows rows = m_conn.query(
+      "SELECT version, name, module, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
+      "execution_ms, applied_by, status, coalesce(failed_statement, 0), coalesce(error, '') "
+      "FROM agentpg.schema_migrations");
+  std::vector<migrate::AppliedMigration> history;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    migrate::AppliedMigration a;
+    a.version = rows.text(r, 0);
+    a.name = rows.text(r, 1);
+    a.module = rows.text(r, 2);
+    a.checksum = rows.text(r, 3);
+    a.applied_at = rows.text(r, 4);
+    a.execution_ms = std::stod(rows.text(r, 5));
+    a.applied_by = rows.text(r, 6);
+    a.status = parse_status(rows.text(r, 7));
+    a.failed_statement = std::stoi(rows.text(r, 8));
+    a.error = rows.text(r, 9);
+    history.push_back(std::move(a));
+  }
+  return history;
+}
+
+std::string MigrationDatabase::create_history_sql() const {
+  return "CREATE SCHEMA IF NOT EXISTS agentpg;\n"
+         "CREATE TABLE IF NOT EXISTS agentpg.schema_migrations (\n"
+         "  version text PRIMARY KEY,\n"
+         "  name text NOT NULL,\n"
+         "  module text NOT NULL DEFAULT '',\n"
+         "  checksum text NOT NULL,\n"
+         "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
+         "  execution_ms double precision NOT NULL DEFAULT 0,\n"
+         "  applied_by text NOT NULL DEFAULT current_user,\n"
+         "  status text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'running', 'failed')),\n"
+         "  failed_statement integer,\n"
+         "  error text\n"
+         ");";
+}
+
+std::string MigrationDatabase::record_applied_sql(const migrate::MigrationFile& m) const {
+  // now() is the transaction's start, so the row times the whole migration.
+  return fmt::format("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, execution_ms) "
+                     "VALUES ({}, {}, {}, {}, 1000 * extract(epoch FROM clock_timestamp() - now()))",
+                     sql_literal(m.version), sql_literal(m.name), sql_literal(m.module), sql_literal(m.checksum));
+}
+
+std::string MigrationDatabase::record_running_sql(const migrate::MigrationFile& m, int statement) const {
+  return fmt::format("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, status, failed_statement) "
+                     "VALUES ({}, {}, {}, {}, 'running', {}) ON CONFLICT (version) DO UPDATE SET status = 'running', "
+                     "failed_statement = excluded.failed_statement, checksum = excluded.checksum, error = NULL",
+                     sql_literal(m.version), sql_literal(m.name), sql_literal(m.module), sql_literal(m.checksum),
+                     statement);
+}
+
+std::string MigrationDatabase::record_failed_sql(const std::string& version, int statement,
+                                                 const std::string& error) const {
+  return fmt::format("UPDATE agentpg.schema_migrations SET status = 'failed', failed_statement = {}, error = {} "
+                     "WHERE version = {}",
+                     statement, sql_literal(error), sql_literal(version));
+}
+
+std::string MigrationDatabase::record_finished_sql(const std::string& version) const {
+  return fmt::format("UPDATE agentpg.schema_migrations SET status = 'applied', failed_statement = NULL, error = NULL, "
+                     "execution_ms = 1000 * extract(epoch FROM clock_timestamp() - applied_at), applied_at = now() "
+                     "WHERE version = {}",
+                     sql_literal(version));
+}
+
+std::string MigrationDatabase::forget_sql(const std::string& version) const {
+  return fmt::format("DELETE FROM agentpg.schema_migrations WHERE version = {}", sql_literal(version));
+}
+
+std::string MigrationDatabase::set_lock_timeout_sql(int seconds) const {
+  return fmt::format("SET LOCAL lock_timeout = '{}s'", seconds);
+}
+
+std::optional<ServerError> MigrationDatabase::execute(const std::string& sql) { return m_conn.try_execute(sql); }
+
+bool MigrationDatabase::try_lock() {
+  return m_conn.query(fmt::format("SELECT pg_try_advisory_lock({})", k_lock_key)).text(0, 0) == "t";
+}
+
+void MigrationDatabase::unlock() { m_conn.try_execute(fmt::format("SELECT pg_advisory_unlock({})", k_lock_key)); }
+
+std::optional<migrate::LockHolder> MigrationDatabase::lock_holder() {
+  Rows rows = m_conn.query(fmt::format(
+      "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local socket'), "
+      "to_char(coalesce(a.backend_start, now()), 'YYYY-MM-DD HH24:MI:SS TZ') "
+      "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+      "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {} AND l.objid = {} AND l.objsubid = 1 "
+      "AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())",
+      k_lock_classid, k_lock_objid));
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  return migrate::LockHolder{std::stoi(rows.text(0, 0)), rows.text(0, 1), rows.text(0, 2), rows.text(0, 3)};
+}
+
+} // namespace agentpg::pg
