@@ -47,7 +47,8 @@ bool create_database_if_missing(const config::ConnParams& target, int connect_ti
     return false;
   }
   if (auto error = conn->try_execute("CREATE DATABASE " + conn->quote_identifier(name))) {
-    if (error->sqlstate == "42P04") {  // duplicate_database: another process won the race
+    // Another process won the race: 42P04, or 23505 when both passed the check at once.
+    if (error->sqlstate == "42P04" || (error->sqlstate == "23505" && database_exists(*conn, name))) {
       return false;
     }
     throw Error(ExitCode::sql, fmt::format("cannot create database {}: {} (SQLSTATE {})", name, error->message,

@@ -60,3 +60,18 @@ new_db() {
   CREATED_DBS+=("$name")
   echo "$name"
 }
+
+# migration VERSION NAME UP [DOWN] [UP_OPTIONS]: writes migrations/VERSION_NAME.sql.
+migration() {
+  mkdir -p migrations
+  {
+    echo "-- migrate:up ${5:-}"
+    printf '%s\n' "$3"
+    if [ "$#" -ge 4 ]; then
+      echo "-- migrate:down"
+      printf '%s\n' "$4"
+    fi
+  } >"migrations/$1_$2.sql"
+}
+# count_rows DB SQL: the single value a query returns.
+sql_value() { psql_db "$1" -c "$2"; }

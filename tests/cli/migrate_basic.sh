@@ -1,0 +1,66 @@
+# migrate, status, check, rollback, new and --dry-run on a plain dbmate-style folder.
+source "$(dirname "$0")/lib.sh"
+db=$(new_db)
+export DATABASE_URL=$(db_url "$db")
+migration 20240101000001 create_agents "CREATE TABLE agents (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text UNIQUE);" "DROP TABLE agents;"
+migration 20240101000002 seed_agent "INSERT INTO agents (name) VALUES ('a;b');" "DELETE FROM agents;"
+
+run "$AGENTPG" status --exit-code
+expect_code 1
+expect_out "pending  20240101000001  -       create_agents"
+run "$AGENTPG" check
+expect_code 7
+expect_err "run 'agentpg migrate' (exit 7)"
+
+# --dry-run prints every statement, history writes included, and changes nothing.
+before=$(sql_value "$db" "select count(*) from pg_class")
+run "$AGENTPG" migrate --dry-run
+expect_code 0
+expect_out "CREATE TABLE IF NOT EXISTS agentpg.schema_migrations"
+expect_out "CREATE TABLE agents (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text UNIQUE);"
+expect_out "INSERT INTO agentpg.schema_migrations (version, name, module, checksum, execution_ms) VALUES ('20240101000002'"
+[ "$(sql_value "$db" "select count(*) from pg_class")" = "$before" ] || fail "--dry-run changed the catalog"
+[ "$(sql_value "$db" "select count(*) from pg_namespace where nspname = 'agentpg'")" = 0 ] || fail "dry run made the schema"
+
+run "$AGENTPG" migrate
+expect_code 0
+expect_out "applied 2 migrations (empty -> 20240101000002)"
+[ "$(sql_value "$db" "select name from agents")" = "a;b" ] || fail "data missing"
+[ "$(sql_value "$db" "select string_agg(version || ':' || status, ',' order by version) from agentpg.schema_migrations")" = \
+  "20240101000001:applied,20240101000002:applied" ] || fail "history wrong"
+
+run "$AGENTPG" migrate
+expect_code 0
+expect_out "nothing to migrate: the schema is at 20240101000002"
+run "$AGENTPG" check
+expect_code 0
+run "$AGENTPG" --json status
+expect_code 0
+[ "$(json_get 'd["current_version"], d["counts"]["applied"], d["migrations"][0]["state"]')" = "('20240101000002', 2, 'applied')" ] ||
+  fail "status JSON: $(out)"
+
+run "$AGENTPG" --json migrate --to 20240101000001
+expect_code 0
+[ "$(json_get 'len(d["applied"])')" = 0 ] || fail "--to applied something"
+
+run "$AGENTPG" --yes rollback --dry-run
+expect_code 0
+expect_out "DELETE FROM agents;"
+expect_out "DELETE FROM agentpg.schema_migrations WHERE version = '20240101000002'"
+[ "$(sql_value "$db" "select count(*) from agents")" = 1 ] || fail "rollback --dry-run changed data"
+
+run "$AGENTPG" --yes rollback --to base
+expect_code 0
+expect_out "reverted 2 migrations (20240101000002 -> empty)"
+[ "$(sql_value "$db" "select count(*) from agentpg.schema_migrations")" = 0 ] || fail "history not empty"
+[ "$(sql_value "$db" "select to_regclass('public.agents') is null")" = t ] || fail "agents table left behind"
+
+run "$AGENTPG" new "Bad-Name"
+expect_code 2
+expect_err "must be lower-case letters, digits and _"
+run "$AGENTPG" new add_tasks --module core
+expect_code 0
+ls migrations/core/*_add_tasks.sql >/dev/null || fail "new wrote no file"
+run "$AGENTPG" new add_more --module core
+ls migrations/core/*_add_tasks.sql migrations/core/*_add_more.sql | sed 's/.*\///; s/_.*//' | sort -u | wc -l | grep -qx 2 ||
+  fail "two new files share a version"

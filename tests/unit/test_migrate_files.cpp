@@ -1,0 +1,157 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/error.hpp"
+#include "migrate/files.hpp"
+
+using namespace agentpg::migrate;
+
+namespace {
+
+std::string parse_error(const std::string& text) {
+  try {
+    parse_native("migrations/001_x.sql", text);
+  } catch (const agentpg::core::Error& e) {
+    CHECK(e.code() == agentpg::core::ExitCode::validation);
+    return e.what();
+  }
+  return "no error";
+}
+
+struct Tree {
+  std::string root;
+  Tree() {
+    char tmpl[] = "/tmp/agentpg-files-XXXXXX";
+    root = mkdtemp(tmpl);
+  }
+  ~Tree() { std::system(("rm -rf '" + root + "'").c_str()); }
+  void write(const std::string& path, const std::string& text) const {
+    std::string full = root + "/" + path;
+    std::system(("mkdir -p \"$(dirname '" + full + "')\"").c_str());
+    std::ofstream(full) << text;
+  }
+};
+
+std::string load_error(const Tree& tree, const std::vector<std::string>& modules = {}) {
+  try {
+    load_migrations(tree.root, modules);
+  } catch (const agentpg::core::Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+} // namespace
+
+TEST_SUITE("migrate::files") {
+  TEST_CASE("reads the up and down sections with their first lines and options") {
+    MigrationFile m = parse_native("migrations/20240101120000_create_agents.sql",
+                                   "-- a comment before the marker is fine\n"
+                                   "\n"
+                                   "-- migrate:up transaction:false\n"
+                                   "CREATE INDEX CONCURRENTLY i ON t (c);\n"
+                                   "-- migrate:down\n"
+                                   "DROP INDEX i;\n");
+    CHECK(m.version == "20240101120000");
+    CHECK(m.name == "create_agents");
+    CHECK(m.up.present);
+    CHECK_FALSE(m.up.transactional);
+    CHECK(m.up.first_line == 4);
+    CHECK(m.up.sql == "CREATE INDEX CONCURRENTLY i ON t (c);\n");
+    CHECK(m.down.transactional);
+    CHECK(m.down.first_line == 6);
+    CHECK(m.down.sql == "DROP INDEX i;\n");
+  }
+
+  TEST_CASE("an empty down section is a deliberate no-op, a missing one is absent") {
+    CHECK(parse_native("m/1_a.sql", "-- migrate:up\nSELECT 1;\n-- migrate:down\n").down.present);
+    CHECK_FALSE(parse_native("m/1_a.sql", "-- migrate:up\nSELECT 1;\n").down.present);
+  }
+
+  TEST_CASE("rejects every malformed file, naming file and line") {
+    CHECK(parse_error("") == "migrations/001_x.sql:1: the file is empty: no '-- migrate:up' section");
+    CHECK(parse_error("SELECT 1;\n") == "migrations/001_x.sql:1: SQL before '-- migrate:up'");
+    CHECK(parse_error("-- hello\nCREATE TABLE t ();\n-- migrate:up\n") ==
+          "migrations/001_x.sql:2: SQL before '-- migrate:up'");
+    CHECK(parse_error("-- migrate:down\nDROP TABLE t;\n-- migrate:up\nCREATE TABLE t();\n") ==
+          "migrations/001_x.sql:3: '-- migrate:up' comes after '-- migrate:down'");
+    CHECK(parse_error("-- just a comment\n") == "migrations/001_x.sql:1: no '-- migrate:up' section");
+    CHECK(parse_error("-- migrate:up\nA;\n-- migrate:up\nB;\n") == "migrations/001_x.sql:3: a second '-- migrate:up' marker");
+    CHECK(parse_error("-- migrate:up transaction:maybe\n") ==
+          "migrations/001_x.sql:1: unknown option 'transaction:maybe' on the marker line");
+    CHECK(parse_error("-- migrate:up\nSELECT 'ok';\nSELECT '\xff\xfe';\n") ==
+          "migrations/001_x.sql:3: the file is not valid UTF-8");
+  }
+
+  TEST_CASE("the checksum ignores CRLF line ends and a UTF-8 BOM, nothing else") {
+    std::string lf = "-- migrate:up\nCREATE TABLE t ();\n";
+    CHECK(content_checksum(lf) == content_checksum("\xEF\xBB\xBF-- migrate:up\r\nCREATE TABLE t ();\r\n"));
+    CHECK(content_checksum(lf) != content_checksum("-- migrate:up\nCREATE TABLE t  ();\n"));
+    CHECK(parse_native("m/1_a.sql", "\xEF\xBB\xBF-- migrate:up\r\nSELECT 1;\r\n").up.present);
+  }
+
+  TEST_CASE("parses a huge file in one pass") {
+    std::string text = "-- migrate:up\n";
+    for (int i = 0; i < 200000; ++i) {
+      text += "INSERT INTO t VALUES (" + std::to_string(i) + ");\n";
+    }
+    text += "-- migrate:down\nDELETE FROM t;\n";
+    MigrationFile m = parse_native("m/1_big.sql", text);
+    CHECK(m.down.first_line == 200003);
+    CHECK(m.up.sql.size() > 5000000);
+  }
+
+  TEST_CASE("versions compare as numbers") {
+    CHECK(version_less("9", "10"));
+    CHECK_FALSE(version_less("10", "9"));
+    CHECK(normalise_version("000123_x") == "123");
+    CHECK(normalise_version("0000") == "0");
+    CHECK(normalise_version("x1").empty());
+  }
+
+  TEST_CASE("loads native, golang-migrate and diesel layouts, flat or in modules, in one version order") {
+    Tree tree;
+    tree.write("3_native.sql", "-- migrate:up\nSELECT 3;\n-- migrate:down\n");
+    tree.write("core/1_pair.up.sql", "SELECT 1;\n");
+    tree.write("core/1_pair.down.sql", "SELECT -1;\n");
+    tree.write("core/10_only_up.up.sql", "SELECT 10;\n");
+    tree.write("app/2021-08-17-210508_with space/up.sql", "SELECT 2;\n");
+    tree.write("app/2021-08-17-210508_with space/down.sql", "SELECT -2;\n");
+    tree.write("app/2021-08-17-210508_with space/metadata.toml", "run_in_transaction = false\n");
+    tree.write("app/00000000000000_diesel_initial_setup/up.sql", "SELECT 0;\n");
+    tree.write("app/README.md", "not a migration\n");
+    std::vector<MigrationFile> all = load_migrations(tree.root, {});
+    REQUIRE(all.size() == 5);
+    CHECK(all[0].version == "0");
+    CHECK(all[0].name == "diesel_initial_setup");
+    CHECK(all[1].version == "1");
+    CHECK(all[1].layout == Layout::golang_migrate);
+    CHECK(all[1].down.sql == "SELECT -1;\n");
+    CHECK(all[1].module == "core");
+    CHECK(all[2].version == "3");
+    CHECK(all[2].module == "");
+    CHECK(all[3].version == "10");
+    CHECK_FALSE(all[3].down.present);
+    CHECK(all[4].version == "20210817210508");
+    CHECK(all[4].name == "with space");
+    CHECK(all[4].layout == Layout::diesel);
+    CHECK_FALSE(all[4].up.transactional);
+    CHECK(all[4].module == "app");
+
+    std::vector<MigrationFile> core_only = load_migrations(tree.root, {"core"});
+    CHECK(core_only.size() == 3);
+    CHECK(load_error(tree, {"nope"}) == "module 'nope' has no folder in " + tree.root);
+  }
+
+  TEST_CASE("rejects duplicate versions and lone down files") {
+    Tree tree;
+    tree.write("a/5_one.sql", "-- migrate:up\nSELECT 1;\n");
+    tree.write("b/005_two.sql", "-- migrate:up\nSELECT 2;\n");
+    CHECK(load_error(tree) == tree.root + "/b/005_two.sql:1: version 5 is also used by " + tree.root + "/a/5_one.sql");
+    Tree pairs;
+    pairs.write("7_x.down.sql", "SELECT 1;\n");
+    CHECK(load_error(pairs) == pairs.root + "/7_x.down.sql:1: '7_x.down.sql' has no '7_x.up.sql' beside it");
+    CHECK(load_error(Tree()).find("no error") == 0);
+  }
+}

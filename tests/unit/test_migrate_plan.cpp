@@ -1,0 +1,144 @@
+#include <doctest/doctest.h>
+
+#include "core/error.hpp"
+#include "migrate/plan.hpp"
+
+using namespace agentpg::migrate;
+
+namespace {
+
+MigrationFile file(const std::string& version, bool with_down = true) {
+  MigrationFile m;
+  m.version = version;
+  m.name = "m" + version;
+  m.path = "migrations/" + version + "_m" + version + ".sql";
+  m.checksum = "sum" + version;
+  m.up.present = true;
+  m.down.present = with_down;
+  return m;
+}
+
+AppliedMigration applied(const std::string& version, const std::string& checksum = "",
+                         HistoryStatus status = HistoryStatus::applied) {
+  AppliedMigration a;
+  a.version = version;
+  a.name = "m" + version;
+  a.checksum = checksum.empty() ? "sum" + version : checksum;
+  a.status = status;
+  return a;
+}
+
+std::vector<std::string> versions(const std::vector<const MigrationFile*>& plan) {
+  std::vector<std::string> out;
+  for (const auto* m : plan) {
+    out.push_back(m->version);
+  }
+  return out;
+}
+
+std::vector<std::string> versions(const std::vector<const StatusEntry*>& plan) {
+  std::vector<std::string> out;
+  for (const auto* e : plan) {
+    out.push_back(e->version);
+  }
+  return out;
+}
+
+std::string refusal(const std::vector<StatusEntry>& status, const MigrateRules& rules = {}) {
+  try {
+    plan_migrate(status, rules);
+  } catch (const agentpg::core::Error& e) {
+    CHECK(e.code() == agentpg::core::ExitCode::validation);
+    return e.what();
+  }
+  return "no error";
+}
+
+using V = std::vector<std::string>;
+
+} // namespace
+
+TEST_SUITE("migrate::plan") {
+  TEST_CASE("classifies every migration") {
+    std::vector<MigrationFile> files = {file("1"), file("2"), file("3"), file("5")};
+    std::vector<AppliedMigration> history = {applied("1"), applied("2", "other"), applied("4"),
+                                             applied("5", "", HistoryStatus::failed)};
+    std::vector<StatusEntry> status = compute_status(files, history);
+    REQUIRE(status.size() == 5);
+    CHECK(status[0].state == State::applied);
+    CHECK(status[1].state == State::changed);
+    CHECK(status[2].state == State::pending);
+    CHECK(status[3].state == State::missing);
+    CHECK(status[3].version == "4");
+    CHECK(status[4].state == State::failed);
+    CHECK(current_version(history) == "4");
+  }
+
+  TEST_CASE("applies pending migrations in version order, up to --to") {
+    std::vector<MigrationFile> files = {file("1"), file("2"), file("10"), file("11")};
+    std::vector<AppliedMigration> history = {applied("1")};
+    std::vector<StatusEntry> status = compute_status(files, history);
+    CHECK(versions(plan_migrate(status, {})) == V{"2", "10", "11"});
+    CHECK(versions(plan_migrate(status, MigrateRules{std::string("10"), false, false})) == V{"2", "10"});
+    CHECK(versions(plan_migrate(compute_status(files, {applied("1"), applied("2"), applied("10"), applied("11")}), {}))
+              .empty());
+  }
+
+  TEST_CASE("refuses drift unless allowed") {
+    std::vector<MigrationFile> files = {file("1"), file("2")};
+    std::vector<StatusEntry> changed = compute_status(files, {applied("1", "edited")});
+    CHECK(refusal(changed) == "applied migrations differ from the files on disk:\n  changed migrations/1_m1.sql");
+    CHECK(versions(plan_migrate(changed, MigrateRules{std::nullopt, true, false})) == V{"2"});
+    std::vector<MigrationFile> only_two = {file("2")};
+    std::vector<StatusEntry> missing = compute_status(only_two, {applied("1")});
+    CHECK(refusal(missing) == "applied migrations differ from the files on disk:\n  missing 1_m1");
+  }
+
+  TEST_CASE("refuses pending versions older than the newest applied unless allowed") {
+    std::vector<MigrationFile> files = {file("1"), file("2"), file("3")};
+    std::vector<StatusEntry> status = compute_status(files, {applied("1"), applied("3")});
+    CHECK(refusal(status) ==
+          "pending migrations are older than the newest applied one (3):\n  migrations/2_m2.sql");
+    CHECK(versions(plan_migrate(status, MigrateRules{std::nullopt, false, true})) == V{"2"});
+  }
+
+  TEST_CASE("refuses to go on past a failed migration and says how to resolve it") {
+    AppliedMigration failed = applied("2", "", HistoryStatus::failed);
+    failed.failed_statement = 2;
+    std::vector<MigrationFile> files = {file("1"), file("2"), file("3")};
+    std::vector<StatusEntry> status = compute_status(files, {applied("1"), failed});
+    try {
+      plan_migrate(status, {});
+      FAIL("planned past a failed migration");
+    } catch (const agentpg::core::Error& e) {
+      CHECK(std::string(e.what()) == "migration migrations/2_m2.sql failed at statement 2 and was not run in a "
+                                     "transaction, so statements before it took effect");
+      CHECK(e.hint().find("'agentpg migrate --resume' to run 2 again from statement 2") != std::string::npos);
+      CHECK(e.hint().find("'agentpg migrate --forget-failed'") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("rolls back newest first, by steps or down to a version or base") {
+    std::vector<MigrationFile> files = {file("1"), file("2"), file("3")};
+    std::vector<StatusEntry> status = compute_status(files, {applied("1"), applied("2"), applied("3")});
+    CHECK(versions(plan_rollback(status, {})) == V{"3"});
+    CHECK(versions(plan_rollback(status, RollbackRules{2, std::nullopt})) == V{"3", "2"});
+    CHECK(versions(plan_rollback(status, RollbackRules{1, std::string("1")})) == V{"3", "2"});
+    CHECK(versions(plan_rollback(status, RollbackRules{1, std::string("0")})) == V{"3", "2", "1"});
+    CHECK(versions(plan_rollback(status, RollbackRules{10, std::nullopt})) == V{"3", "2", "1"});
+  }
+
+  TEST_CASE("refuses a rollback through a migration with no down section before touching anything") {
+    std::vector<MigrationFile> files = {file("1", false), file("2")};
+    std::vector<StatusEntry> status = compute_status(files, {applied("1"), applied("2")});
+    CHECK(versions(plan_rollback(status, {})) == V{"2"});
+    try {
+      plan_rollback(status, RollbackRules{1, std::string("0")});
+      FAIL("planned a rollback through a migration without down");
+    } catch (const agentpg::core::Error& e) {
+      CHECK(e.code() == agentpg::core::ExitCode::validation);
+      CHECK(std::string(e.what()) ==
+            "migrations/1_m1.sql: has no down section, so it cannot be rolled back (nothing was rolled back)");
+    }
+  }
+}
