@@ -1,5 +1,7 @@
 #include "migrate/commands.hpp"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "config/target.hpp"
@@ -55,15 +57,13 @@ ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
 ExitCode run_rollback(core::Context& ctx, const RollbackCommand& command) {
   const config::Config& config = ctx.config;
   RollbackOptions options;
-  options.rules.steps = command.steps;
-  if (command.to == "base") {
-    options.rules.to = "0";
-  } else {
-    options.rules.to = version_argument(command.to, "--to");
-  }
   if (command.steps < 1) {
     throw Error(ExitCode::usage, "--steps must be 1 or more");
   }
+  // "base" reverts everything, version 0 included (diesel's initial setup is version 0).
+  bool to_base = command.to == "base";
+  options.rules.steps = to_base ? std::numeric_limits<int>::max() : command.steps;
+  options.rules.to = to_base ? std::nullopt : version_argument(command.to, "--to");
   options.dry_run = command.dry_run;
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;

@@ -3,7 +3,7 @@ source "$(dirname "$0")/lib.sh"
 name='t_odd"; drop database postgres; --'
 url="postgresql://postgres@/$(python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$name")?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT"
 export DATABASE_URL=$url
-CREATED_DBS+=("t_odd\"\"; drop database postgres; --")
+forget_db_later "$name"
 
 run "$AGENTPG" create-db
 expect_code 0

@@ -10,13 +10,17 @@ unset DATABASE_URL PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD
 SCENARIO=$(basename "$0" .sh)
 WORK=$(mktemp -d "/tmp/agentpg-cli-$SCENARIO-XXXXXX")
 chmod 755 "$WORK"
-CREATED_DBS=()
+# Databases a scenario made, one a line (a file: new_db runs in command substitutions).
+DB_LIST=$WORK/.databases
+touch "$DB_LIST"
 cleanup() {
-  for db in "${CREATED_DBS[@]}"; do
-    psql_admin -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
-  done
+  while IFS= read -r db; do
+    psql_admin -c "DROP DATABASE IF EXISTS \"${db//\"/\"\"}\" WITH (FORCE)" >/dev/null 2>&1 || true
+  done <"$DB_LIST"
   rm -rf "$WORK"
 }
+# forget_db_later NAME: drops NAME when the scenario ends.
+forget_db_later() { echo "$1" >>"$DB_LIST"; }
 trap cleanup EXIT
 cd "$WORK"
 
@@ -55,9 +59,9 @@ psql_db() { local db=$1; shift; psql -X -q -A -t -v ON_ERROR_STOP=1 "$(db_url "$
 
 # new_db: creates an empty database for this scenario and prints its name.
 new_db() {
-  local name="t_${SCENARIO}_$$_${#CREATED_DBS[@]}"
+  local name="t_${SCENARIO}_$$_$(wc -l <"$DB_LIST")"
+  forget_db_later "$name"
   psql_admin -c "CREATE DATABASE \"$name\"" >/dev/null
-  CREATED_DBS+=("$name")
   echo "$name"
 }
 

@@ -28,7 +28,7 @@ done
 
 # init on a database that does not exist yet, eight at once.
 export DATABASE_URL=$(db_url "${db}_init")
-CREATED_DBS+=("${db}_init")
+forget_db_later "${db}_init"
 race init
 [ "$(sql_value "${db}_init" "select count(*), count(distinct version) from applied")" = "11|11" ] || fail "init applied twice"
 run "$AGENTPG" init
