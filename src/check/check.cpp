@@ -66,7 +66,7 @@ SchemaCheck check_schema(const core::Context& ctx, pg::Connection& conn) {
   }
   std::vector<migrate::MigrationFile> files = migrate::load_migrations(ctx.config.migrations_dir, ctx.config.modules);
   pg::MigrationDatabase db(conn);
-  std::vector<migrate::AppliedMigration> history = db.history_exists() ? db.load_history() : std::vector<migrate::AppliedMigration>{};
+  std::vector<migrate::AppliedMigration> history = db.read_history().value_or(std::vector<migrate::AppliedMigration>{});
   migrate::StatusCounts c = migrate::count_states(migrate::compute_status(files, history));
   std::string current = migrate::current_version(history);
   bool drift = (c.changed > 0 || c.missing > 0) && !ctx.config.allow_drift;

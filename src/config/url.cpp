@@ -1,7 +1,7 @@
 #include "config/url.hpp"
 
 #include <cctype>
-#include <regex>
+#include <algorithm>
 
 #include <fmt/format.h>
 
@@ -317,11 +317,45 @@ std::string ConnParams::display() const {
 }
 
 std::string mask_secrets(std::string_view text) {
-  static const std::regex k_url_password(R"(([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s]*):[^@\s]*@)");
-  static const std::regex k_keyword_password(R"((password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+))",
-                                             std::regex::icase);
-  std::string masked = std::regex_replace(std::string(text), k_url_password, "$1:***@");
-  return std::regex_replace(masked, k_keyword_password, "$1***");
+  std::string out(text);
+  // user:password@ after a scheme's "://".
+  for (size_t scheme = out.find("://"); scheme != std::string::npos; scheme = out.find("://", scheme + 3)) {
+    size_t start = scheme + 3;
+    size_t end = out.find_first_of("/?# \t\n", start);
+    size_t at = out.rfind('@', end == std::string::npos ? std::string::npos : end);
+    if (at == std::string::npos || at < start) {
+      continue;
+    }
+    size_t colon = out.find(':', start);
+    if (colon != std::string::npos && colon < at) {
+      out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // password=value and password='quoted value' (any case, spaces around '=').
+  std::string lower = util::to_lower(out);
+  for (size_t key = lower.find("password"); key != std::string::npos; key = lower.find("password", key + 8)) {
+    size_t eq = lower.find_first_not_of(" \t", key + 8);
+    if (eq == std::string::npos || lower[eq] != '=') {
+      continue;
+    }
+    size_t value = lower.find_first_not_of(" \t", eq + 1);
+    if (value == std::string::npos) {
+      break;
+    }
+    size_t end = value;
+    if (out[value] == '\'') {
+      for (end = value + 1; end < out.size() && out[end] != '\''; ++end) {
+        end += out[end] == '\\' ? 1 : 0;
+      }
+      end = std::min(out.size(), end + 1);
+    } else {
+      end = out.find_first_of(" \t\n&", value);
+      end = end == std::string::npos ? out.size() : end;
+    }
+    out.replace(value, end - value, "***");
+    lower = util::to_lower(out);
+  }
+  return out;
 }
 
 } // namespace agentpg::config

@@ -87,7 +87,7 @@ ExitCode run_status(core::Context& ctx, const StatusCommand& command) {
   config::ConnParams params = config::target_params(ctx);
   std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
   pg::MigrationDatabase db(*conn);
-  std::vector<AppliedMigration> history = db.history_exists() ? db.load_history() : std::vector<AppliedMigration>{};
+  std::vector<AppliedMigration> history = db.read_history().value_or(std::vector<AppliedMigration>{});
   std::vector<StatusEntry> status = compute_status(files, history);
   StatusCounts counts = print_status(ctx.out, params.display(), current_version(history), status);
   return command.exit_code && counts.pending > 0 ? ExitCode::unexpected : ExitCode::ok;

@@ -23,8 +23,8 @@ class Database {
 public:
   virtual ~Database() = default;
 
-  virtual bool history_exists() = 0;
-  virtual std::vector<AppliedMigration> load_history() = 0;
+  // The history in one round trip; nullopt when there is no history table yet.
+  virtual std::optional<std::vector<AppliedMigration>> read_history() = 0;
 
   virtual std::string create_history_sql() const = 0;
   // Records `m` as applied, timing it from the start of the current transaction.
@@ -39,6 +39,8 @@ public:
 
   // Runs SQL; the server's error, or nullopt on success.
   virtual std::optional<pg::ServerError> execute(const std::string& sql) = 0;
+  // Runs single statements in order in one round trip; the first failure stops the rest.
+  virtual std::optional<pg::BatchFailure> execute_batch(const std::vector<std::string>& statements) = 0;
 
   // The session-level migration lock: never a blocking call.
   virtual bool try_lock() = 0;

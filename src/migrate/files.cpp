@@ -30,7 +30,12 @@ int invalid_utf8_line(std::string_view text) {
   int line = 1;
   for (size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
-    size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (c < 0x80) {  // ASCII, the common case
+      line += c == '\n' ? 1 : 0;
+      ++i;
+      continue;
+    }
+    size_t length = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
     if (length == 0 || i + length > text.size()) {
       return line;
     }
@@ -39,7 +44,6 @@ int invalid_utf8_line(std::string_view text) {
         return line;
       }
     }
-    line += c == '\n' ? 1 : 0;
     i += length;
   }
   return 0;
@@ -62,19 +66,27 @@ struct Marker {
   std::vector<std::string> options;
 };
 
+std::string_view trim_view(std::string_view s) {
+  size_t begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string_view::npos) {
+    return {};
+  }
+  return s.substr(begin, s.find_last_not_of(" \t\r\n") - begin + 1);
+}
+
 Marker read_marker(std::string_view line) {
   Marker marker;
-  std::string trimmed = util::trim(line);
-  if (!util::starts_with(trimmed, "--")) {
+  std::string_view trimmed = trim_view(line);
+  if (trimmed.size() < 12 || trimmed.compare(0, 2, "--") != 0) {
     return marker;
   }
-  std::string rest = util::trim(std::string_view(trimmed).substr(2));
-  for (const char* word : {"migrate:up", "migrate:down"}) {
-    std::string_view w(word);
-    if (util::starts_with(rest, w) && (rest.size() == w.size() || std::isspace(static_cast<unsigned char>(rest[w.size()])))) {
+  std::string_view rest = trim_view(trimmed.substr(2));
+  for (std::string_view word : {std::string_view("migrate:up"), std::string_view("migrate:down")}) {
+    if (rest.compare(0, word.size(), word) == 0 &&
+        (rest.size() == word.size() || std::isspace(static_cast<unsigned char>(rest[word.size()])))) {
       marker.is_marker = true;
-      marker.up = w == "migrate:up";
-      for (const auto& option : util::split(util::trim(std::string_view(rest).substr(w.size())), ' ')) {
+      marker.up = word == "migrate:up";
+      for (const auto& option : util::split(trim_view(rest.substr(word.size())), ' ')) {
         if (!option.empty()) {
           marker.options.push_back(option);
         }
@@ -98,23 +110,33 @@ void apply_options(const std::string& path, int line, const Marker& marker, Sect
 }
 
 bool is_blank_or_comment(std::string_view line) {
-  std::string trimmed = util::trim(line);
-  return trimmed.empty() || util::starts_with(trimmed, "--");
+  std::string_view trimmed = trim_view(line);
+  return trimmed.empty() || trimmed.compare(0, 2, "--") == 0;
 }
 
-std::vector<std::string> list_dir(const std::string& dir) {
-  std::vector<std::string> names;
+struct DirEntry {
+  std::string name;
+  bool directory = false;
+};
+
+// The entries of `dir` in name order; d_type spares a stat per entry where the file
+// system reports it.
+std::vector<DirEntry> list_dir(const std::string& dir) {
+  std::vector<DirEntry> entries;
   if (DIR* d = ::opendir(dir.c_str())) {
     while (dirent* entry = ::readdir(d)) {
       std::string name = entry->d_name;
-      if (name != "." && name != "..") {
-        names.push_back(name);
+      if (name == "." || name == "..") {
+        continue;
       }
+      bool directory = entry->d_type == DT_DIR ||
+                       ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) && util::is_directory(dir + "/" + name));
+      entries.push_back(DirEntry{name, directory});
     }
     ::closedir(d);
   }
-  std::sort(names.begin(), names.end());
-  return names;
+  std::sort(entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  return entries;
 }
 
 std::string read_or_fail(const std::string& path) {
@@ -189,9 +211,10 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
   std::vector<MigrationFile> found;
   std::map<std::string, MigrationFile> pairs;  // golang-migrate, by file stem
   std::map<std::string, std::pair<std::string, std::string>> texts;  // their up and down texts
-  for (const auto& entry : list_dir(dir)) {
+  for (const auto& dir_entry : list_dir(dir)) {
+    const std::string& entry = dir_entry.name;
     std::string path = dir + "/" + entry;
-    if (util::is_directory(path)) {
+    if (dir_entry.directory) {
       if (is_diesel_folder(path)) {
         found.push_back(load_diesel(path, entry, module));
       } else if (subfolders != nullptr && entry[0] != '.') {
@@ -259,14 +282,16 @@ bool version_less(const std::string& a, const std::string& b) {
 }
 
 std::string content_checksum(std::string_view text) {
-  std::string normalised;
-  normalised.reserve(text.size());
   std::string_view body = strip_bom(text);
+  if (body.find('\r') == std::string_view::npos) {
+    return util::sha256_hex(body);
+  }
+  std::string normalised;
+  normalised.reserve(body.size());
   for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] == '\r' && i + 1 < body.size() && body[i + 1] == '\n') {
-      continue;
+    if (body[i] != '\r' || i + 1 >= body.size() || body[i + 1] != '\n') {
+      normalised += body[i];
     }
-    normalised += body[i];
   }
   return util::sha256_hex(normalised);
 }

@@ -146,8 +146,8 @@ void Runner::acquire_lock(int timeout_seconds) {
 }
 
 std::vector<AppliedMigration> Runner::prepare_history(bool dry_run, RunReport& report) {
-  if (m_db.history_exists()) {
-    return m_db.load_history();
+  if (std::optional<std::vector<AppliedMigration>> history = m_db.read_history()) {
+    return *history;
   }
   if (!dry_run) {
     if (auto error = m_db.execute(m_db.create_history_sql())) {
@@ -163,32 +163,49 @@ std::vector<AppliedMigration> Runner::prepare_history(bool dry_run, RunReport& r
 double Runner::run_transactional(const MigrationFile& m, const Section& section, bool up, int statement_lock_timeout,
                                  RunReport& report) {
   util::Clock::time_point start = util::Clock::now();
-  send("BEGIN", report);
+  // The migration goes in one round trip (BEGIN, its statements, the history write; the
+  // server stops at the first failure) and COMMIT in a second one, sent only after all
+  // succeeded: a client killed meanwhile leaves an open transaction the server aborts.
+  std::vector<std::string> batch = {"BEGIN"};
   if (statement_lock_timeout > 0) {
-    send(m_db.set_lock_timeout_sql(statement_lock_timeout), report);
+    batch.push_back(m_db.set_lock_timeout_sql(statement_lock_timeout));
   }
+  size_t first_statement = batch.size();
+  std::vector<Statement> statements;
   for (const Statement& st : split_statements(section.sql)) {
-    if (!st.has_sql) {
-      continue;
-    }
-    if (auto error = send(section.sql.substr(st.offset, st.length), report)) {
-      m_db.execute("ROLLBACK");
-      throw Error(ExitCode::sql,
-                  fmt::format("{} of {} failed and was rolled back\n  {}: {}", up ? "migration" : "rollback",
-                              label(m), locate_error(section, st.offset, st.length, error->position),
-                              describe_server_error(*error)),
-                  up ? "nothing of this migration was applied; fix it and run 'agentpg migrate' again"
-                     : "this migration stays applied; fix its down section and run 'agentpg rollback' again");
+    if (st.has_sql) {
+      statements.push_back(st);
+      batch.push_back(section.sql.substr(st.offset, st.length));
     }
   }
-  send(up ? m_db.record_applied_sql(m) : m_db.forget_sql(m.version), report);
-  if (auto error = send("COMMIT", report)) {
-    m_db.execute("ROLLBACK");
-    throw Error(ExitCode::sql,
-                fmt::format("{} of {} failed at COMMIT and was rolled back\n  {}:{}: {}", up ? "migration" : "rollback",
-                            label(m), section.path, section.first_line, describe_server_error(*error)));
+  batch.push_back(up ? m_db.record_applied_sql(m) : m_db.forget_sql(m.version));
+  size_t commit_index = batch.size();
+  if (report.dry_run) {
+    for (const auto& sql : batch) {
+      send(sql, report);
+    }
+    send("COMMIT", report);
+    return 0;
   }
-  return util::elapsed_ms(start);
+  std::optional<pg::BatchFailure> failure = m_db.execute_batch(batch);
+  if (!failure) {
+    std::optional<pg::ServerError> commit_error = m_db.execute("COMMIT");
+    if (!commit_error) {
+      return util::elapsed_ms(start);
+    }
+    failure = pg::BatchFailure{commit_index, *commit_error};
+  }
+  m_db.execute("ROLLBACK");
+  std::string where = fmt::format("{}:{}", section.path, section.first_line);
+  if (failure->index >= first_statement && failure->index < first_statement + statements.size()) {
+    const Statement& st = statements[failure->index - first_statement];
+    where = locate_error(section, st.offset, st.length, failure->error.position);
+  }
+  throw Error(ExitCode::sql,
+              fmt::format("{} of {} failed and was rolled back\n  {}: {}", up ? "migration" : "rollback", label(m),
+                          where, describe_server_error(failure->error)),
+              up ? "nothing of this migration was applied; fix it and run 'agentpg migrate' again"
+                 : "this migration stays applied; fix its down section and run 'agentpg rollback' again");
 }
 
 double Runner::run_statements(const MigrationFile& m, const Section& section, bool up, int first_statement,
@@ -253,9 +270,32 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
   }
 }
 
+// Most runs (every container start) find nothing to do. That is safe to see without the
+// lock when every recorded migration is cleanly applied; anything else takes the lock.
+bool Runner::nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options,
+                                RunReport& report) {
+  std::optional<std::vector<AppliedMigration>> history = m_db.read_history();
+  if (!history) {
+    return false;
+  }
+  for (const auto& applied : *history) {
+    if (applied.status != HistoryStatus::applied) {
+      return false;
+    }
+  }
+  if (!plan_migrate(compute_status(files, *history), options.rules).empty()) {
+    return false;
+  }
+  report.from_version = report.to_version = current_version(*history);
+  return true;
+}
+
 RunReport Runner::migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options) {
   RunReport report;
   report.dry_run = options.dry_run;
+  if (!options.dry_run && !options.resume && !options.forget_failed && nothing_to_migrate(files, options, report)) {
+    return report;
+  }
   LockRelease release(m_db, m_locked);
   if (!options.dry_run) {
     acquire_lock(options.lock_timeout);
@@ -265,7 +305,7 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
   if (options.resume || options.forget_failed) {
     resolve_failed(compute_status(files, history), options, report);
     if (!options.dry_run) {
-      history = m_db.load_history();
+      history = m_db.read_history().value_or(std::vector<AppliedMigration>{});
     }
   }
   std::vector<StatusEntry> status = compute_status(files, history);
@@ -286,7 +326,7 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
   if (!options.dry_run) {
     acquire_lock(options.lock_timeout);
   }
-  std::vector<AppliedMigration> history = m_db.history_exists() ? m_db.load_history() : std::vector<AppliedMigration>{};
+  std::vector<AppliedMigration> history = m_db.read_history().value_or(std::vector<AppliedMigration>{});
   report.from_version = current_version(history);
   std::vector<StatusEntry> status = compute_status(files, history);
   std::vector<const StatusEntry*> plan = plan_rollback(status, options.rules);

@@ -54,6 +54,7 @@ public:
 private:
   void acquire_lock(int timeout_seconds);
   std::vector<AppliedMigration> prepare_history(bool dry_run, RunReport& report);
+  bool nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options, RunReport& report);
   void resolve_failed(const std::vector<StatusEntry>& status, const MigrateOptions& options, RunReport& report);
   double apply(const MigrationFile& m, const Section& section, bool up, int first_statement, int statement_lock_timeout,
                RunReport& report);

@@ -164,6 +164,33 @@ std::unique_ptr<Connection> Connection::open(const config::ConnParams& params, i
   }
 }
 
+namespace {
+
+Rows read_rows(const PGresult* result) {
+  Rows rows;
+  int columns = PQnfields(result);
+  for (int c = 0; c < columns; ++c) {
+    rows.columns.emplace_back(PQfname(result, c));
+  }
+  int count = PQntuples(result);
+  rows.rows.reserve(static_cast<size_t>(count));
+  for (int r = 0; r < count; ++r) {
+    std::vector<Value> row;
+    row.reserve(static_cast<size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      if (PQgetisnull(result, r, c)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(result, r, c), static_cast<size_t>(PQgetlength(result, r, c))));
+      }
+    }
+    rows.rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+} // namespace
+
 Rows Connection::query(const std::string& sql, const std::vector<Value>& params) {
   std::vector<const char*> values;
   for (const auto& p : params) {
@@ -176,27 +203,16 @@ Rows Connection::query(const std::string& sql, const std::vector<Value>& params)
     throw Error(ExitCode::sql, fmt::format("query failed: {} (SQLSTATE {})", error.message, error.sqlstate),
                 error.hint);
   }
-  Rows rows;
-  int columns = PQnfields(result.get());
-  for (int c = 0; c < columns; ++c) {
-    rows.columns.emplace_back(PQfname(result.get(), c));
+  return read_rows(result.get());
+}
+
+std::optional<ServerError> Connection::try_query(const std::string& sql, Rows& rows) {
+  Result result(PQexecParams(m_impl->raw(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+  if (!succeeded(result.get())) {
+    return server_error(result.get(), m_impl->raw());
   }
-  int count = PQntuples(result.get());
-  rows.rows.reserve(static_cast<size_t>(count));
-  for (int r = 0; r < count; ++r) {
-    std::vector<Value> row;
-    row.reserve(static_cast<size_t>(columns));
-    for (int c = 0; c < columns; ++c) {
-      if (PQgetisnull(result.get(), r, c)) {
-        row.emplace_back(std::nullopt);
-      } else {
-        row.emplace_back(std::string(PQgetvalue(result.get(), r, c),
-                                     static_cast<size_t>(PQgetlength(result.get(), r, c))));
-      }
-    }
-    rows.rows.push_back(std::move(row));
-  }
-  return rows;
+  rows = read_rows(result.get());
+  return std::nullopt;
 }
 
 std::optional<ServerError> Connection::try_execute(const std::string& sql) {
@@ -205,6 +221,44 @@ std::optional<ServerError> Connection::try_execute(const std::string& sql) {
     return std::nullopt;
   }
   return server_error(result.get(), m_impl->raw());
+}
+
+std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<std::string>& statements) {
+  PGconn* conn = m_impl->raw();
+  if (PQenterPipelineMode(conn) != 1) {
+    for (size_t i = 0; i < statements.size(); ++i) {
+      if (auto error = try_execute(statements[i])) {
+        return BatchFailure{i, *error};
+      }
+    }
+    return std::nullopt;
+  }
+  std::optional<BatchFailure> failure;
+  size_t sent = 0;
+  for (; sent < statements.size(); ++sent) {
+    if (PQsendQueryParams(conn, statements[sent].c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+      failure = BatchFailure{sent, server_error(nullptr, conn)};
+      break;
+    }
+  }
+  PQpipelineSync(conn);
+  // One result (then a NULL) per statement sent, then the sync's own result.
+  for (size_t i = 0; i < sent; ++i) {
+    while (PGresult* raw = PQgetResult(conn)) {
+      Result result(raw);
+      if (PQresultStatus(raw) == PGRES_FATAL_ERROR && !failure) {
+        failure = BatchFailure{i, server_error(raw, conn)};
+      }
+    }
+  }
+  while (PGresult* raw = PQgetResult(conn)) {
+    Result result(raw);
+    if (PQresultStatus(raw) == PGRES_PIPELINE_SYNC) {
+      break;
+    }
+  }
+  PQexitPipelineMode(conn);
+  return failure;
 }
 
 std::string Connection::quote_identifier(const std::string& name) const {

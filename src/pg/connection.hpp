@@ -39,8 +39,13 @@ public:
   // Runs one statement with $1.. parameters (NULL for nullopt). Throws core::Error
   // (exit 4) with the server's message on failure.
   Rows query(const std::string& sql, const std::vector<Value>& params = {});
+  // Like query(), but the server's error comes back instead of an exception.
+  std::optional<ServerError> try_query(const std::string& sql, Rows& rows);
   // Runs SQL (one statement or several); the server's error instead of an exception.
   std::optional<ServerError> try_execute(const std::string& sql);
+  // Runs single statements in order in one round trip (a libpq pipeline); the first
+  // failure stops the rest. Not for statements that refuse transaction blocks.
+  std::optional<BatchFailure> try_execute_batch(const std::vector<std::string>& statements);
 
   std::string quote_identifier(const std::string& name) const;
   std::string quote_literal(const std::string& value) const;

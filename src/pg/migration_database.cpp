@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/error.hpp"
 #include "pg/connection.hpp"
 
 namespace agentpg::pg {
@@ -33,15 +34,22 @@ std::string sql_literal(const std::string& value) {
 
 MigrationDatabase::MigrationDatabase(Connection& conn) : m_conn(conn) {}
 
-bool MigrationDatabase::history_exists() {
-  return m_conn.query("SELECT to_regclass('agentpg.schema_migrations') IS NOT NULL").text(0, 0) == "t";
-}
-
-std::vector<migrate::AppliedMigration> MigrationDatabase::load_history() {
-  Rows rows = m_conn.query(
+std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_history() {
+  Rows rows;
+  std::optional<ServerError> error = m_conn.try_query(
       "SELECT version, name, module, checksum, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), "
       "execution_ms, applied_by, status, coalesce(failed_statement, 0), coalesce(error, '') "
-      "FROM agentpg.schema_migrations");
+      "FROM agentpg.schema_migrations",
+      rows);
+  if (error && (error->sqlstate == "42P01" || error->sqlstate == "3F000")) {  // no table, or no schema
+    return std::nullopt;
+  }
+  if (error) {
+    throw core::Error(core::ExitCode::sql,
+                      fmt::format("cannot read agentpg.schema_migrations: {} (SQLSTATE {})", error->message,
+                                  error->sqlstate),
+                      error->sqlstate == "42501" ? "the user needs SELECT on agentpg.schema_migrations" : error->hint);
+  }
   std::vector<migrate::AppliedMigration> history;
   for (size_t r = 0; r < rows.size(); ++r) {
     migrate::AppliedMigration a;
@@ -114,6 +122,10 @@ std::string MigrationDatabase::set_lock_timeout_sql(int seconds) const {
 }
 
 std::optional<ServerError> MigrationDatabase::execute(const std::string& sql) { return m_conn.try_execute(sql); }
+
+std::optional<BatchFailure> MigrationDatabase::execute_batch(const std::vector<std::string>& statements) {
+  return m_conn.try_execute_batch(statements);
+}
 
 bool MigrationDatabase::try_lock() {
   return m_conn.query(fmt::format("SELECT pg_try_advisory_lock({})", k_lock_key)).text(0, 0) == "t";

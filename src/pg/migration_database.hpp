@@ -11,8 +11,7 @@ class MigrationDatabase : public migrate::Database {
 public:
   explicit MigrationDatabase(Connection& conn);
 
-  bool history_exists() override;
-  std::vector<migrate::AppliedMigration> load_history() override;
+  std::optional<std::vector<migrate::AppliedMigration>> read_history() override;
   std::string create_history_sql() const override;
   std::string record_applied_sql(const migrate::MigrationFile& m) const override;
   std::string record_running_sql(const migrate::MigrationFile& m, int statement) const override;
@@ -21,6 +20,7 @@ public:
   std::string forget_sql(const std::string& version) const override;
   std::string set_lock_timeout_sql(int seconds) const override;
   std::optional<ServerError> execute(const std::string& sql) override;
+  std::optional<BatchFailure> execute_batch(const std::vector<std::string>& statements) override;
   bool try_lock() override;
   void unlock() override;
   std::optional<migrate::LockHolder> lock_holder() override;

@@ -14,4 +14,10 @@ struct ServerError {
   int position = 0;  // 1-based character offset into the statement; 0 when the server gave none
 };
 
+// Which statement of a batch failed, and how.
+struct BatchFailure {
+  size_t index = 0;
+  ServerError error;
+};
+
 } // namespace agentpg::pg

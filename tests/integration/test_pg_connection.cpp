@@ -56,9 +56,9 @@ TEST_SUITE("pg::migration_database") {
     TestDatabase db("history");
     auto conn = db.connect();
     agentpg::pg::MigrationDatabase history(*conn);
-    CHECK_FALSE(history.history_exists());
+    CHECK_FALSE(history.read_history());
     REQUIRE(history.execute(history.create_history_sql()) == std::nullopt);
-    CHECK(history.history_exists());
+    CHECK(history.read_history());
     agentpg::migrate::MigrationFile m;
     m.version = "20240101000000";
     m.name = "it's";
@@ -68,7 +68,7 @@ TEST_SUITE("pg::migration_database") {
     REQUIRE(history.execute("SELECT pg_sleep(0.05)") == std::nullopt);
     REQUIRE(history.execute(history.record_applied_sql(m)) == std::nullopt);
     REQUIRE(history.execute("COMMIT") == std::nullopt);
-    auto rows = history.load_history();
+    auto rows = *history.read_history();
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].name == "it's");
     CHECK(rows[0].module == "core");
@@ -77,7 +77,7 @@ TEST_SUITE("pg::migration_database") {
     CHECK(rows[0].applied_by == "postgres");
     REQUIRE(history.execute(history.record_running_sql(m, 2)) == std::nullopt);
     REQUIRE(history.execute(history.record_failed_sql(m.version, 2, "boom")) == std::nullopt);
-    rows = history.load_history();
+    rows = *history.read_history();
     CHECK(rows[0].status == agentpg::migrate::HistoryStatus::failed);
     CHECK(rows[0].failed_statement == 2);
     CHECK(rows[0].error == "boom");

@@ -2,6 +2,7 @@
 
 #include "config/url.hpp"
 #include "core/error.hpp"
+#include "util/sha256.hpp"
 
 using agentpg::config::ConnParams;
 using agentpg::config::mask_secrets;
@@ -60,6 +61,11 @@ TEST_SUITE("config::url") {
         CHECK(std::string(e.what()).rfind("invalid database URL: ", 0) == 0);
       }
     }
+  }
+
+  TEST_CASE("hashes with SHA-256") {
+    CHECK(agentpg::util::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(agentpg::util::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   }
 
   TEST_CASE("masks passwords in free text") {

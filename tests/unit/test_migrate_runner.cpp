@@ -19,8 +19,9 @@ public:
   bool lock_taken_elsewhere = false;
   bool locked = false;
 
-  bool history_exists() override { return history; }
-  std::vector<AppliedMigration> load_history() override { return rows; }
+  std::optional<std::vector<AppliedMigration>> read_history() override {
+    return history ? std::optional<std::vector<AppliedMigration>>(rows) : std::nullopt;
+  }
   std::string create_history_sql() const override { return "CREATE HISTORY"; }
   std::string record_applied_sql(const MigrationFile& m) const override { return "RECORD " + m.version; }
   std::string record_running_sql(const MigrationFile& m, int statement) const override {
@@ -57,6 +58,14 @@ public:
     }
     if (sql == "CREATE HISTORY") {
       history = true;
+    }
+    return std::nullopt;
+  }
+  std::optional<agentpg::pg::BatchFailure> execute_batch(const std::vector<std::string>& statements) override {
+    for (size_t i = 0; i < statements.size(); ++i) {
+      if (auto error = execute(statements[i])) {
+        return agentpg::pg::BatchFailure{i, *error};
+      }
     }
     return std::nullopt;
   }
@@ -101,6 +110,24 @@ TEST_SUITE("migrate::runner") {
     CHECK(report.steps.size() == 2);
     CHECK(report.to_version == "2");
     CHECK_FALSE(db.locked);
+  }
+
+  TEST_CASE("a run with nothing to do reads the history once and never takes the lock") {
+    FakeDatabase db;
+    db.history = true;
+    AppliedMigration one;
+    one.version = "1";
+    db.rows = {one};
+    db.lock_taken_elsewhere = true;  // would time out if it were asked for
+    auto out = quiet_output();
+    MigrateOptions options;
+    options.lock_timeout = 0;
+    MigrationFile m = migration("1", "CREATE A;");
+    m.checksum = one.checksum;
+    RunReport report = Runner(db, out).migrate({m}, options);
+    CHECK(report.steps.empty());
+    CHECK(report.to_version == "1");
+    CHECK(db.sent.empty());
   }
 
   TEST_CASE("a failing statement rolls its migration back, names file:line:col, and releases the lock") {

@@ -1,0 +1,69 @@
+"""Turns hyperfine's JSON exports into bench/RESULTS.md: medians, min-max, and ratios
+to the floor and to dbmate measured in the same run."""
+import glob, json, os, platform, statistics, subprocess, sys, datetime
+
+results, out, runs, dbmate_version, agentpg_version = sys.argv[1:6]
+
+SCENARIOS = [
+    ("apply_200", "apply 200 migrations to an empty database", "psql -1 -f of all up sections"),
+    ("apply_1000", "apply 1,000 migrations to an empty database", "psql -1 -f of all up sections"),
+    ("noop_200", "no-op migrate, 200 applied", "one psql connection, one catalog query"),
+    ("noop_1000", "no-op migrate, 1,000 applied", "one psql connection, one catalog query"),
+    ("status_200", "status, 200 applied", "one psql connection, one catalog query"),
+    ("status_1000", "status, 1,000 applied", "one psql connection, one catalog query"),
+    ("rollback_200", "roll back all 200 (dbmate: 200 calls)", "psql -1 -f of all down sections"),
+    ("rollback_1000", "roll back all 1,000 (dbmate: 1,000 calls)", "psql -1 -f of all down sections"),
+    ("startup", "process start-up (--version)", "psql --version"),
+    ("seed_1m", "seed 1,000,000 CSV rows", "psql \\copy into the same keyed table"),
+    ("backup", "backup of that database", "pg_dump -Fc by hand"),
+    ("restore", "restore of that backup", "pg_restore by hand"),
+]
+
+def load(name):
+    path = os.path.join(results, name + ".json")
+    if not os.path.exists(path):
+        return None
+    data = json.load(open(path))
+    return {r["command"]: r for r in data["results"]}
+
+def fmt(seconds):
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.2f} s"
+
+def machine():
+    cores = os.cpu_count()
+    mem = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")) / 1024 / 1024
+    load1 = os.getloadavg()[0]
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{cores} cores ({cpu}), {mem:.0f} GiB memory, load {load1:.2f} at the end; {platform.system()} {platform.release()}; {pg}"
+
+lines = [
+    "# agentpg benchmarks",
+    "",
+    f"Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC by `bench/run`: one throwaway PostgreSQL cluster with "
+    "default settings (fsync on), hyperfine, medians of "
+    f"{runs} runs after one warm-up, min-max in brackets.",
+    "",
+    f"Machine: {machine()}.",
+    f"Versions: {agentpg_version}; {dbmate_version} (its Linux binary from the npm package, `--no-dump-schema`).",
+    "",
+    "| scenario | floor | agentpg | dbmate | agentpg / floor | agentpg / dbmate |",
+    "|---|---|---|---|---|---|",
+]
+for name, title, floor_desc in SCENARIOS:
+    r = load(name)
+    if not r:
+        continue
+    def cell(cmd):
+        if cmd not in r:
+            return "-", None
+        x = r[cmd]
+        return f"{fmt(x['median'])} [{fmt(x['min'])}-{fmt(x['max'])}]", x["median"]
+    floor, fm = cell("floor")
+    agent, am = cell("agentpg")
+    dbm, dm = cell("dbmate")
+    ratio_floor = f"{am / fm:.2f}x" if am and fm else "-"
+    ratio_dbmate = f"{am / dm:.2f}x" if am and dm else "-"
+    lines.append(f"| {title} | {floor} | {agent} | {dbm} | {ratio_floor} | {ratio_dbmate} |")
+lines += ["", "Floors: " + "; ".join(f"{t}: {d}" for n, t, d in SCENARIOS if load(n)) + "."]
+open(out, "w").write("\n".join(lines) + "\n")
