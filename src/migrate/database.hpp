@@ -36,6 +36,10 @@ public:
   virtual std::string record_finished_sql(const std::string& version) const = 0;
   virtual std::string forget_sql(const std::string& version) const = 0;
   virtual std::string set_lock_timeout_sql(int seconds) const = 0;
+  // Makes this session's commits asynchronous (no WAL flush per migration)...
+  virtual std::string relaxed_commits_sql() const = 0;
+  // ...and one synchronous commit that flushes the WAL, so all of them are durable.
+  virtual std::string flush_commits_sql() const = 0;
 
   // Runs SQL; the server's error, or nullopt on success.
   virtual std::optional<pg::ServerError> execute(const std::string& sql) = 0;

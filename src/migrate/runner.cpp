@@ -35,6 +35,35 @@ private:
   bool& m_locked;
 };
 
+// The commits of one run are asynchronous, and one synchronous commit at its end (success
+// or failure, before anything is reported) makes them all durable: one WAL flush per run
+// instead of one per migration, and still durable once agentpg says so.
+class CommitGroup {
+public:
+  CommitGroup(Database& db, bool dry_run, std::string& dry_run_sql) : m_db(db), m_dry_run(dry_run) {
+    if (m_dry_run) {
+      dry_run_sql += db.relaxed_commits_sql() + ";\n";
+    } else {
+      m_db.execute(m_db.relaxed_commits_sql());
+    }
+    m_dry_run_sql = &dry_run_sql;
+  }
+  ~CommitGroup() {
+    if (m_dry_run) {
+      *m_dry_run_sql += m_db.flush_commits_sql() + ";\n";
+    } else {
+      m_db.execute(m_db.flush_commits_sql());
+    }
+  }
+  CommitGroup(const CommitGroup&) = delete;
+  CommitGroup& operator=(const CommitGroup&) = delete;
+
+private:
+  Database& m_db;
+  bool m_dry_run;
+  std::string* m_dry_run_sql = nullptr;
+};
+
 size_t skip_blanks_and_comments(std::string_view sql, size_t pos) {
   while (pos < sql.size()) {
     if (std::isspace(static_cast<unsigned char>(sql[pos]))) {
@@ -309,9 +338,13 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
     }
   }
   std::vector<StatusEntry> status = compute_status(files, history);
-  for (const MigrationFile* m : plan_migrate(status, options.rules)) {
-    apply(*m, m->up, true, 1, options.statement_lock_timeout, report);
-    report.to_version = m->version;
+  std::vector<const MigrationFile*> plan = plan_migrate(status, options.rules);
+  if (!plan.empty()) {
+    CommitGroup commits(m_db, options.dry_run, report.sql);
+    for (const MigrationFile* m : plan) {
+      apply(*m, m->up, true, 1, options.statement_lock_timeout, report);
+      report.to_version = m->version;
+    }
   }
   if (report.to_version.empty()) {
     report.to_version = report.from_version;
@@ -330,8 +363,11 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
   report.from_version = current_version(history);
   std::vector<StatusEntry> status = compute_status(files, history);
   std::vector<const StatusEntry*> plan = plan_rollback(status, options.rules);
-  for (const StatusEntry* e : plan) {
-    apply(*e->file, e->file->down, false, 1, options.statement_lock_timeout, report);
+  if (!plan.empty()) {
+    CommitGroup commits(m_db, options.dry_run, report.sql);
+    for (const StatusEntry* e : plan) {
+      apply(*e->file, e->file->down, false, 1, options.statement_lock_timeout, report);
+    }
   }
   report.to_version = report.from_version;
   std::vector<std::string> reverted;

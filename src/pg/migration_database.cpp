@@ -121,6 +121,14 @@ std::string MigrationDatabase::set_lock_timeout_sql(int seconds) const {
   return fmt::format("SET LOCAL lock_timeout = '{}s'", seconds);
 }
 
+std::string MigrationDatabase::relaxed_commits_sql() const { return "SET synchronous_commit = off"; }
+
+std::string MigrationDatabase::flush_commits_sql() const {
+  // A transaction with an xid writes a commit record; committing it synchronously flushes
+  // the WAL up to there, and with it every asynchronous commit before it.
+  return "BEGIN; SET LOCAL synchronous_commit = on; SELECT txid_current(); COMMIT";
+}
+
 std::optional<ServerError> MigrationDatabase::execute(const std::string& sql) { return m_conn.try_execute(sql); }
 
 std::optional<BatchFailure> MigrationDatabase::execute_batch(const std::vector<std::string>& statements) {

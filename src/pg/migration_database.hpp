@@ -19,6 +19,8 @@ public:
   std::string record_finished_sql(const std::string& version) const override;
   std::string forget_sql(const std::string& version) const override;
   std::string set_lock_timeout_sql(int seconds) const override;
+  std::string relaxed_commits_sql() const override;
+  std::string flush_commits_sql() const override;
   std::optional<ServerError> execute(const std::string& sql) override;
   std::optional<BatchFailure> execute_batch(const std::vector<std::string>& statements) override;
   bool try_lock() override;

@@ -33,6 +33,8 @@ public:
   std::string record_finished_sql(const std::string& version) const override { return "FINISHED " + version; }
   std::string forget_sql(const std::string& version) const override { return "FORGET " + version; }
   std::string set_lock_timeout_sql(int seconds) const override { return "LOCK TIMEOUT " + std::to_string(seconds); }
+  std::string relaxed_commits_sql() const override { return "ASYNC"; }
+  std::string flush_commits_sql() const override { return "FLUSH"; }
 
   std::optional<agentpg::pg::ServerError> execute(const std::string& sql) override {
     sent.push_back(sql);
@@ -105,8 +107,8 @@ TEST_SUITE("migrate::runner") {
     auto out = quiet_output();
     std::vector<MigrationFile> files = {migration("1", "CREATE A;\nCREATE B;\n"), migration("2", "CREATE C;")};
     RunReport report = Runner(db, out).migrate(files, {});
-    CHECK(db.sent == V{"CREATE HISTORY", "BEGIN", "CREATE A;", "\nCREATE B;", "RECORD 1", "COMMIT",
-                       "BEGIN", "CREATE C;", "RECORD 2", "COMMIT"});
+    CHECK(db.sent == V{"CREATE HISTORY", "ASYNC", "BEGIN", "CREATE A;", "\nCREATE B;", "RECORD 1", "COMMIT",
+                       "BEGIN", "CREATE C;", "RECORD 2", "COMMIT", "FLUSH"});
     CHECK(report.steps.size() == 2);
     CHECK(report.to_version == "2");
     CHECK_FALSE(db.locked);
@@ -144,7 +146,9 @@ TEST_SUITE("migrate::runner") {
                                      "  migrations/2_m.sql:3:10: ERROR 42601: syntax error at or near \"FAIL\"");
     }
     CHECK(db.rows.size() == 1);
-    CHECK(db.sent.back() == "ROLLBACK");
+    // The failed migration is rolled back, and what was applied is flushed before the error is reported.
+    CHECK(db.sent[db.sent.size() - 2] == "ROLLBACK");
+    CHECK(db.sent.back() == "FLUSH");
     CHECK_FALSE(db.locked);
   }
 
@@ -154,7 +158,7 @@ TEST_SUITE("migrate::runner") {
     auto out = quiet_output();
     std::vector<MigrationFile> files = {migration("7", "CREATE INDEX A;\nCREATE FAIL;\nCREATE INDEX C;\n", false)};
     CHECK_THROWS_AS(Runner(db, out).migrate(files, {}), agentpg::core::Error);
-    CHECK(db.sent == V{"RUNNING 7 1", "CREATE INDEX A;", "RUNNING 7 2", "\nCREATE FAIL;", "FAILED 7 2"});
+    CHECK(db.sent == V{"ASYNC", "RUNNING 7 1", "CREATE INDEX A;", "RUNNING 7 2", "\nCREATE FAIL;", "FAILED 7 2", "FLUSH"});
   }
 
   TEST_CASE("--resume runs a failed migration again from its failed statement") {
@@ -188,8 +192,8 @@ TEST_SUITE("migrate::runner") {
     options.statement_lock_timeout = 5;
     RunReport report = Runner(db, out).migrate({migration("1", "CREATE A;\n")}, options);
     CHECK(db.sent.empty());
-    CHECK(report.sql == "CREATE HISTORY;\n-- migrations/1_m.sql (up, in a transaction)\nBEGIN;\nLOCK TIMEOUT 5;\n"
-                        "CREATE A;\nRECORD 1;\nCOMMIT;\n");
+    CHECK(report.sql == "CREATE HISTORY;\nASYNC;\n-- migrations/1_m.sql (up, in a transaction)\nBEGIN;\nLOCK TIMEOUT 5;\n"
+                        "CREATE A;\nRECORD 1;\nCOMMIT;\nFLUSH;\n");
   }
 
   TEST_CASE("gives up on the lock after --lock-timeout with exit 6") {
@@ -220,7 +224,7 @@ TEST_SUITE("migrate::runner") {
     RollbackOptions options;
     options.rules.to = "0";
     RunReport report = Runner(db, out).rollback({migration("1", "A;"), migration("2", "B;")}, options);
-    CHECK(db.sent == V{"BEGIN", "DROP 2;", "FORGET 2", "COMMIT", "BEGIN", "DROP 1;", "FORGET 1", "COMMIT"});
+    CHECK(db.sent == V{"ASYNC", "BEGIN", "DROP 2;", "FORGET 2", "COMMIT", "BEGIN", "DROP 1;", "FORGET 1", "COMMIT", "FLUSH"});
     CHECK(report.to_version.empty());
   }
 
