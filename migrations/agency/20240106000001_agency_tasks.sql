@@ -1,0 +1,46 @@
+-- Agent Agency V3, task management: the document's SQL, in schema agency, with CHECK
+-- constraints for the value sets its code uses and updated_at kept by a trigger.
+
+-- migrate:up
+CREATE SCHEMA agency;
+
+CREATE TABLE agency.tasks (
+    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+    task_id VARCHAR(255) NOT NULL UNIQUE,
+    description TEXT NOT NULL,
+    status VARCHAR(50) NOT NULL DEFAULT 'pending'
+      CHECK (status IN ('pending', 'queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'archived')),
+    execution_mode VARCHAR(20) DEFAULT 'auto' CHECK (execution_mode IN ('auto', 'manual', 'supervised', 'dry_run')),
+    risk_tier INTEGER DEFAULT 2 CHECK (risk_tier BETWEEN 1 AND 3),
+    created_at TIMESTAMPTZ DEFAULT NOW(),
+    updated_at TIMESTAMPTZ DEFAULT NOW(),
+    started_at TIMESTAMPTZ,
+    completed_at TIMESTAMPTZ,
+    error_message TEXT,
+    metadata JSONB DEFAULT '{}'::jsonb
+);
+CREATE TRIGGER tasks_updated_at BEFORE UPDATE ON agency.tasks FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
+
+CREATE TABLE agency.task_artifacts (
+    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+    task_id UUID NOT NULL REFERENCES agency.tasks(id),
+    artifact_type VARCHAR(50) NOT NULL,
+    content JSONB NOT NULL,
+    created_at TIMESTAMPTZ DEFAULT NOW()
+);
+
+CREATE TABLE agency.task_progress (
+    id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+    task_id UUID NOT NULL REFERENCES agency.tasks(id),
+    phase VARCHAR(100) NOT NULL,
+    progress_percentage DECIMAL(5,2) CHECK (progress_percentage BETWEEN 0 AND 100),
+    message TEXT,
+    metadata JSONB DEFAULT '{}'::jsonb,
+    created_at TIMESTAMPTZ DEFAULT NOW()
+);
+
+-- migrate:down
+DROP TABLE agency.task_progress;
+DROP TABLE agency.task_artifacts;
+DROP TABLE agency.tasks;
+DROP SCHEMA agency;
