@@ -95,6 +95,10 @@ ExitCode run_check(core::Context& ctx, const CheckOptions& options) {
   double latency = pg::ping_ms(*conn);
   bool history = pg::table_exists(*conn, "agentpg", "schema_migrations");
   SchemaCheck schema = check_schema(ctx, *conn);
+  std::string embedding_type = pg::column_type(*conn, "chad", "embeddings", "embedding");
+  std::string embeddings = embedding_type.empty()             ? ""
+                           : embedding_type.rfind("vector", 0) == 0 ? "pgvector " + embedding_type + " with an HNSW cosine index"
+                               : "portable real[1536] with an exact cosine scan (pgvector is not available)";
 
   Json report = Json::object();
   report.set("ok", schema.code == ExitCode::ok)
@@ -105,17 +109,23 @@ ExitCode run_check(core::Context& ctx, const CheckOptions& options) {
       .set("latency_ms", latency)
       .set("history_table", history)
       .set("schema", schema.json)
+      .set("embeddings", embedding_type.empty() ? Json() : Json(embedding_type.rfind("vector", 0) == 0 ? "pgvector" : "portable"))
       .set("exit_code", core::to_int(schema.code));
   ctx.out.emit(report);
 
   const core::Output& out = ctx.out;
   out.line(fmt::format("{} connected to {}", out.paint(core::Style::green, "ok"), params.display()));
-  out.line(core::format_table({{"  server", "PostgreSQL " + conn->server_version()},
-                               {"  database", conn->database()},
-                               {"  user", conn->user()},
-                               {"  latency", fmt::format("{:.1f} ms", latency)},
-                               {"  history", history ? "agentpg.schema_migrations" : "none yet (nothing migrated)"},
-                               {"  schema", schema.summary}}));
+  std::vector<std::vector<std::string>> rows = {
+      {"  server", "PostgreSQL " + conn->server_version()},
+      {"  database", conn->database()},
+      {"  user", conn->user()},
+      {"  latency", fmt::format("{:.1f} ms", latency)},
+      {"  history", history ? "agentpg.schema_migrations" : "none yet (nothing migrated)"},
+      {"  schema", schema.summary}};
+  if (!embeddings.empty()) {
+    rows.push_back({"  embeddings", embeddings});
+  }
+  out.line(core::format_table(rows));
   if (schema.code != ExitCode::ok) {
     out.notice(schema.code == ExitCode::not_latest
                    ? "agentpg: schema is not at latest: run 'agentpg migrate' (exit 7)"

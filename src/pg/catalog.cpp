@@ -27,3 +27,17 @@ bool extension_available(Connection& conn, const std::string& name) {
 }
 
 } // namespace agentpg::pg
+
+namespace agentpg::pg {
+
+std::string column_type(Connection& conn, const std::string& schema, const std::string& table,
+                        const std::string& column) {
+  Rows rows = conn.query("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
+                         "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                         "WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3 AND NOT a.attisdropped",
+                         {schema, table, column});
+  return rows.empty() ? "" : rows.text(0, 0);
+}
+
+} // namespace agentpg::pg

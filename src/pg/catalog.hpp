@@ -12,5 +12,8 @@ double ping_ms(Connection& conn);
 bool table_exists(Connection& conn, const std::string& schema, const std::string& table);
 bool database_exists(Connection& conn, const std::string& name);
 bool extension_available(Connection& conn, const std::string& name);
+// The SQL type of a column ("vector(1536)", "real[]"), or "" when there is no such column.
+std::string column_type(Connection& conn, const std::string& schema, const std::string& table,
+                        const std::string& column);
 
 } // namespace agentpg::pg

@@ -1,6 +1,8 @@
 # Shared helpers for the CLI scenarios: each scenario is one bash script that runs the
 # real binary and asserts its exit code, stdout and stderr.
-set -euo pipefail
+set -Eeuo pipefail
+# A command that fails outside run() stops the scenario: say which one.
+trap 'echo "FAIL [${SCENARIO:-?}]: line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 
 : "${AGENTPG:?AGENTPG must name the agentpg binary (ctest sets it)}"
 : "${AGENTPG_TEST_CLUSTER:?AGENTPG_TEST_CLUSTER must name the test cluster folder (ctest sets it)}"

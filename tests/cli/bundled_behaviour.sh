@@ -1,0 +1,113 @@
+# What the bundled schemas do in SQL: immutable ledgers and audit logs, releasing expired
+# charges, cascades, run_stats, embedding search, the agency audit trigger, row level
+# security and the retention windows.
+source "$(dirname "$0")/lib.sh"
+db=$(new_db)
+export DATABASE_URL=$(db_url "$db")
+run "$AGENTPG" --migrations-dir "$AGENTPG_SOURCE/migrations" migrate
+expect_code 0
+q() { sql_value "$db" "$1"; }
+# refused SQL: runs SQL that must fail with SQLSTATE $2.
+refused() {
+  local state
+  state=$(psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose "$(db_url "$db")" -c "$1" 2>&1 | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\):.*/\1/p' || true)
+  [ "$state" = "$2" ] || fail "expected SQLSTATE $2 from: $1 (got '$state')"
+}
+
+# caracal: the ledger is append-only; expired charges are released, exactly those.
+q "insert into caracal.agent_identities (agent_id, name, owner) values
+     ('00000000-0000-0000-0000-000000000001', 'root', 'ops@example.com')" >/dev/null
+q "insert into caracal.ledger_events (agent_id, resource_type, quantity, cost)
+     values ('00000000-0000-0000-0000-000000000001', 'api.openai.gpt4', 1000, 0.03)" >/dev/null
+refused "update caracal.ledger_events set cost = 0" 23001
+refused "delete from caracal.ledger_events" 23001
+q "insert into caracal.provisional_charges (agent_id, amount, created_at, expires_at, released) values
+     ('00000000-0000-0000-0000-000000000001', 1, now() - interval '2 hours', now() - interval '1 hour', false),
+     ('00000000-0000-0000-0000-000000000001', 2, now() - interval '2 hours', now() - interval '1 second', false),
+     ('00000000-0000-0000-0000-000000000001', 3, now() - interval '2 hours', now() - interval '1 hour', true),
+     ('00000000-0000-0000-0000-000000000001', 4, now(), now() + interval '5 minutes', false)" >/dev/null
+[ "$(q "select caracal.release_expired_charges()")" = 2 ] || fail "release_expired_charges released the wrong number"
+[ "$(q "select string_agg(amount::text || ':' || released, ',' order by amount) from caracal.provisional_charges")" = \
+  "1:true,2:true,3:true,4:false" ] || fail "wrong charges released"
+[ "$(q "select caracal.release_expired_charges()")" = 0 ] || fail "release is not idempotent"
+
+# platform: audit_logs are immutable, by trigger and by CHECK.
+q "insert into platform.audit_logs (event_type, resource_type) values ('task_created', 'task')" >/dev/null
+refused "update platform.audit_logs set event_type = 'x'" 23001
+refused "delete from platform.audit_logs" 23001
+refused "insert into platform.audit_logs (event_type, resource_type, is_immutable) values ('x', 'y', false)" 23514
+
+# chad: deleting a run cascades; run_stats on known data.
+q "insert into chad.runs (id, actor, status, trace_id, created_at, completed_at) values
+     ('00000000-0000-0000-0000-0000000000a1', 'u@example.com', 'completed', 't-1', '2024-01-01 10:00:00+00', '2024-01-01 10:00:45.5+00')" >/dev/null
+q "insert into chad.steps (id, run_id, step_number, node_name, status) values
+     ('00000000-0000-0000-0000-0000000000b1', '00000000-0000-0000-0000-0000000000a1', 1, 'plan', 'completed'),
+     ('00000000-0000-0000-0000-0000000000b2', '00000000-0000-0000-0000-0000000000a1', 2, 'act', 'completed'),
+     ('00000000-0000-0000-0000-0000000000b3', '00000000-0000-0000-0000-0000000000a1', 3, 'reflect', 'completed')" >/dev/null
+q "insert into chad.llm_calls (run_id, step_id, model, provider, prompt_tokens, completion_tokens, total_tokens) values
+     ('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000b1', 'gpt-4', 'openai', 700, 300, 1000),
+     ('00000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-0000000000b2', 'gpt-4', 'openai', 400, 100, 500)" >/dev/null
+q "insert into chad.artifacts (run_id, artifact_type, url) values ('00000000-0000-0000-0000-0000000000a1', 'report', 's3://x')" >/dev/null
+[ "$(q "select step_count, llm_calls, total_tokens, duration_seconds from chad.run_stats('00000000-0000-0000-0000-0000000000a1')")" = "3|2|1500|45.5" ] ||
+  fail "run_stats: $(q "select * from chad.run_stats('00000000-0000-0000-0000-0000000000a1')")"
+refused "insert into chad.runs (actor, trace_id) values ('x', 't-1')" 23505
+q "delete from chad.runs" >/dev/null
+[ "$(q "select (select count(*) from chad.steps) + (select count(*) from chad.llm_calls) + (select count(*) from chad.artifacts)")" = 0 ] ||
+  fail "deleting the run did not cascade"
+
+# chad: search_embeddings orders by cosine similarity.
+vec() { echo "array_cat(array[$1]::real[], array_fill(0::real, array[1533]))"; }
+q "insert into chad.embeddings (content, embedding) values
+     ('east', $(vec '1, 0, 0')), ('north-east', $(vec '1, 1, 0')), ('north', $(vec '0, 1, 0')), ('up', $(vec '0, 0, 1'))" >/dev/null
+[ "$(q "select string_agg(content || '=' || round(similarity::numeric, 3), ',') from chad.search_embeddings($(vec '1, 0.2, 0'), 3)")" = \
+  "east=0.981,north-east=0.832,north=0.196" ] || fail "search order: $(q "select string_agg(content, ',') from chad.search_embeddings($(vec '1, 0.2, 0'), 3)")"
+refused "insert into chad.embeddings (content, embedding) values ('short', array[1,2,3]::real[])" 23514
+
+# agency: the audit trigger records INSERT, UPDATE and DELETE with old and new values.
+q "insert into agency.tasks (task_id, description) values ('T-1', 'write tests')" >/dev/null
+q "update agency.tasks set status = 'running' where task_id = 'T-1'" >/dev/null
+q "delete from agency.tasks where task_id = 'T-1'" >/dev/null
+[ "$(q "select string_agg(operation || ':' || coalesce(old_values->>'status', '-') || '>' || coalesce(new_values->>'status', '-'), ',' order by id) from agency.audit_log where table_name = 'tasks'")" = \
+  "INSERT:->pending,UPDATE:pending>running,DELETE:running>-" ] || fail "audit trail wrong: $(q "select operation, old_values, new_values from agency.audit_log")"
+
+# agency: row level security hides provenance, audit and inactive waivers from a role
+# without access; membership in agency_auditor grants it.
+reader="t_reader_$$"
+auditor_member="t_auditor_$$"
+q "create role $reader login; create role $auditor_member login;
+   do \$\$ begin if not exists (select 1 from pg_roles where rolname = 'agency_auditor') then create role agency_auditor; end if; end \$\$;
+   grant agency_auditor to $auditor_member;
+   grant usage on schema agency, core to $reader, $auditor_member;
+   grant select on all tables in schema agency to $reader, $auditor_member" >/dev/null
+trap 'q "drop owned by '$reader', '$auditor_member'; drop role '$reader'; drop role '$auditor_member'" >/dev/null 2>&1; cleanup' EXIT
+q "insert into agency.provenance_records (verdict_id, task_id, decision_type, decision_data, consensus_score, caws_compliance, git_trailer, signature)
+     values (gen_random_uuid(), gen_random_uuid(), 'merge', '{}', 0.9, '{}', 'Verdict: x', 'sig')" >/dev/null
+q "insert into agency.waivers (title, reason, description, gates, approved_by, mitigation_plan, expires_at, status) values
+     ('active one', 'r', 'd', '{lint}', 'lead', 'm', now() + interval '1 day', 'active'),
+     ('revoked one', 'r', 'd', '{lint}', 'lead', 'm', now() + interval '1 day', 'revoked')" >/dev/null
+as_role() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$(db_url "$db")" -c "set role $1" -c "$2"; }
+[ "$(as_role "$reader" "select (select count(*) from agency.provenance_records), (select count(*) from agency.audit_log), (select count(*) from agency.waivers)")" = "0|0|1" ] ||
+  fail "RLS let a reader without access see rows"
+[ "$(as_role "$auditor_member" "select (select count(*) from agency.provenance_records) > 0, (select count(*) from agency.audit_log) > 0, (select count(*) from agency.waivers)")" = "t|t|2" ] ||
+  fail "RLS hid rows from an agency_auditor member"
+
+# agency: each retention function deletes only what is older than its window.
+q "insert into agency.tasks (id, task_id, description, status, completed_at) values
+     ('00000000-0000-0000-0000-0000000000c1', 'old', 'old task', 'completed', now() - interval '91 days'),
+     ('00000000-0000-0000-0000-0000000000c2', 'new', 'new task', 'completed', now() - interval '89 days')" >/dev/null
+q "insert into agency.task_progress (task_id, phase, created_at) values
+     ('00000000-0000-0000-0000-0000000000c1', 'old', now() - interval '91 days'), ('00000000-0000-0000-0000-0000000000c2', 'new', now() - interval '89 days')" >/dev/null
+q "insert into agency.task_artifacts (task_id, artifact_type, content, created_at) values
+     ('00000000-0000-0000-0000-0000000000c1', 'log', '{}', now() - interval '91 days'), ('00000000-0000-0000-0000-0000000000c2', 'log', '{}', now() - interval '89 days')" >/dev/null
+q "insert into agency.system_metrics (metric_name, metric_value, collected_at) values ('cpu', 1, now() - interval '31 days'), ('cpu', 2, now() - interval '29 days')" >/dev/null
+q "insert into agency.slo_measurements (slo_name, measured_at) values ('latency', now() - interval '31 days'), ('latency', now() - interval '29 days')" >/dev/null
+q "insert into agency.audit_log (table_name, operation, created_at) values ('x', 'INSERT', now() - interval '366 days'), ('x', 'INSERT', now() - interval '364 days')" >/dev/null
+[ "$(q "select * from agency.cleanup_old_tasks()")" = "1|1|1" ] || fail "cleanup_old_tasks counts"
+[ "$(q "select string_agg(task_id || ':' || status, ',' order by task_id) from agency.tasks where task_id in ('old', 'new')")" = "new:completed,old:archived" ] ||
+  fail "cleanup_old_tasks archived the wrong task"
+[ "$(q "select * from agency.cleanup_old_metrics()")" = "1|1" ] || fail "cleanup_old_metrics counts"
+[ "$(q "select (select count(*) from agency.system_metrics), (select count(*) from agency.slo_measurements)")" = "1|1" ] || fail "metrics left"
+before=$(q "select count(*) from agency.audit_log")
+[ "$(q "select agency.cleanup_old_audit_logs()")" = 1 ] || fail "cleanup_old_audit_logs count"
+[ "$(q "select count(*) from agency.audit_log")" = $((before - 1)) ] || fail "audit log rows left"
+[ "$(q "select * from agency.cleanup_old_tasks()")" = "0|0|0" ] || fail "cleanup_old_tasks is not idempotent"

@@ -1,0 +1,41 @@
+# The bundled schema: each system's tables match their fixture (columns, types, keys,
+# foreign keys, unique and check constraints, indexes); migrate -> rollback to base ->
+# migrate leaves the same schema and nothing of ours at base; modules install alone.
+source "$(dirname "$0")/lib.sh"
+migrations=$AGENTPG_SOURCE/migrations
+fixtures=$AGENTPG_SOURCE/tests/fixtures/schema
+db=$(new_db)
+export DATABASE_URL=$(db_url "$db")
+export AGENTPG_MIGRATIONS_DIR=$migrations
+
+run "$AGENTPG" migrate
+expect_code 0
+for system in caracal chad freeagentics platform agency; do
+  psql_db "$db" -v schema="$system" -f "$fixtures/shape.sql" >"$WORK/$system.txt"
+  diff -u "$fixtures/$system.txt" "$WORK/$system.txt" >&2 || fail "schema $system differs from tests/fixtures/schema/$system.txt"
+done
+
+run "$AGENTPG" check
+expect_code 0
+expect_out "portable real[1536] with an exact cosine scan (pgvector is not available)"
+
+dump() { pg_dump --schema-only --no-owner --exclude-schema=agentpg "$(db_url "$1")" | grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' | sed '/^$/d'; }
+dump "$db" >"$WORK/before.sql"
+run "$AGENTPG" --yes rollback --to base
+expect_code 0
+[ "$(sql_value "$db" "select string_agg(nspname, ',' order by nspname) from pg_namespace where nspname !~ '^(pg_|information_schema)'")" = "agentpg,public" ] ||
+  fail "rollback to base left schemas behind"
+[ "$(sql_value "$db" "select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace where nspname = 'public'")" = 0 ] ||
+  fail "rollback to base left functions behind"
+run "$AGENTPG" migrate
+expect_code 0
+dump "$db" >"$WORK/after.sql"
+diff "$WORK/before.sql" "$WORK/after.sql" >&2 || fail "schema differs after the round trip"
+
+# Only core and caracal: nothing of the others.
+only=$(new_db)
+run "$AGENTPG" --database-url "$(db_url "$only")" --modules core,caracal migrate
+expect_code 0
+expect_out "applied 2 migrations"
+[ "$(sql_value "$only" "select string_agg(nspname, ',' order by nspname) from pg_namespace where nspname !~ '^(pg_|information_schema)'")" = "agentpg,caracal,core,public" ] ||
+  fail "module selection created other schemas"
