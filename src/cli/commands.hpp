@@ -14,5 +14,7 @@ void add_status_command(CLI::App& app, Runtime& runtime);
 void add_new_command(CLI::App& app, Runtime& runtime);
 void add_check_command(CLI::App& app, Runtime& runtime);
 void add_local_command(CLI::App& app, Runtime& runtime);
+void add_completion_command(CLI::App& app, Runtime& runtime);
+void add_help_command(CLI::App& app, Runtime& runtime);
 
 } // namespace agentpg::cli

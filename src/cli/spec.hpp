@@ -1,0 +1,36 @@
+#pragma once
+// A plain description of the command line, read from the CLI definition, from which the
+// completions and the man page are generated (so they list exactly what the binary takes).
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace agentpg::cli {
+
+struct OptionSpec {
+  std::vector<std::string> names;  // "--to", "-q", "--quiet"
+  std::string value_name;          // "" for flags
+  std::string help;
+  std::string default_value;
+};
+
+struct CommandSpec {
+  std::string name;
+  std::string help;
+  std::vector<std::string> positionals;  // their names
+  std::vector<OptionSpec> options;
+  std::vector<CommandSpec> subcommands;
+};
+
+// Hidden commands (no group) are left out.
+CommandSpec describe(const CLI::App& app);
+
+std::string bash_completion(const CommandSpec& root);
+std::string zsh_completion(const CommandSpec& root);
+std::string fish_completion(const CommandSpec& root);
+std::string man_page(const CommandSpec& root);
+
+} // namespace agentpg::cli
