@@ -9,8 +9,8 @@ CREATE TABLE agency.tasks (
     task_id VARCHAR(255) NOT NULL UNIQUE,
     description TEXT NOT NULL,
     status VARCHAR(50) NOT NULL DEFAULT 'pending'
-      CHECK (status IN ('pending', 'queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'archived')),
-    execution_mode VARCHAR(20) DEFAULT 'auto' CHECK (execution_mode IN ('auto', 'manual', 'supervised', 'dry_run')),
+      CHECK (status::text IN ('pending', 'queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'archived')),
+    execution_mode VARCHAR(20) DEFAULT 'auto' CHECK (execution_mode::text IN ('auto', 'manual', 'supervised', 'dry_run')),
     risk_tier INTEGER DEFAULT 2 CHECK (risk_tier BETWEEN 1 AND 3),
     created_at TIMESTAMPTZ DEFAULT NOW(),
     updated_at TIMESTAMPTZ DEFAULT NOW(),

@@ -22,10 +22,10 @@ CREATE TABLE agency.slo_measurements (
 CREATE TABLE agency.alerts (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
     alert_type VARCHAR(50) NOT NULL,
-    severity VARCHAR(20) NOT NULL CHECK (severity IN ('info', 'low', 'medium', 'high', 'critical')),
+    severity VARCHAR(20) NOT NULL CHECK (severity::text IN ('info', 'low', 'medium', 'high', 'critical')),
     title VARCHAR(255) NOT NULL,
     description TEXT,
-    status VARCHAR(20) NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'acknowledged', 'resolved')),
+    status VARCHAR(20) NOT NULL DEFAULT 'active' CHECK (status::text IN ('active', 'acknowledged', 'resolved')),
     acknowledged_by VARCHAR(255),
     acknowledged_at TIMESTAMPTZ,
     resolved_at TIMESTAMPTZ,

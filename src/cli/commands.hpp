@@ -13,6 +13,8 @@ void add_rollback_command(CLI::App& app, Runtime& runtime);
 void add_status_command(CLI::App& app, Runtime& runtime);
 void add_new_command(CLI::App& app, Runtime& runtime);
 void add_check_command(CLI::App& app, Runtime& runtime);
+void add_backup_command(CLI::App& app, Runtime& runtime);
+void add_restore_command(CLI::App& app, Runtime& runtime);
 void add_local_command(CLI::App& app, Runtime& runtime);
 void add_completion_command(CLI::App& app, Runtime& runtime);
 void add_help_command(CLI::App& app, Runtime& runtime);

@@ -14,6 +14,8 @@ void add_migrate_command(CLI::App& app, Runtime& runtime) {
                 "run a failed transaction:false migration again from the statement that failed");
   cmd->add_flag("--forget-failed", options->forget_failed,
                 "delete the history row of a failed migration (after undoing its effects by hand)");
+  cmd->add_flag("--backup-first", options->backup_first,
+                "take a backup (custom format, to the backup folder) before applying anything");
   cmd->callback([&runtime, options] {
     runtime.action = [options](core::Context& ctx) { return migrate::run_migrate(ctx, *options); };
   });

@@ -305,6 +305,7 @@ Config load_config(const Sources& sources) {
   config.local_dir = util::absolute_path(join_path(sources.working_dir, layers.resolve("local_dir").value));
   config.local_user = layers.resolve("local_user").value;
   config.local_database = layers.resolve("local_database").value;
+  config.backup_dir = join_path(sources.working_dir, layers.resolve("backup_dir").value);
   config.json = as_bool(layers, "json");
   config.quiet = as_bool(layers, "quiet");
   config.verbose = as_bool(layers, "verbose");

@@ -44,6 +44,7 @@ struct Config {
   std::string local_dir;
   std::string local_user;
   std::string local_database;
+  std::string backup_dir;
   bool json = false;
   bool quiet = false;
   bool verbose = false;

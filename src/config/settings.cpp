@@ -40,6 +40,8 @@ const std::vector<SettingSpec>& settings() {
        "account that runs the local server when agentpg runs as root", nullptr, nullptr},
       {"local_database", nullptr, "agentpg_development", Kind::text,
        "database name used on the project-local server", nullptr, nullptr},
+      {"backup_dir", nullptr, "backups", Kind::text, "folder of backups (backup --output overrides it)", nullptr,
+       nullptr},
       {"json", "--json", "false", Kind::boolean, "print one JSON document on stdout", nullptr, nullptr},
       {"quiet", "--quiet,-q", "false", Kind::boolean, "print only errors", nullptr, nullptr},
       {"verbose", "--verbose,-v", "false", Kind::boolean, "say what is being done, on stderr", nullptr,

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "backup/backup.hpp"
 #include "config/target.hpp"
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
@@ -48,6 +49,15 @@ ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
   options.forget_failed = command.forget_failed;
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
+  if (command.backup_first) {
+    config::ConnParams params = config::target_params(ctx);
+    options.before_apply = [&ctx, params] {
+      std::string path;
+      backup::take_backup(ctx, params, backup::BackupCommand{}, path);
+      ctx.out.line(fmt::format("backup before migrating: {}", path));
+      return path;
+    };
+  }
   util::Clock::time_point start = util::Clock::now();
   RunReport report = Runner(db, ctx.out).migrate(files, options);
   print_run_report(ctx.out, report, "migrate", util::elapsed_ms(start));

@@ -13,6 +13,7 @@ struct MigrateCommand {
   bool dry_run = false;
   bool resume = false;
   bool forget_failed = false;
+  bool backup_first = false;  // take a backup before applying anything
 };
 
 struct RollbackCommand {

@@ -69,6 +69,9 @@ void print_run_report(const core::Output& out, const RunReport& report, const ch
   if (report.dry_run) {
     doc.set("sql", report.sql);
   }
+  if (!report.backup.empty()) {
+    doc.set("backup", report.backup);
+  }
   out.emit(doc);
   if (report.dry_run) {
     out.data(report.sql.empty() ? "-- nothing to do\n" : report.sql);

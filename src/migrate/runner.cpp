@@ -339,6 +339,9 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
   }
   std::vector<StatusEntry> status = compute_status(files, history);
   std::vector<const MigrationFile*> plan = plan_migrate(status, options.rules);
+  if (!plan.empty() && !options.dry_run && options.before_apply) {
+    report.backup = options.before_apply();
+  }
   if (!plan.empty()) {
     CommitGroup commits(m_db, options.dry_run, report.sql);
     for (const MigrationFile* m : plan) {

@@ -17,6 +17,9 @@ struct MigrateOptions {
   bool forget_failed = false;  // drop the history row of a failed migration first
   int lock_timeout = 60;       // seconds to wait for the migration lock
   int statement_lock_timeout = 0;  // SET lock_timeout for each migration (0: off)
+  // Called under the lock once there is something to apply, before anything is applied
+  // (migrate --backup-first); returns what to report (the backup's path).
+  std::function<std::string()> before_apply;
 };
 
 struct RollbackOptions {
@@ -39,6 +42,7 @@ struct RunReport {
   std::string from_version;  // newest applied before ("" = none)
   std::string to_version;    // newest applied after
   std::string sql;           // --dry-run: the SQL that would run
+  std::string backup;        // --backup-first: the backup taken before applying
   bool dry_run = false;
 };
 

@@ -58,6 +58,11 @@ bool create_database_if_missing(const config::ConnParams& target, int connect_ti
   return true;
 }
 
+bool database_exists_on_server(const config::ConnParams& target, int connect_timeout) {
+  std::string name = target_database(target);
+  return database_exists(*open_maintenance(target, connect_timeout), name);
+}
+
 bool drop_database(const config::ConnParams& target, int connect_timeout, bool force) {
   std::string name = target_database(target);
   std::unique_ptr<Connection> conn = open_maintenance(target, connect_timeout);

@@ -11,6 +11,9 @@ namespace agentpg::pg {
 // processes race to create it.
 bool create_database_if_missing(const config::ConnParams& target, int connect_timeout);
 
+// Whether the database `target` names exists (asked of the maintenance database).
+bool database_exists_on_server(const config::ConnParams& target, int connect_timeout);
+
 // Drops the database `target` names; `force` terminates other sessions first.
 // Returns false when it did not exist.
 bool drop_database(const config::ConnParams& target, int connect_timeout, bool force);

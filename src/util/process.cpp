@@ -4,10 +4,13 @@
 #include <grp.h>
 #include <poll.h>
 #include <pwd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 
@@ -69,6 +72,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     return result;
   }
   if (pid == 0) {
+    // The child dies with agentpg: a killed backup leaves no pg_dump writing on.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::umask(static_cast<mode_t>(options.umask));
     int devnull = ::open("/dev/null", O_RDONLY);
     ::dup2(devnull, 0);
     if (options.capture_output) {
@@ -84,8 +90,13 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     bool err_open = true;
     while (out_open || err_open) {
       pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0}, {err_open ? err_pipe[0] : -1, POLLIN, 0}};
-      if (::poll(fds, 2, -1) < 0 && errno != EINTR) {
+      int ready = ::poll(fds, 2, options.on_tick ? 200 : -1);
+      if (ready < 0 && errno != EINTR) {
         break;
+      }
+      if (ready == 0 && options.on_tick) {
+        options.on_tick();
+        continue;
       }
       if (out_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
         drain(out_pipe[0], result.out, out_open);

@@ -1,5 +1,6 @@
 #pragma once
 // Running other programs (initdb, pg_ctl, pg_dump...) without a shell.
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@ struct ProcessOptions {
   std::optional<RunAs> run_as;                 // drop to this user in the child
   std::map<std::string, std::string> env_set;  // added to (or replacing in) the environment
   bool capture_output = true;                  // false: inherit stdout/stderr
+  std::function<void()> on_tick;               // called about every 200 ms while it runs
+  unsigned umask = 077;                        // files the child creates are private
 };
 
 struct ProcessResult {

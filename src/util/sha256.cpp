@@ -7,7 +7,46 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/sha.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace agentpg::util {
+
+namespace {
+
+std::string to_hex(const unsigned char* digest) {
+  static const char k_hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * SHA256_DIGEST_LENGTH);
+  for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
+    out += k_hex[digest[i] >> 4];
+    out += k_hex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+} // namespace
+
+std::string sha256_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return "";
+  }
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  static thread_local char buffer[1 << 16];
+  ssize_t n = 0;
+  while ((n = ::read(fd, buffer, sizeof buffer)) > 0) {
+    SHA256_Update(&ctx, buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  if (n < 0) {
+    return "";
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256_Final(digest, &ctx);
+  return to_hex(digest);
+}
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -15,14 +54,7 @@ std::string sha256_hex(std::string_view data) {
   SHA256_Init(&ctx);
   SHA256_Update(&ctx, data.data(), data.size());
   SHA256_Final(digest, &ctx);
-  static const char k_hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * SHA256_DIGEST_LENGTH);
-  for (unsigned char byte : digest) {
-    out += k_hex[byte >> 4];
-    out += k_hex[byte & 0xf];
-  }
-  return out;
+  return to_hex(digest);
 }
 
 } // namespace agentpg::util

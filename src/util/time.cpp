@@ -15,6 +15,22 @@ std::string utc_compact_timestamp() {
   return buffer;
 }
 
+namespace {
+
+std::string utc_format(const char* format) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[64];
+  std::strftime(buffer, sizeof buffer, format, &tm);
+  return buffer;
+}
+
+} // namespace
+
+std::string utc_iso_timestamp() { return utc_format("%Y-%m-%dT%H:%M:%SZ"); }
+std::string utc_file_timestamp() { return utc_format("%Y%m%dT%H%M%SZ"); }
+
 double elapsed_ms(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }

@@ -35,10 +35,8 @@ fail() {
 
 # run CMD...: runs it, keeping stdout in $WORK/out, stderr in $WORK/err, exit code in $CODE.
 run() {
-  set +e
-  "$@" >"$WORK/out" 2>"$WORK/err" </dev/null
-  CODE=$?
-  set -e
+  CODE=0
+  "$@" >"$WORK/out" 2>"$WORK/err" </dev/null || CODE=$?
 }
 out() { cat "$WORK/out"; }
 err() { cat "$WORK/err"; }

@@ -1,0 +1,298 @@
+#include "backup/backup.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "config/target.hpp"
+#include "migrate/plan.hpp"
+#include "pg/connection.hpp"
+#include "pg/migration_database.hpp"
+#include "pg/tools.hpp"
+#include "util/files.hpp"
+#include "util/process.hpp"
+#include "util/sha256.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+namespace agentpg::backup {
+
+namespace {
+
+using core::Error;
+using core::ExitCode;
+
+pg::DumpFormat parse_format(const std::string& name) {
+  if (name == "custom") {
+    return pg::DumpFormat::custom;
+  }
+  if (name == "directory") {
+    return pg::DumpFormat::directory;
+  }
+  if (name == "plain") {
+    return pg::DumpFormat::plain;
+  }
+  throw Error(ExitCode::usage, fmt::format("--format must be custom, directory or plain, not '{}'", name));
+}
+
+std::vector<std::string> sorted_entries(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string name = e->d_name;
+      if (name != "." && name != "..") {
+        names.push_back(name);
+      }
+    }
+    ::closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+unsigned long long path_size(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return 0;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return static_cast<unsigned long long>(st.st_size);
+  }
+  unsigned long long total = 0;
+  for (const auto& name : sorted_entries(path)) {
+    total += path_size(path + "/" + name);
+  }
+  return total;
+}
+
+// A file's SHA-256; for a directory-format backup, of its files' names and checksums.
+std::string content_sha256(const std::string& path) {
+  if (!util::is_directory(path)) {
+    return util::sha256_file(path);
+  }
+  std::string listing;
+  for (const auto& name : sorted_entries(path)) {
+    listing += name + " " + util::sha256_file(path + "/" + name) + "\n";
+  }
+  return util::sha256_hex(listing);
+}
+
+std::string human_size(unsigned long long bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
+}
+
+void remove_path(const std::string& path) {
+  if (util::path_exists(path)) {
+    util::run_process({"rm", "-rf", "--", path});
+  }
+}
+
+int server_major_of(pg::Connection& conn) { return conn.server_version_num() / 10000; }
+
+std::string latest_migration(pg::Connection& conn) {
+  pg::MigrationDatabase db(conn);
+  return migrate::current_version(db.read_history().value_or(std::vector<migrate::AppliedMigration>{}));
+}
+
+std::string backup_dir(const core::Context& ctx, const std::string& output) {
+  return output.empty() ? ctx.config.backup_dir : output;
+}
+
+// Deletes the oldest backups of `database` in `dir` beyond `keep`: only ones with an
+// agentpg manifest, never anything else in the folder.
+std::vector<std::string> prune(const std::string& dir, const std::string& database, int keep) {
+  std::vector<Manifest> found;
+  for (const auto& name : sorted_entries(dir)) {
+    if (!util::ends_with(name, ".manifest.json")) {
+      continue;
+    }
+    std::optional<Manifest> m = read_manifest(dir + "/" + name);
+    if (m && m->database == database && util::path_exists(dir + "/" + m->file)) {
+      found.push_back(*m);
+    }
+  }
+  // Newest first: by start time, then (within one second) by when the file was finished.
+  auto finished = [&](const Manifest& m) {
+    struct stat st {};
+    ::stat(manifest_path(dir + "/" + m.file).c_str(), &st);
+    return std::make_pair(m.started_at, st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
+  };
+  std::sort(found.begin(), found.end(), [&](const Manifest& a, const Manifest& b) { return finished(a) > finished(b); });
+  std::vector<std::string> deleted;
+  for (size_t i = static_cast<size_t>(keep); i < found.size(); ++i) {
+    remove_path(dir + "/" + found[i].file);
+    ::unlink(manifest_path(dir + "/" + found[i].file).c_str());
+    deleted.push_back(found[i].file);
+  }
+  return deleted;
+}
+
+} // namespace
+
+Manifest take_backup(const core::Context& ctx, const config::ConnParams& params, const BackupCommand& command,
+                     std::string& path) {
+  pg::DumpRequest request{parse_format(command.format), std::max(1, command.jobs), command.compress,
+                          command.schema_only};
+  if (command.compress > 9) {
+    throw Error(ExitCode::usage, "--compress takes a level from 0 to 9");
+  }
+  std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
+  pg::Tool pg_dump = pg::find_tool("pg_dump", server_major_of(*conn));
+  Manifest m;
+  m.database = conn->database();
+  m.server_version = conn->server_version();
+  m.agentpg_version = AGENTPG_VERSION;
+  m.latest_migration = latest_migration(*conn);
+  m.format = pg::format_name(request.format);
+  m.schema_only = command.schema_only;
+  unsigned long long estimate =
+      std::stoull(conn->query("SELECT pg_database_size(current_database())").text(0, 0));
+  conn.reset();
+
+  std::string dir = backup_dir(ctx, command.output);
+  if (!util::make_dirs(dir, 0700)) {
+    throw Error(ExitCode::usage, fmt::format("cannot create the backup folder {}", dir));
+  }
+  std::string stem = fmt::format("{}-{}", m.database, util::utc_file_timestamp());
+  m.file = fmt::format("{}.{}", stem, pg::format_extension(request.format));
+  for (int n = 2; util::path_exists(dir + "/" + m.file) || util::path_exists(dir + "/" + m.file + ".partial"); ++n) {
+    m.file = fmt::format("{}-{}.{}", stem, n, pg::format_extension(request.format));
+  }
+  path = dir + "/" + m.file;
+  // Written under a temporary name and renamed when complete: a killed backup never
+  // leaves a file that looks finished.
+  std::string partial = path + ".partial";
+  std::vector<std::string> argv = pg::dump_arguments(pg_dump, params, request, partial);
+  m.pg_dump_command = argv;
+
+  m.started_at = util::utc_iso_timestamp();
+  util::Clock::time_point start = util::Clock::now();
+  util::ProcessOptions options;
+  options.env_set = pg::child_environment(params);
+  options.on_tick = [&] {
+    double seconds = util::elapsed_ms(start) / 1000;
+    unsigned long long written = path_size(partial);
+    ctx.out.progress(fmt::format("backup {}: {} written ({} of the database), {:.0f} s, {}/s", m.file,
+                                 human_size(written), human_size(estimate), seconds,
+                                 human_size(seconds > 0 ? static_cast<unsigned long long>(written / seconds) : 0)));
+  };
+  ctx.out.detail(fmt::format("running {}", util::join(argv, " ")));
+  util::ProcessResult result = util::run_process(argv, options);
+  ctx.out.end_progress();
+  if (result.exit_code != 0) {
+    remove_path(partial);
+    throw Error(ExitCode::sql, fmt::format("pg_dump failed (exit {}):\n  {}", result.exit_code,
+                                           util::join(util::split(util::trim(result.err), '\n'), "\n  ")),
+                "nothing was kept; the partial backup was deleted");
+  }
+  m.duration_ms = util::elapsed_ms(start);
+  m.finished_at = util::utc_iso_timestamp();
+  m.size_bytes = path_size(partial);
+  m.sha256 = content_sha256(partial);
+  if (::chmod(partial.c_str(), util::is_directory(partial) ? 0700 : 0600) != 0 ||
+      ::rename(partial.c_str(), path.c_str()) != 0 || !write_manifest(manifest_path(path), m)) {
+    remove_path(partial);
+    throw Error(ExitCode::unexpected, fmt::format("cannot finish the backup {}", path));
+  }
+  return m;
+}
+
+Manifest verify_backup(const core::Context& ctx, const std::string& path, int server_major) {
+  std::optional<Manifest> m = read_manifest(manifest_path(path));
+  if (!util::path_exists(path)) {
+    throw Error(ExitCode::usage, fmt::format("no backup at {}", path));
+  }
+  if (!m) {
+    throw Error(ExitCode::validation, fmt::format("{} has no agentpg manifest ({})", path, manifest_path(path)),
+                "agentpg verifies a backup against the manifest it wrote beside it");
+  }
+  std::string actual = content_sha256(path);
+  if (actual != m->sha256) {
+    throw Error(ExitCode::validation,
+                fmt::format("{} is damaged: its SHA-256 is {}, the manifest says {}", path, actual, m->sha256),
+                "use another backup; this one was changed after it was written");
+  }
+  if (m->format != "plain") {
+    pg::Tool pg_restore = pg::find_tool("pg_restore", server_major);
+    util::ProcessResult listed = util::run_process(pg::list_arguments(pg_restore, path));
+    if (listed.exit_code != 0) {
+      throw Error(ExitCode::validation, fmt::format("pg_restore cannot read {}: {}", path, util::trim(listed.err)));
+    }
+  }
+  ctx.out.detail(fmt::format("verified {}: checksum matches{}", path, m->format == "plain" ? "" : ", archive readable"));
+  return *m;
+}
+
+core::ExitCode run_backup(core::Context& ctx, const BackupCommand& command) {
+  config::ConnParams params = config::target_params(ctx);
+  std::string path;
+  Manifest m = take_backup(ctx, params, command, path);
+  if (command.verify) {
+    verify_backup(ctx, path, std::stoi(m.server_version));
+  }
+  std::vector<std::string> deleted;
+  if (command.keep > 0) {
+    deleted = prune(backup_dir(ctx, command.output), m.database, command.keep);
+  }
+  core::Json doc = manifest_json(m);
+  doc.set("path", path).set("verified", command.verify);
+  core::Json gone = core::Json::array();
+  for (const auto& d : deleted) {
+    gone.push(d);
+  }
+  doc.set("deleted", gone);
+  ctx.out.emit(doc);
+  ctx.out.line(fmt::format("backup {} written: {}, {} format, in {}{}", path, human_size(m.size_bytes), m.format,
+                           util::format_duration_ms(m.duration_ms), command.verify ? ", verified" : ""));
+  for (const auto& d : deleted) {
+    ctx.out.line(fmt::format("deleted old backup {}", d));
+  }
+  return ExitCode::ok;
+}
+
+core::ExitCode run_verify(core::Context& ctx, const std::string& file) {
+  std::optional<Manifest> m = read_manifest(manifest_path(file));
+  int major = 15;
+  if (m && !m->server_version.empty()) {
+    major = std::stoi(m->server_version);
+  }
+  Manifest verified = verify_backup(ctx, file, major);
+  ctx.out.emit(manifest_json(verified).set("path", file).set("verified", true));
+  ctx.out.line(fmt::format("{} is intact: checksum matches the manifest{}", file,
+                           verified.format == "plain" ? "" : " and pg_restore reads it"));
+  return ExitCode::ok;
+}
+
+core::ExitCode run_list(core::Context& ctx, const std::string& output) {
+  std::string dir = backup_dir(ctx, output);
+  std::vector<std::vector<std::string>> rows = {{"BACKUP", "DATABASE", "FORMAT", "SIZE", "TAKEN (UTC)", "MIGRATION"}};
+  core::Json list = core::Json::array();
+  for (const auto& name : sorted_entries(dir)) {
+    if (!util::ends_with(name, ".manifest.json")) {
+      continue;
+    }
+    std::optional<Manifest> m = read_manifest(dir + "/" + name);
+    if (!m || !util::path_exists(dir + "/" + m->file)) {
+      continue;
+    }
+    rows.push_back({m->file, m->database, m->format, human_size(m->size_bytes), m->started_at,
+                    m->latest_migration.empty() ? "-" : m->latest_migration});
+    list.push(manifest_json(*m).set("path", dir + "/" + m->file));
+  }
+  ctx.out.emit(core::Json::object().set("folder", dir).set("backups", list));
+  ctx.out.line(rows.size() == 1 ? fmt::format("no backups in {}", dir) : core::format_table(rows));
+  return ExitCode::ok;
+}
+
+} // namespace agentpg::backup

@@ -1,0 +1,163 @@
+#include "pg/tools.hpp"
+
+#include <dirent.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "util/files.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+namespace agentpg::pg {
+
+namespace {
+
+using core::Error;
+using core::ExitCode;
+
+// "pg_dump (PostgreSQL) 15.18 (Debian ...)" -> 15; 0 when it cannot run.
+int tool_major(const std::string& path) {
+  util::ProcessResult result = util::run_process({path, "--version"});
+  if (result.exit_code != 0) {
+    return 0;
+  }
+  size_t paren = result.out.find(") ");
+  unsigned long long major = 0;
+  std::string number = paren == std::string::npos ? "" : result.out.substr(paren + 2);
+  number = number.substr(0, number.find_first_not_of("0123456789"));
+  return util::parse_uint(number, major) ? static_cast<int>(major) : 0;
+}
+
+std::vector<std::string> candidates(const std::string& name, int server_major) {
+  std::vector<std::string> paths;
+  if (const char* dir = std::getenv("AGENTPG_PG_BINDIR"); dir != nullptr && *dir != '\0') {
+    paths.push_back(std::string(dir) + "/" + name);
+  }
+  paths.push_back(fmt::format("/usr/lib/postgresql/{}/bin/{}", server_major, name));
+  std::vector<int> majors;
+  if (DIR* d = ::opendir("/usr/lib/postgresql")) {
+    while (dirent* entry = ::readdir(d)) {
+      unsigned long long major = 0;
+      if (util::parse_uint(entry->d_name, major) && static_cast<int>(major) > server_major) {
+        majors.push_back(static_cast<int>(major));
+      }
+    }
+    ::closedir(d);
+  }
+  for (int major : majors) {
+    paths.push_back(fmt::format("/usr/lib/postgresql/{}/bin/{}", major, name));
+  }
+  std::string on_path = util::find_on_path(name);
+  if (!on_path.empty()) {
+    paths.push_back(on_path);
+  }
+  return paths;
+}
+
+} // namespace
+
+Tool find_tool(const std::string& name, int server_major) {
+  int newest_found = 0;
+  for (const auto& path : candidates(name, server_major)) {
+    if (!util::path_exists(path)) {
+      continue;
+    }
+    int major = tool_major(path);
+    if (major >= server_major) {
+      return Tool{path, major};
+    }
+    newest_found = std::max(newest_found, major);
+  }
+  throw Error(ExitCode::usage,
+              newest_found > 0 ? fmt::format("{} {} is older than the server (PostgreSQL {}): it cannot be trusted with it",
+                                             name, newest_found, server_major)
+                               : fmt::format("no {} found for PostgreSQL {}", name, server_major),
+              fmt::format("install postgresql-client-{} (or set AGENTPG_PG_BINDIR)", server_major));
+}
+
+std::string child_conninfo(const config::ConnParams& params) {
+  config::ConnParams without = params;
+  config::ConnParams clean;
+  for (const auto& [key, value] : without.params()) {
+    if (key != "password") {
+      clean.set(key, value);
+    }
+  }
+  clean.set_default("application_name", "agentpg");
+  return clean.conninfo();
+}
+
+std::map<std::string, std::string> child_environment(const config::ConnParams& params) {
+  std::map<std::string, std::string> env;
+  if (params.has("password")) {
+    env["PGPASSWORD"] = params.get("password");
+  }
+  return env;
+}
+
+const char* format_name(DumpFormat format) {
+  switch (format) {
+  case DumpFormat::custom:
+    return "custom";
+  case DumpFormat::directory:
+    return "directory";
+  case DumpFormat::plain:
+    return "plain";
+  }
+  return "custom";
+}
+
+const char* format_extension(DumpFormat format) {
+  switch (format) {
+  case DumpFormat::custom:
+    return "dump";
+  case DumpFormat::directory:
+    return "dir";
+  case DumpFormat::plain:
+    return "sql";
+  }
+  return "dump";
+}
+
+std::vector<std::string> dump_arguments(const Tool& pg_dump, const config::ConnParams& params, const DumpRequest& request,
+                                        const std::string& output) {
+  std::vector<std::string> args = {pg_dump.path, "--dbname=" + child_conninfo(params),
+                                   std::string("--format=") + format_name(request.format), "--file=" + output,
+                                   "--no-password"};
+  if (request.format == DumpFormat::directory && request.jobs > 1) {
+    args.push_back("--jobs=" + std::to_string(request.jobs));
+  }
+  if (request.compress >= 0 && request.format != DumpFormat::plain) {
+    args.push_back("--compress=" + std::to_string(request.compress));
+  }
+  if (request.schema_only) {
+    args.push_back("--schema-only");
+  }
+  return args;
+}
+
+std::vector<std::string> restore_arguments(const Tool& pg_restore, const config::ConnParams& target, int jobs,
+                                           const std::string& archive) {
+  std::vector<std::string> args = {pg_restore.path, "--dbname=" + child_conninfo(target), "--no-password",
+                                   "--exit-on-error"};
+  if (jobs > 1) {
+    args.push_back("--jobs=" + std::to_string(jobs));
+  } else {
+    args.push_back("--single-transaction");
+  }
+  args.push_back(archive);
+  return args;
+}
+
+std::vector<std::string> list_arguments(const Tool& pg_restore, const std::string& archive) {
+  return {pg_restore.path, "--list", archive};
+}
+
+std::vector<std::string> psql_file_arguments(const Tool& psql, const config::ConnParams& target,
+                                             const std::string& file) {
+  return {psql.path, "--no-psqlrc", "--quiet", "--no-password", "--single-transaction", "-v", "ON_ERROR_STOP=1",
+          "--dbname=" + child_conninfo(target), "--file=" + file};
+}
+
+} // namespace agentpg::pg
