@@ -6,6 +6,7 @@
 
 #include "backup/backup.hpp"
 #include "config/target.hpp"
+#include "migrate/adopt.hpp"
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
 #include "migrate/report.hpp"
@@ -43,6 +44,8 @@ ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
   std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
   pg::MigrationDatabase db(*conn);
   MigrateOptions options;
+  pg::Connection& connection = *conn;
+  options.when_history_missing = [&connection] { refuse_foreign_history(connection); };
   options.rules = MigrateRules{version_argument(command.to, "--to"), config.allow_drift, config.allow_out_of_order};
   options.dry_run = command.dry_run;
   options.resume = command.resume;

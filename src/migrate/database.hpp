@@ -29,6 +29,8 @@ public:
   virtual std::string create_history_sql() const = 0;
   // Records `m` as applied, timing it from the start of the current transaction.
   virtual std::string record_applied_sql(const MigrationFile& m) const = 0;
+  // Records `m` as applied without running it (adopt, baseline); `applied_by` says how.
+  virtual std::string record_adopted_sql(const MigrationFile& m, const std::string& applied_by) const = 0;
   // Records `m` as running statement `statement` (transaction:false migrations).
   virtual std::string record_running_sql(const MigrationFile& m, int statement) const = 0;
   virtual std::string record_failed_sql(const std::string& version, int statement, const std::string& error) const = 0;

@@ -349,6 +349,8 @@ MigrationFile parse_native(const std::string& path, std::string_view raw) {
       target.first_line = line_number + 1;
       current = &target;
       section_start = next;
+    } else if (current == nullptr && trim_view(line).compare(0, 11, "-- alembic:") == 0) {
+      m.alembic_revision = std::string(trim_view(trim_view(line).substr(11)));
     } else if (current == nullptr && !is_blank_or_comment(line)) {
       malformed(path, line_number, "SQL before '-- migrate:up'",
                 "statements belong in the up or down section; move it below '-- migrate:up'");

@@ -27,6 +27,7 @@ struct MigrationFile {
   Section up;
   Section down;
   std::string checksum;  // SHA-256 of the content, with CRLF and a UTF-8 BOM normalised away
+  std::string alembic_revision;  // from a "-- alembic: <revision>" line above the up marker
 };
 
 // Compares two normalised versions as numbers.

@@ -4,6 +4,7 @@
 
 #include "config/target.hpp"
 #include "core/guard.hpp"
+#include "migrate/adopt.hpp"
 #include "migrate/commands.hpp"
 #include "migrate/files.hpp"
 #include "migrate/report.hpp"
@@ -31,6 +32,8 @@ ExitCode run_init(core::Context& ctx) {
     std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
     pg::MigrationDatabase db(*conn);
     MigrateOptions options;
+    pg::Connection& connection = *conn;
+    options.when_history_missing = [&connection] { refuse_foreign_history(connection); };
     options.rules = MigrateRules{std::nullopt, config.allow_drift, config.allow_out_of_order};
     options.lock_timeout = config.lock_timeout;
     options.statement_lock_timeout = config.migration_lock_timeout;

@@ -174,11 +174,14 @@ void Runner::acquire_lock(int timeout_seconds) {
   m_locked = true;
 }
 
-std::vector<AppliedMigration> Runner::prepare_history(bool dry_run, RunReport& report) {
+std::vector<AppliedMigration> Runner::prepare_history(const MigrateOptions& options, RunReport& report) {
   if (std::optional<std::vector<AppliedMigration>> history = m_db.read_history()) {
     return *history;
   }
-  if (!dry_run) {
+  if (options.when_history_missing) {
+    options.when_history_missing();
+  }
+  if (!options.dry_run) {
     if (auto error = m_db.execute(m_db.create_history_sql())) {
       throw Error(ExitCode::sql, "cannot create the history table agentpg.schema_migrations: " + error->message,
                   "the user needs CREATE on the database (for the agentpg schema)");
@@ -329,7 +332,7 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
   if (!options.dry_run) {
     acquire_lock(options.lock_timeout);
   }
-  std::vector<AppliedMigration> history = prepare_history(options.dry_run, report);
+  std::vector<AppliedMigration> history = prepare_history(options, report);
   report.from_version = current_version(history);
   if (options.resume || options.forget_failed) {
     resolve_failed(compute_status(files, history), options, report);

@@ -20,6 +20,9 @@ struct MigrateOptions {
   // Called under the lock once there is something to apply, before anything is applied
   // (migrate --backup-first); returns what to report (the backup's path).
   std::function<std::string()> before_apply;
+  // Called when the database has no agentpg history yet, before it is created (migrate
+  // refuses a database that another tool migrated).
+  std::function<void()> when_history_missing;
 };
 
 struct RollbackOptions {
@@ -57,7 +60,7 @@ public:
 
 private:
   void acquire_lock(int timeout_seconds);
-  std::vector<AppliedMigration> prepare_history(bool dry_run, RunReport& report);
+  std::vector<AppliedMigration> prepare_history(const MigrateOptions& options, RunReport& report);
   bool nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options, RunReport& report);
   void resolve_failed(const std::vector<StatusEntry>& status, const MigrateOptions& options, RunReport& report);
   double apply(const MigrationFile& m, const Section& section, bool up, int first_statement, int statement_lock_timeout,

@@ -91,6 +91,13 @@ std::string MigrationDatabase::record_applied_sql(const migrate::MigrationFile& 
                      sql_literal(m.version), sql_literal(m.name), sql_literal(m.module), sql_literal(m.checksum));
 }
 
+std::string MigrationDatabase::record_adopted_sql(const migrate::MigrationFile& m, const std::string& applied_by) const {
+  return fmt::format("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, applied_by) "
+                     "VALUES ({}, {}, {}, {}, {})",
+                     sql_literal(m.version), sql_literal(m.name), sql_literal(m.module), sql_literal(m.checksum),
+                     sql_literal(applied_by));
+}
+
 std::string MigrationDatabase::record_running_sql(const migrate::MigrationFile& m, int statement) const {
   return fmt::format("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, status, failed_statement) "
                      "VALUES ({}, {}, {}, {}, 'running', {}) ON CONFLICT (version) DO UPDATE SET status = 'running', "

@@ -14,6 +14,7 @@ public:
   std::optional<std::vector<migrate::AppliedMigration>> read_history() override;
   std::string create_history_sql() const override;
   std::string record_applied_sql(const migrate::MigrationFile& m) const override;
+  std::string record_adopted_sql(const migrate::MigrationFile& m, const std::string& applied_by) const override;
   std::string record_running_sql(const migrate::MigrationFile& m, int statement) const override;
   std::string record_failed_sql(const std::string& version, int statement, const std::string& error) const override;
   std::string record_finished_sql(const std::string& version) const override;

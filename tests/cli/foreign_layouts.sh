@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.sh"
 fixtures=$AGENTPG_SOURCE/tests/fixtures
 dump() { pg_dump --schema-only --no-owner --exclude-schema=agentpg "$(db_url "$1")" | grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' | sed '/^$/d'; }
 
-for layout in dbmate/db/migrations:3 golang-migrate:2 diesel/migrations:3; do
+for layout in dbmate/db/migrations:4 golang-migrate:2 diesel/migrations:3; do
   dir=${layout%%:*}
   count=${layout##*:}
   db=$(new_db)

@@ -24,6 +24,9 @@ public:
   }
   std::string create_history_sql() const override { return "CREATE HISTORY"; }
   std::string record_applied_sql(const MigrationFile& m) const override { return "RECORD " + m.version; }
+  std::string record_adopted_sql(const MigrationFile& m, const std::string& by) const override {
+    return "ADOPT " + m.version + " " + by;
+  }
   std::string record_running_sql(const MigrationFile& m, int statement) const override {
     return "RUNNING " + m.version + " " + std::to_string(statement);
   }
