@@ -51,7 +51,7 @@ done
 # zsh and fish read their scripts, and fish completes from them.
 zsh -n "$src/completions/_agentpg" || fail "zsh cannot parse completions/_agentpg"
 fish --no-execute "$src/completions/agentpg.fish" || fail "fish cannot parse completions/agentpg.fish"
-fish -c "source $src/completions/agentpg.fish; complete -C 'agentpg rollback --'" | grep -q -- '^--steps' ||
+fish -c "source $src/completions/agentpg.fish; complete -C 'agentpg rollback --'" | grep -- '^--steps' >/dev/null ||
   fail "fish does not complete agentpg rollback --"
 
 # README's configuration table names every setting the binary knows.
