@@ -13,6 +13,7 @@ void add_rollback_command(CLI::App& app, Runtime& runtime);
 void add_status_command(CLI::App& app, Runtime& runtime);
 void add_new_command(CLI::App& app, Runtime& runtime);
 void add_adopt_command(CLI::App& app, Runtime& runtime);
+void add_seed_command(CLI::App& app, Runtime& runtime);
 void add_baseline_command(CLI::App& app, Runtime& runtime);
 void add_check_command(CLI::App& app, Runtime& runtime);
 void add_backup_command(CLI::App& app, Runtime& runtime);

@@ -12,6 +12,7 @@
 #include "pg/admin.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
+#include "seed/loader.hpp"
 #include "util/time.hpp"
 
 namespace agentpg::migrate {
@@ -47,8 +48,13 @@ ExitCode run_init(core::Context& ctx) {
                                    report.from_version.empty() ? "empty" : report.from_version, report.to_version));
   }
   if (config.init_seed) {
-    throw Error(ExitCode::usage, "init.seed is set, but this agentpg has no seed loader yet",
-                "unset DATABASE_SEED_DATA / init.seed");
+    if ((config.production() || config.init_seed_env == "production") && !config.allow_production) {
+      throw Error(ExitCode::refused, "refused to seed the production environment",
+                  "pass --allow-production if production really needs these rows");
+    }
+    std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
+    seed::seed_for_init(ctx, *conn, config.init_seed_env);
+    doc.set("seeded", config.init_seed_env);
   }
   doc.set("total_ms", util::elapsed_ms(start));
   ctx.out.emit(doc);

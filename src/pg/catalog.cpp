@@ -41,3 +41,77 @@ std::string column_type(Connection& conn, const std::string& schema, const std::
 }
 
 } // namespace agentpg::pg
+
+namespace agentpg::pg {
+
+const ColumnInfo* TableInfo::column(const std::string& wanted) const {
+  for (const auto& c : columns) {
+    if (c.name == wanted) {
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<TableInfo> table_info(Connection& conn, const std::string& qualified) {
+  Rows exists = conn.query("SELECT to_regclass($1)::oid", {qualified});
+  if (exists.empty() || !exists.rows[0][0]) {
+    return std::nullopt;
+  }
+  std::string oid = exists.text(0, 0);
+  TableInfo info;
+  info.name = qualified;
+  Rows columns = conn.query(
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typcategory = 'A', "
+      "a.atttypid IN ('json'::regtype, 'jsonb'::regtype), a.attidentity = 'a' OR a.attgenerated <> '' "
+      "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+      "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+      {oid});
+  for (size_t r = 0; r < columns.size(); ++r) {
+    info.columns.push_back(ColumnInfo{columns.text(r, 0), columns.text(r, 1), columns.text(r, 2) == "t",
+                                      columns.text(r, 3) == "t", columns.text(r, 4) == "t"});
+  }
+  Rows keys = conn.query(
+      "SELECT c.contype, array_to_string(array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
+      "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i), ',') "
+      "FROM pg_catalog.pg_constraint c WHERE c.conrelid = $1::oid AND c.contype IN ('p', 'u') "
+      "ORDER BY c.contype, c.conname",
+      {oid});
+  for (size_t r = 0; r < keys.size(); ++r) {
+    std::vector<std::string> cols;
+    std::string list = keys.text(r, 1);
+    size_t start = 0;
+    while (start <= list.size()) {
+      size_t comma = list.find(',', start);
+      cols.push_back(list.substr(start, comma - start));
+      if (comma == std::string::npos) {
+        break;
+      }
+      start = comma + 1;
+    }
+    if (keys.text(r, 0) == "p") {
+      info.primary_key = cols;
+    }
+    info.unique_keys.push_back(cols);
+  }
+  return info;
+}
+
+std::vector<std::string> referencing_tables(Connection& conn, const std::string& qualified) {
+  Rows rows = conn.query("SELECT DISTINCT n.nspname || '.' || c.relname FROM pg_catalog.pg_constraint k "
+                         "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
+                         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                         "WHERE k.contype = 'f' AND k.confrelid = to_regclass($1) AND k.conrelid <> k.confrelid",
+                         {qualified});
+  std::vector<std::string> tables;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    tables.push_back(rows.text(r, 0));
+  }
+  return tables;
+}
+
+bool schema_exists(Connection& conn, const std::string& schema) {
+  return !conn.query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {schema}).empty();
+}
+
+} // namespace agentpg::pg

@@ -1,7 +1,9 @@
 #pragma once
 // Catalog questions agentpg asks of any database (the SQL lives here, with the rest of
 // the PostgreSQL specifics).
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace agentpg::pg {
 
@@ -12,6 +14,30 @@ double ping_ms(Connection& conn);
 bool table_exists(Connection& conn, const std::string& schema, const std::string& table);
 bool database_exists(Connection& conn, const std::string& name);
 bool extension_available(Connection& conn, const std::string& name);
+struct ColumnInfo {
+  std::string name;
+  std::string type;       // format_type(): "uuid", "jsonb", "text[]", "character varying(255)"
+  bool is_array = false;
+  bool is_json = false;
+  bool generated_always = false;  // GENERATED ALWAYS identity or generated column
+};
+
+struct TableInfo {
+  std::string name;  // schema.table as given
+  std::vector<ColumnInfo> columns;
+  std::vector<std::string> primary_key;
+  std::vector<std::vector<std::string>> unique_keys;  // primary key first
+  const ColumnInfo* column(const std::string& name) const;
+};
+
+// nullopt when the table does not exist. `qualified` is "schema.table".
+std::optional<TableInfo> table_info(Connection& conn, const std::string& qualified);
+
+// Tables (qualified) whose foreign keys reference `qualified`.
+std::vector<std::string> referencing_tables(Connection& conn, const std::string& qualified);
+
+bool schema_exists(Connection& conn, const std::string& schema);
+
 // The SQL type of a column ("vector(1536)", "real[]"), or "" when there is no such column.
 std::string column_type(Connection& conn, const std::string& schema, const std::string& table,
                         const std::string& column);

@@ -1,6 +1,10 @@
 #include "pg/connection.hpp"
 
+#include <fcntl.h>
 #include <libpq-fe.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <pqxx/connection>
 #include <pqxx/except>
 
@@ -259,6 +263,42 @@ std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<std:
   }
   PQexitPipelineMode(conn);
   return failure;
+}
+
+std::optional<ServerError> Connection::copy_from_file(const std::string& copy_sql, const std::string& path,
+                                                     unsigned long long& rows) {
+  PGconn* conn = m_impl->raw();
+  Result start(PQexec(conn, copy_sql.c_str()));
+  if (PQresultStatus(start.get()) != PGRES_COPY_IN) {
+    return server_error(start.get(), conn);
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::string failure = fd < 0 ? "cannot open " + path : "";
+  static thread_local char buffer[1 << 16];
+  while (fd >= 0) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n <= 0) {
+      failure = n < 0 ? "cannot read " + path : "";
+      break;
+    }
+    if (PQputCopyData(conn, buffer, static_cast<int>(n)) != 1) {
+      break;
+    }
+  }
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  PQputCopyEnd(conn, failure.empty() ? nullptr : failure.c_str());
+  std::optional<ServerError> error;
+  while (PGresult* raw = PQgetResult(conn)) {
+    Result result(raw);
+    if (PQresultStatus(raw) == PGRES_COMMAND_OK) {
+      rows = std::strtoull(PQcmdTuples(raw), nullptr, 10);
+    } else if (!error) {
+      error = server_error(raw, conn);
+    }
+  }
+  return error;
 }
 
 std::string Connection::quote_identifier(const std::string& name) const {

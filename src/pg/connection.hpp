@@ -47,6 +47,10 @@ public:
   // failure stops the rest. Not for statements that refuse transaction blocks.
   std::optional<BatchFailure> try_execute_batch(const std::vector<std::string>& statements);
 
+  // COPY ... FROM STDIN fed from a file, in chunks; rows copied, or the server's error.
+  std::optional<ServerError> copy_from_file(const std::string& copy_sql, const std::string& path,
+                                            unsigned long long& rows);
+
   std::string quote_identifier(const std::string& name) const;
   std::string quote_literal(const std::string& value) const;
 

@@ -3,7 +3,7 @@
 source "$(dirname "$0")/lib.sh"
 db=$(new_db)
 export DATABASE_URL=$(db_url "$db")
-migration 1 one "CREATE TABLE one (id int);" "DROP TABLE one;"
+migration 1 one "CREATE TABLE one (id int PRIMARY KEY);" "DROP TABLE one;"
 migration 2 two "CREATE TABLE two (id int);" "DROP TABLE two;"
 validate() {
   python3 - "$AGENTPG_SOURCE/docs/output.schema.json" "$1" "$WORK/out" <<'PY' || fail "$1 output does not match the schema: $(out)"
@@ -21,6 +21,11 @@ run "$AGENTPG" --json status;            expect_code 0; validate status
 run "$AGENTPG" --json check;             expect_code 0; validate check
 run "$AGENTPG" --json init;              expect_code 0; validate init
 run "$AGENTPG" --json --yes rollback;    expect_code 0; validate rollback
+mkdir -p "$WORK/seeds/development"
+printf 'table: public.one\nkey: [id]\nrows: []\n' >"$WORK/seeds/development/one.yaml"
+run "$AGENTPG" migrate
+run "$AGENTPG" --json --seeds-dir "$WORK/seeds" seed; expect_code 0; validate seed
+run "$AGENTPG" --json backup --output "$WORK/backups"; expect_code 0; validate backup
 run "$AGENTPG" --json --database-url "postgresql://u:secret@127.0.0.1:1/x" check
 expect_code 3
 validate error

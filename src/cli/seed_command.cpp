@@ -1,0 +1,20 @@
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "seed/loader.hpp"
+
+namespace agentpg::cli {
+
+void add_seed_command(CLI::App& app, Runtime& runtime) {
+  auto options = std::make_shared<seed::SeedCommand>();
+  CLI::App* cmd = app.add_subcommand("seed", "load seeds/<environment>/ (SQL, YAML, CSV) in one transaction");
+  cmd->add_option("--env", options->environment, "seed environment (default: the environment setting)")
+      ->type_name("NAME");
+  cmd->add_flag("--reset", options->reset, "empty the tables this environment seeds first (guarded)");
+  cmd->add_flag("--dry-run", options->dry_run, "load everything, report the counts, then roll it all back");
+  cmd->callback([&runtime, options] {
+    runtime.action = [options](core::Context& ctx) { return seed::run_seed(ctx, *options); };
+  });
+}
+
+} // namespace agentpg::cli

@@ -1,0 +1,591 @@
+#include "seed/loader.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "config/target.hpp"
+#include "core/guard.hpp"
+#include "migrate/runner.hpp"
+#include "migrate/splitter.hpp"
+#include "pg/catalog.hpp"
+#include "pg/connection.hpp"
+#include "pg/migration_database.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+namespace agentpg::seed {
+
+namespace {
+
+using core::Error;
+using core::ExitCode;
+using pg::sql_literal;
+
+constexpr size_t k_batch_rows = 500;
+
+std::string describe(const pg::ServerError& e) {
+  std::string text = fmt::format("{} (SQLSTATE {})", e.message, e.sqlstate);
+  if (!e.detail.empty()) {
+    text += "\n  DETAIL: " + e.detail;
+  }
+  if (!e.hint.empty()) {
+    text += "\n  HINT: " + e.hint;
+  }
+  return text;
+}
+
+// A PostgreSQL array literal ({"a","b"}) of text items.
+std::string array_literal(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    out += i > 0 ? "," : "";
+    out += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+      }
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      fields.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+std::string qualified_name(pg::Connection& conn, const std::string& table) {
+  size_t dot = table.find('.');
+  return conn.quote_identifier(table.substr(0, dot)) + "." + conn.quote_identifier(table.substr(dot + 1));
+}
+
+class Loader {
+public:
+  Loader(pg::Connection& conn, const core::Output& out, SeedReport& report) : m_conn(conn), m_out(out), m_report(report) {}
+
+  void run(const std::vector<SeedFile>& files, const SeedOptions& options) {
+    exec("BEGIN");
+    exec("CREATE SCHEMA IF NOT EXISTS agentpg; "
+         "CREATE TABLE IF NOT EXISTS agentpg.seed_history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+         "environment text NOT NULL, file text NOT NULL, checksum text NOT NULL, "
+         "applied_at timestamptz NOT NULL DEFAULT now(), inserted bigint NOT NULL DEFAULT 0, "
+         "updated bigint NOT NULL DEFAULT 0, unchanged bigint NOT NULL DEFAULT 0)");
+    std::vector<const SeedFile*> chosen = installed(files);
+    if (options.reset) {
+      reset(chosen);
+    }
+    for (const SeedFile* f : chosen) {
+      m_out.progress(fmt::format("seeding {} ...", f->name));
+      TableCounts before = f->table.empty() ? TableCounts{} : counts(f->table);
+      if (f->kind == SeedKind::sql) {
+        load_sql(*f);
+      } else if (f->kind == SeedKind::yaml) {
+        load_yaml(*f);
+      } else {
+        load_csv(*f);
+      }
+      TableCounts after = f->table.empty() ? TableCounts{} : counts(f->table);
+      exec(fmt::format("INSERT INTO agentpg.seed_history (environment, file, checksum, inserted, updated, unchanged) "
+                       "VALUES ({}, {}, {}, {}, {}, {})",
+                       sql_literal(options.environment), sql_literal(f->name), sql_literal(f->checksum),
+                       after.inserted - before.inserted, after.updated - before.updated,
+                       after.unchanged - before.unchanged));
+      m_report.files.push_back(f->name);
+    }
+    m_out.end_progress();
+    exec(options.dry_run ? "ROLLBACK" : "COMMIT");
+  }
+
+private:
+  // Runs SQL; a failure throws with `where` in front of the server's words.
+  void exec(const std::string& sql, const std::string& where = "") {
+    if (auto error = m_conn.try_execute(sql)) {
+      throw Error(ExitCode::sql, fmt::format("{}{}", where.empty() ? "" : where + ": ", describe(*error)),
+                  "nothing of this seed run was written");
+    }
+  }
+
+  TableCounts& counts(const std::string& table) {
+    for (auto& t : m_report.tables) {
+      if (t.table == table) {
+        return t;
+      }
+    }
+    m_report.tables.push_back(TableCounts{table});
+    return m_report.tables.back();
+  }
+
+  // Files whose schema is installed; the others are skipped with a notice.
+  std::vector<const SeedFile*> installed(const std::vector<SeedFile>& files) {
+    std::vector<const SeedFile*> chosen;
+    for (const auto& f : files) {
+      std::vector<std::string> schemas = f.requires_schemas;
+      if (!f.table.empty()) {
+        schemas.push_back(f.table.substr(0, f.table.find('.')));
+      }
+      auto missing = std::find_if(schemas.begin(), schemas.end(),
+                                  [&](const std::string& s) { return !pg::schema_exists(m_conn, s); });
+      if (missing != schemas.end()) {
+        m_report.skipped.push_back(fmt::format("{}: module {} is not installed", f.name, *missing));
+        m_out.notice(fmt::format("agentpg: skipped {}: module {} is not installed", f.name, *missing));
+        continue;
+      }
+      chosen.push_back(&f);
+    }
+    return chosen;
+  }
+
+  const pg::TableInfo& table(const SeedFile& f) {
+    auto it = m_tables.find(f.table);
+    if (it != m_tables.end()) {
+      return it->second;
+    }
+    std::optional<pg::TableInfo> info = pg::table_info(m_conn, f.table);
+    if (!info) {
+      throw Error(ExitCode::validation, fmt::format("{}:1: unknown table {}", f.path, f.table),
+                  "is the migration that creates it applied? ('agentpg status')");
+    }
+    return m_tables.emplace(f.table, *info).first->second;
+  }
+
+  // Empties the seeded tables together with the tables that refer to them (which could
+  // not keep their rows otherwise), and says which those were.
+  void reset(const std::vector<const SeedFile*>& files) {
+    std::set<std::string> seeded;
+    for (const SeedFile* f : files) {
+      if (!f->table.empty()) {
+        seeded.insert(f->table);
+      }
+      seeded.insert(f->fills.begin(), f->fills.end());
+    }
+    std::set<std::string> tables = seeded;
+    std::vector<std::string> queue(seeded.begin(), seeded.end());
+    while (!queue.empty()) {
+      std::string t = queue.back();
+      queue.pop_back();
+      for (const auto& other : pg::referencing_tables(m_conn, t)) {
+        if (tables.insert(other).second) {
+          queue.push_back(other);
+          m_report.also_emptied.push_back(other);
+        }
+      }
+    }
+    if (tables.empty()) {
+      return;
+    }
+    std::vector<std::string> names;
+    for (const auto& t : tables) {
+      names.push_back(qualified_name(m_conn, t));
+    }
+    exec("TRUNCATE " + util::join(names, ", ") + " RESTART IDENTITY", "reset");
+    m_report.reset = true;
+  }
+
+  void load_sql(const SeedFile& f) {
+    migrate::Section section{true, true, f.sql, f.path, 1};
+    for (const auto& st : migrate::split_statements(f.sql)) {
+      if (!st.has_sql) {
+        continue;
+      }
+      if (auto error = m_conn.try_execute(f.sql.substr(st.offset, st.length))) {
+        throw Error(ExitCode::sql,
+                    fmt::format("{}: {}", migrate::locate_error(section, st.offset, st.length, error->position),
+                                describe(*error)),
+                    "nothing of this seed run was written");
+      }
+      ++m_report.statements;
+    }
+  }
+
+  std::string resolve(const SeedFile& f, int line, const SeedValue& v) {
+    std::string cache_key = v.ref_table + "|" + v.ref_column;
+    for (const auto& [k, value] : v.ref_key) {
+      cache_key += "|" + k + "=" + value;
+    }
+    if (auto it = m_refs.find(cache_key); it != m_refs.end()) {
+      return it->second;
+    }
+    SeedFile target;
+    target.path = f.path;
+    target.table = v.ref_table;
+    const pg::TableInfo& info = table(target);
+    std::string column = v.ref_column;
+    if (column.empty()) {
+      if (info.primary_key.size() != 1) {
+        throw Error(ExitCode::validation,
+                    fmt::format("{}:{}: {} has no single-column primary key: name the column with $column", f.path,
+                                line, v.ref_table));
+      }
+      column = info.primary_key[0];
+    }
+    std::vector<std::string> conditions;
+    for (const auto& [k, value] : v.ref_key) {
+      if (info.column(k) == nullptr) {
+        throw Error(ExitCode::validation, fmt::format("{}:{}: {} has no column {}", f.path, line, v.ref_table, k));
+      }
+      conditions.push_back(fmt::format("{}::text = {}", m_conn.quote_identifier(k), sql_literal(value)));
+    }
+    pg::Rows rows = m_conn.query(fmt::format("SELECT {}::text FROM {} WHERE {} LIMIT 2", m_conn.quote_identifier(column),
+                                             qualified_name(m_conn, v.ref_table), util::join(conditions, " AND ")));
+    std::vector<std::string> described;
+    for (const auto& [k, value] : v.ref_key) {
+      described.push_back(k + "=" + value);
+    }
+    if (rows.size() != 1) {
+      throw Error(ExitCode::validation,
+                  fmt::format("{}:{}: {} row in {} with {}", f.path, line, rows.empty() ? "no" : "more than one",
+                              v.ref_table, util::join(described, ", ")),
+                  rows.empty() ? "a referenced row must be seeded before it is referenced (this file or an earlier one)"
+                               : "reference it by columns that identify one row");
+    }
+    std::string literal = rows.rows[0][0] ? sql_literal(*rows.rows[0][0]) : "NULL";
+    m_refs.emplace(cache_key, literal);
+    return literal;
+  }
+
+  std::string literal(const SeedFile& f, int line, const pg::ColumnInfo& column, const SeedValue& v) {
+    switch (v.kind) {
+    case SeedValue::Kind::null:
+      return "NULL";
+    case SeedValue::Kind::reference:
+      return resolve(f, line, v) + "::" + column.type;
+    case SeedValue::Kind::scalar:
+      return sql_literal(v.text) + "::" + column.type;
+    case SeedValue::Kind::structured:
+      if (column.is_json) {
+        return sql_literal(v.text) + "::" + column.type;
+      }
+      if (column.is_array && v.is_list) {
+        return sql_literal(array_literal(v.items)) + "::" + column.type;
+      }
+      throw Error(ExitCode::validation,
+                  fmt::format("{}:{}: column {} is {}: it takes a single value, not a {}", f.path, line, column.name,
+                              column.type, v.is_list ? "list" : "map"));
+    }
+    return "NULL";
+  }
+
+  // The conflict columns: the file's key, which must be a unique key of the table.
+  std::vector<std::string> conflict_key(const SeedFile& f, const pg::TableInfo& info,
+                                        const std::vector<std::string>& available) {
+    std::vector<std::string> key = f.key;
+    if (key.empty()) {
+      for (const auto& unique : info.unique_keys) {
+        if (std::all_of(unique.begin(), unique.end(), [&](const std::string& c) {
+              return std::find(available.begin(), available.end(), c) != available.end();
+            })) {
+          key = unique;
+          break;
+        }
+      }
+    }
+    std::vector<std::string> sorted_key = key;
+    std::sort(sorted_key.begin(), sorted_key.end());
+    for (auto unique : info.unique_keys) {
+      std::sort(unique.begin(), unique.end());
+      if (!key.empty() && unique == sorted_key) {
+        return key;
+      }
+    }
+    throw Error(ExitCode::validation,
+                fmt::format("{}:1: {} is not a primary key or unique constraint of {}", f.path,
+                            key.empty() ? "no key given, and none of its unique keys is in the data"
+                                        : "key (" + util::join(key, ", ") + ")",
+                            f.table),
+                "seeds are upserted on their key, so re-running them changes nothing: name a unique key with 'key:'");
+  }
+
+  std::string upsert_tail(const std::string& table, const std::vector<std::string>& columns,
+                          const std::vector<std::string>& key, const pg::TableInfo& info) {
+    std::vector<std::string> updates;
+    std::vector<std::string> mine;
+    std::vector<std::string> theirs;
+    for (const auto& c : columns) {
+      if (std::find(key.begin(), key.end(), c) != key.end()) {
+        continue;
+      }
+      std::string q = m_conn.quote_identifier(c);
+      bool json = info.column(c)->type == "json";  // json has no equality operator
+      updates.push_back(fmt::format("{0} = EXCLUDED.{0}", q));
+      mine.push_back(fmt::format("t.{}{}", q, json ? "::text" : ""));
+      theirs.push_back(fmt::format("EXCLUDED.{}{}", q, json ? "::text" : ""));
+    }
+    std::vector<std::string> quoted_key;
+    for (const auto& k : key) {
+      quoted_key.push_back(m_conn.quote_identifier(k));
+    }
+    (void)table;
+    if (updates.empty()) {
+      return fmt::format(" ON CONFLICT ({}) DO NOTHING RETURNING true", util::join(quoted_key, ", "));
+    }
+    return fmt::format(" ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({}) RETURNING (xmax = 0)",
+                       util::join(quoted_key, ", "), util::join(updates, ", "), util::join(mine, ", "),
+                       util::join(theirs, ", "));
+  }
+
+  // Runs one multi-row upsert; on failure, finds the row to blame by running them one by one.
+  void upsert(const SeedFile& f, const std::string& head, const std::string& tail,
+              const std::vector<std::pair<int, std::string>>& rows) {
+    std::vector<std::string> values;
+    for (const auto& r : rows) {
+      values.push_back(r.second);
+    }
+    pg::Rows result;
+    exec("SAVEPOINT agentpg_seed_batch");
+    if (auto error = m_conn.try_query(head + util::join(values, ", ") + tail, result)) {
+      exec("ROLLBACK TO SAVEPOINT agentpg_seed_batch");
+      for (const auto& [line, row] : rows) {
+        pg::Rows single;
+        if (auto row_error = m_conn.try_query(head + row + tail, single)) {
+          throw Error(ExitCode::sql, fmt::format("{}:{}: {}", f.path, line, describe(*row_error)),
+                      "nothing of this seed run was written");
+        }
+      }
+      throw Error(ExitCode::sql, fmt::format("{}: {}", f.path, describe(*error)),
+                  error->sqlstate == "21000" ? "two rows of the file have the same key" : "");
+    }
+    TableCounts& c = counts(f.table);
+    for (size_t r = 0; r < result.size(); ++r) {
+      (result.text(r, 0) == "t" ? c.inserted : c.updated) += 1;
+    }
+    c.unchanged += static_cast<long long>(rows.size() - result.size());
+  }
+
+  void load_yaml(const SeedFile& f) {
+    const pg::TableInfo& info = table(f);
+    counts(f.table);
+    size_t i = 0;
+    while (i < f.rows.size()) {
+      // Consecutive rows with the same columns go in one statement.
+      std::vector<std::string> columns;
+      for (const auto& [name, value] : f.rows[i].values) {
+        const pg::ColumnInfo* column = info.column(name);
+        if (column == nullptr) {
+          throw Error(ExitCode::validation,
+                      fmt::format("{}:{}: {} has no column {}", f.path, f.rows[i].line, f.table, name));
+        }
+        if (column->generated_always) {
+          throw Error(ExitCode::validation, fmt::format("{}:{}: {}.{} is generated: leave it out", f.path,
+                                                        f.rows[i].line, f.table, name));
+        }
+        columns.push_back(name);
+      }
+      std::vector<std::string> key = conflict_key(f, info, columns);
+      std::vector<std::string> quoted;
+      for (const auto& c : columns) {
+        quoted.push_back(m_conn.quote_identifier(c));
+      }
+      std::string head = fmt::format("INSERT INTO {} AS t ({}) VALUES ", qualified_name(m_conn, f.table),
+                                     util::join(quoted, ", "));
+      std::string tail = upsert_tail(f.table, columns, key, info);
+      std::vector<std::pair<int, std::string>> batch;
+      for (; i < f.rows.size() && batch.size() < k_batch_rows; ++i) {
+        const SeedRow& row = f.rows[i];
+        std::vector<std::string> names;
+        for (const auto& v : row.values) {
+          names.push_back(v.first);
+        }
+        bool refers_to_own_table = std::any_of(row.values.begin(), row.values.end(), [&](const auto& v) {
+          return v.second.kind == SeedValue::Kind::reference && v.second.ref_table == f.table;
+        });
+        if (names != columns || (refers_to_own_table && !batch.empty())) {
+          break;  // a row referring to an earlier row of this file needs that row written first
+        }
+        std::vector<std::string> literals;
+        for (const auto& [name, value] : row.values) {
+          literals.push_back(literal(f, row.line, *info.column(name), value));
+        }
+        batch.emplace_back(row.line, "(" + util::join(literals, ", ") + ")");
+      }
+      upsert(f, head, tail, batch);
+    }
+  }
+
+  // The CSV's line from a COPY error's context ("COPY t, line 3, column x: ...").
+  static std::string copy_line(const pg::ServerError& e) {
+    size_t at = e.context.find("line ");
+    if (at == std::string::npos) {
+      return "1";
+    }
+    size_t end = e.context.find_first_not_of("0123456789", at + 5);
+    return e.context.substr(at + 5, end - at - 5);
+  }
+
+  void load_csv(const SeedFile& f) {
+    const pg::TableInfo& info = table(f);
+    std::optional<std::string> first_line;
+    {
+      FILE* in = std::fopen(f.path.c_str(), "r");
+      if (in != nullptr) {
+        char buffer[8192];
+        if (std::fgets(buffer, sizeof buffer, in) != nullptr) {
+          first_line = buffer;
+        }
+        std::fclose(in);
+      }
+    }
+    if (!first_line) {
+      throw Error(ExitCode::validation, fmt::format("{}:1: the CSV has no header row", f.path));
+    }
+    std::vector<std::string> columns = csv_fields(util::trim(*first_line));
+    std::vector<std::string> quoted;
+    for (const auto& c : columns) {
+      if (info.column(c) == nullptr) {
+        throw Error(ExitCode::validation, fmt::format("{}:1: {} has no column {}", f.path, f.table, c));
+      }
+      quoted.push_back(m_conn.quote_identifier(c));
+    }
+    std::vector<std::string> key = conflict_key(f, info, columns);
+    std::string target = qualified_name(m_conn, f.table);
+    std::string list = util::join(quoted, ", ");
+    TableCounts& c = counts(f.table);
+    bool empty = m_conn.query(fmt::format("SELECT NOT EXISTS (SELECT 1 FROM {})", target)).text(0, 0) == "t";
+    unsigned long long copied = 0;
+    // An empty table takes the rows straight from COPY; otherwise they go through a
+    // temporary table and are upserted, so that re-running a seed changes nothing.
+    std::string into = empty ? target : "agentpg_seed_csv";
+    if (!empty) {
+      exec(fmt::format("CREATE TEMP TABLE agentpg_seed_csv ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA", list,
+                       target));
+    }
+    if (auto error = m_conn.copy_from_file(fmt::format("COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true)", into,
+                                                       list),
+                                           f.path, copied)) {
+      throw Error(ExitCode::sql, fmt::format("{}:{}: {}", f.path, copy_line(*error), describe(*error)),
+                  "nothing of this seed run was written");
+    }
+    if (empty) {
+      c.inserted += static_cast<long long>(copied);
+      return;
+    }
+    std::string tail = upsert_tail(f.table, columns, key, info);
+    pg::Rows result;
+    std::string sql = fmt::format("WITH up AS (INSERT INTO {} AS t ({}) SELECT {} FROM agentpg_seed_csv{}) "
+                                  "SELECT count(*) FILTER (WHERE up.r), count(*) FILTER (WHERE NOT up.r) FROM up AS up(r)",
+                                  target, list, list, tail);
+    if (auto error = m_conn.try_query(sql, result)) {
+      throw Error(ExitCode::sql, fmt::format("{}: {}", f.path, describe(*error)),
+                  error->sqlstate == "21000" ? "two rows of the file have the same key" : "");
+    }
+    long long inserted = std::stoll(result.text(0, 0));
+    long long updated = std::stoll(result.text(0, 1));
+    c.inserted += inserted;
+    c.updated += updated;
+    c.unchanged += static_cast<long long>(copied) - inserted - updated;
+    exec("DROP TABLE agentpg_seed_csv");
+  }
+
+  pg::Connection& m_conn;
+  const core::Output& m_out;
+  SeedReport& m_report;
+  std::map<std::string, pg::TableInfo> m_tables;
+  std::map<std::string, std::string> m_refs;
+};
+
+void print_report(const core::Output& out, const SeedReport& r) {
+  core::Json tables = core::Json::array();
+  std::vector<std::vector<std::string>> rows = {{"TABLE", "INSERTED", "UPDATED", "UNCHANGED"}};
+  for (const auto& t : r.tables) {
+    tables.push(core::Json::object()
+                    .set("table", t.table)
+                    .set("inserted", t.inserted)
+                    .set("updated", t.updated)
+                    .set("unchanged", t.unchanged));
+    rows.push_back({t.table, std::to_string(t.inserted), std::to_string(t.updated), std::to_string(t.unchanged)});
+  }
+  core::Json files = core::Json::array();
+  for (const auto& f : r.files) {
+    files.push(f);
+  }
+  core::Json skipped = core::Json::array();
+  for (const auto& s : r.skipped) {
+    skipped.push(s);
+  }
+  core::Json also = core::Json::array();
+  for (const auto& t : r.also_emptied) {
+    also.push(t);
+  }
+  out.emit(core::Json::object()
+               .set("command", "seed")
+               .set("environment", r.environment)
+               .set("dry_run", r.dry_run)
+               .set("reset", r.reset)
+               .set("also_emptied", also)
+               .set("tables", tables)
+               .set("files", files)
+               .set("skipped", skipped)
+               .set("sql_statements", r.statements)
+               .set("total_ms", r.ms));
+  out.line(fmt::format("seeded {} from {} file{}{} in {}{}", r.environment, r.files.size(),
+                       r.files.size() == 1 ? "" : "s", r.reset ? " after a reset" : "", util::format_duration_ms(r.ms),
+                       r.dry_run ? " (dry run: rolled back)" : ""));
+  if (!r.also_emptied.empty()) {
+    out.line(fmt::format("the reset also emptied the tables that refer to seeded ones: {}", util::join(r.also_emptied, ", ")));
+  }
+  if (rows.size() > 1) {
+    out.line(core::format_table(rows));
+  }
+}
+
+} // namespace
+
+SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, const SeedOptions& options,
+                      const core::Output& out) {
+  SeedReport report;
+  report.environment = options.environment;
+  report.dry_run = options.dry_run;
+  util::Clock::time_point start = util::Clock::now();
+  try {
+    Loader(conn, out, report).run(files, options);
+  } catch (...) {
+    out.end_progress();
+    conn.try_execute("ROLLBACK");
+    throw;
+  }
+  report.ms = util::elapsed_ms(start);
+  return report;
+}
+
+core::ExitCode run_seed(core::Context& ctx, const SeedCommand& command) {
+  std::string environment = command.environment.empty() ? ctx.config.environment_name : command.environment;
+  if ((ctx.config.production() || environment == "production") && !ctx.config.allow_production) {
+    throw Error(ExitCode::refused, "refused to seed the production environment",
+                "pass --allow-production if production really needs these rows");
+  }
+  std::vector<SeedFile> files = load_seed_files(ctx.config.seeds_dir + "/" + environment);
+  std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
+  if (command.reset && !command.dry_run) {
+    core::confirm_destructive(ctx, fmt::format("empty the tables that the {} seeds fill in database {}", environment,
+                                               conn->database()));
+  }
+  SeedReport report = load_seeds(*conn, files, SeedOptions{environment, command.reset, command.dry_run}, ctx.out);
+  print_report(ctx.out, report);
+  return ExitCode::ok;
+}
+
+void seed_for_init(core::Context& ctx, pg::Connection& conn, const std::string& environment) {
+  std::vector<SeedFile> files = load_seed_files(ctx.config.seeds_dir + "/" + environment);
+  SeedReport report = load_seeds(conn, files, SeedOptions{environment, false, false}, ctx.out);
+  print_report(ctx.out, report);
+}
+
+} // namespace agentpg::seed

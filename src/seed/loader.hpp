@@ -1,0 +1,57 @@
+#pragma once
+// Loading seed files: all of an environment's files in ONE transaction; YAML rows
+// upserted on their key, CSV through COPY, SQL statement by statement; counts of
+// inserted / updated / unchanged rows per table; history in agentpg.seed_history.
+#include <string>
+#include <vector>
+
+#include "core/context.hpp"
+#include "core/error.hpp"
+#include "seed/files.hpp"
+
+namespace agentpg::pg {
+class Connection;
+}
+
+namespace agentpg::seed {
+
+struct TableCounts {
+  std::string table;
+  long long inserted = 0;
+  long long updated = 0;
+  long long unchanged = 0;
+};
+
+struct SeedReport {
+  std::string environment;
+  std::vector<TableCounts> tables;
+  std::vector<std::string> files;
+  std::vector<std::string> skipped;  // "file: why"
+  long long statements = 0;          // of SQL files
+  bool reset = false;
+  std::vector<std::string> also_emptied;  // not seeded, but referring to seeded tables
+  bool dry_run = false;
+  double ms = 0;
+};
+
+struct SeedOptions {
+  std::string environment;
+  bool reset = false;
+  bool dry_run = false;  // everything runs, then is rolled back
+};
+
+// Throws core::Error (exit 4 or 5) naming file and line; nothing is left written then.
+SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, const SeedOptions& options,
+                      const core::Output& out);
+
+struct SeedCommand {
+  std::string environment;  // "" = the configured environment
+  bool reset = false;
+  bool dry_run = false;
+};
+
+core::ExitCode run_seed(core::Context& ctx, const SeedCommand& command);
+// The seed step of init (no reset), reporting as run_seed does.
+void seed_for_init(core::Context& ctx, pg::Connection& conn, const std::string& environment);
+
+} // namespace agentpg::seed

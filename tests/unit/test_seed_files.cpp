@@ -1,0 +1,57 @@
+#include <doctest/doctest.h>
+
+#include "core/error.hpp"
+#include "seed/files.hpp"
+
+using namespace agentpg::seed;
+
+namespace {
+
+std::string error_of(const char* text) {
+  try {
+    parse_yaml_seed("seeds/dev/x.yaml", text);
+  } catch (const agentpg::core::Error& e) {
+    CHECK(e.code() == agentpg::core::ExitCode::validation);
+    return e.what();
+  }
+  return "no error";
+}
+
+} // namespace
+
+TEST_SUITE("seed::files") {
+  TEST_CASE("reads table, key and rows with scalars, JSON, lists and references") {
+    SeedFile f = parse_yaml_seed("seeds/dev/x.yaml", "table: caracal.agent_identities\n"
+                                                     "key: [name]\n"
+                                                     "rows:\n"
+                                                     "  - name: root\n"
+                                                     "    metadata: {tier: root, n: 1, ok: true, none: null, s: \"1\"}\n"
+                                                     "    tags: [a, \"b,c\"]\n"
+                                                     "    parent: {$ref: caracal.agent_identities, name: boss}\n"
+                                                     "    empty: ~\n");
+    CHECK(f.table == "caracal.agent_identities");
+    CHECK(f.key == std::vector<std::string>{"name"});
+    REQUIRE(f.rows.size() == 1);
+    const SeedRow& r = f.rows[0];
+    CHECK(r.line == 4);
+    CHECK(r.values[0].second.kind == SeedValue::Kind::scalar);
+    CHECK(r.values[1].second.text == R"({"tier":"root","n":1,"ok":true,"none":null,"s":"1"})");
+    CHECK(r.values[2].second.is_list);
+    CHECK(r.values[2].second.items == std::vector<std::string>{"a", "b,c"});
+    CHECK(r.values[3].second.kind == SeedValue::Kind::reference);
+    CHECK(r.values[3].second.ref_table == "caracal.agent_identities");
+    CHECK(r.values[3].second.ref_key == std::vector<std::pair<std::string, std::string>>{{"name", "boss"}});
+    CHECK(r.values[4].second.kind == SeedValue::Kind::null);
+  }
+
+  TEST_CASE("names file, line and column of malformed seeds") {
+    CHECK(error_of("table: a.b\nrows:\n  - {x: [1,\n").rfind("seeds/dev/x.yaml:4:1: ", 0) == 0);
+    CHECK(error_of("rows: []\n") == "seeds/dev/x.yaml:1:1: expected 'table:' and 'rows:'");
+    CHECK(error_of("table: users\nrows: []\n") == "seeds/dev/x.yaml:1:8: table 'users' needs its schema (schema.table)");
+    CHECK(error_of("table: a.b\nkey: [id]\nrows:\n  - {name: x}\n") ==
+          "seeds/dev/x.yaml:4:5: this row has no value for the key column 'id'");
+    CHECK(error_of("table: a.b\nrows:\n  - just a string\n") == "seeds/dev/x.yaml:3:5: each row must be a map of column: value");
+    CHECK(error_of("table: a.b\nrows:\n  - {p: {$ref: a.b}}\n") ==
+          "seeds/dev/x.yaml:3:9: a $ref needs at least one column to find the row by");
+  }
+}
