@@ -1,5 +1,7 @@
 #include "check/check.hpp"
 
+#include "check/report.hpp"
+
 #include <chrono>
 #include <thread>
 
@@ -54,6 +56,7 @@ struct SchemaCheck {
   ExitCode code = ExitCode::ok;
   std::string summary;
   Json json;
+  std::vector<Finding> findings;
 };
 
 // Schema at latest (exit 7 when not), drift and failed migrations (exit 5).
@@ -75,6 +78,16 @@ SchemaCheck check_schema(const core::Context& ctx, pg::Connection& conn) {
                                result.code == ExitCode::ok ? "at latest" : "NOT at latest or inconsistent",
                                current.empty() ? "none" : current, c.applied, c.pending, c.changed, c.missing,
                                c.failed);
+  if (c.pending > 0) {
+    result.findings.push_back({Severity::warning, "schema", fmt::format("{} pending migrations: run 'agentpg migrate'", c.pending)});
+  }
+  if (c.changed > 0 || c.missing > 0) {
+    result.findings.push_back({Severity::critical, "schema",
+                               fmt::format("drift: {} changed and {} missing applied migrations", c.changed, c.missing)});
+  }
+  if (c.failed > 0) {
+    result.findings.push_back({Severity::critical, "schema", fmt::format("{} failed migrations", c.failed)});
+  }
   result.json = Json::object()
                     .set("checked", true)
                     .set("at_latest", c.pending == 0)
@@ -111,6 +124,15 @@ ExitCode run_check(core::Context& ctx, const CheckOptions& options) {
       .set("schema", schema.json)
       .set("embeddings", embedding_type.empty() ? Json() : Json(embedding_type.rfind("vector", 0) == 0 ? "pgvector" : "portable"))
       .set("exit_code", core::to_int(schema.code));
+  std::optional<HealthReport> health;
+  if (options.report) {
+    health = build_report(ctx, *conn, schema.findings);
+    report.set("report", health->json);
+  }
+  bool failing = health && fails_on(health->findings, options.fail_on);
+  if (failing) {
+    report.set("ok", false).set("exit_code", 1);
+  }
   ctx.out.emit(report);
 
   const core::Output& out = ctx.out;
@@ -126,6 +148,13 @@ ExitCode run_check(core::Context& ctx, const CheckOptions& options) {
     rows.push_back({"  embeddings", embeddings});
   }
   out.line(core::format_table(rows));
+  if (health) {
+    out.line(health->text);
+  }
+  if (failing) {
+    out.notice(fmt::format("agentpg: findings at or above '{}': exit 1", options.fail_on));
+    return ExitCode::unexpected;
+  }
   if (schema.code != ExitCode::ok) {
     out.notice(schema.code == ExitCode::not_latest
                    ? "agentpg: schema is not at latest: run 'agentpg migrate' (exit 7)"

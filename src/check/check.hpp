@@ -7,6 +7,8 @@ namespace agentpg::check {
 
 struct CheckOptions {
   int wait_seconds = 0;  // keep trying this long for the database to accept logins
+  bool report = false;   // add the health report
+  std::string fail_on;   // with --report: "warning" or "critical" findings exit 1
 };
 
 // Prints the report (text or JSON) and returns the exit code: 0 healthy, 3 when the

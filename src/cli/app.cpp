@@ -18,7 +18,7 @@ using core::ExitCode;
 // The subcommands, in the order --help lists them.
 const std::vector<void (*)(CLI::App&, Runtime&)> k_commands = {
     add_init_command,   add_create_db_command, add_drop_db_command, add_migrate_command, add_rollback_command,
-    add_status_command, add_new_command,       add_seed_command,    add_adopt_command,   add_baseline_command, add_check_command,   add_backup_command,  add_restore_command,
+    add_status_command, add_new_command,       add_seed_command,    add_adopt_command,   add_baseline_command, add_check_command,   add_maintain_command, add_backup_command,  add_restore_command,
     add_local_command,  add_completion_command, add_help_command,
 };
 

@@ -12,6 +12,11 @@ void add_check_command(CLI::App& app, Runtime& runtime) {
                   "keep trying this many seconds until the database accepts logins (container start-up)")
       ->type_name("SECONDS")
       ->capture_default_str();
+  cmd->add_flag("--report", options->report,
+                "also report sizes, index use, dead rows, connections, blocking, top statements, replicas, "
+                "extensions, and findings with a severity");
+  cmd->add_option("--fail-on", options->fail_on, "with --report: exit 1 when a finding is at least this severe")
+      ->check(CLI::IsMember({"warning", "critical"}));
   cmd->callback([&runtime, options] {
     runtime.action = [options](core::Context& ctx) { return check::run_check(ctx, *options); };
   });

@@ -16,6 +16,7 @@ void add_adopt_command(CLI::App& app, Runtime& runtime);
 void add_seed_command(CLI::App& app, Runtime& runtime);
 void add_baseline_command(CLI::App& app, Runtime& runtime);
 void add_check_command(CLI::App& app, Runtime& runtime);
+void add_maintain_command(CLI::App& app, Runtime& runtime);
 void add_backup_command(CLI::App& app, Runtime& runtime);
 void add_restore_command(CLI::App& app, Runtime& runtime);
 void add_local_command(CLI::App& app, Runtime& runtime);

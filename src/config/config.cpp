@@ -306,6 +306,10 @@ Config load_config(const Sources& sources) {
   config.local_user = layers.resolve("local_user").value;
   config.local_database = layers.resolve("local_database").value;
   config.backup_dir = join_path(sources.working_dir, layers.resolve("backup_dir").value);
+  config.report_blocking_seconds = as_seconds(layers, "report.blocking_seconds");
+  config.tasks_retention = layers.resolve("maintain.tasks_retention").value;
+  config.metrics_retention = layers.resolve("maintain.metrics_retention").value;
+  config.audit_retention = layers.resolve("maintain.audit_retention").value;
   config.json = as_bool(layers, "json");
   config.quiet = as_bool(layers, "quiet");
   config.verbose = as_bool(layers, "verbose");

@@ -45,6 +45,10 @@ struct Config {
   std::string local_user;
   std::string local_database;
   std::string backup_dir;
+  int report_blocking_seconds = 60;
+  std::string tasks_retention;
+  std::string metrics_retention;
+  std::string audit_retention;
   bool json = false;
   bool quiet = false;
   bool verbose = false;

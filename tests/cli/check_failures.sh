@@ -34,7 +34,7 @@ import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
 print(s.getsockname()[1], flush=True); time.sleep(60)' >"$WORK/port" &
 silent=$!
-trap 'kill $silent 2>/dev/null; cleanup' EXIT
+trap 'kill $silent 2>/dev/null || true; cleanup' EXIT
 for _ in $(seq 50); do [ -s "$WORK/port" ] && break; sleep 0.1; done
 start=$(date +%s)
 run "$AGENTPG" --connect-timeout 2 --database-url "postgresql://u:p@127.0.0.1:$(cat "$WORK/port")/x" check

@@ -10,7 +10,7 @@ expect_code 0
 key=$((0x6167656e74706721))
 psql -X "$(db_url "$db")" -c "set application_name = 'holder'" -c "select pg_advisory_lock($key)" -c "select pg_sleep(20)" >/dev/null 2>&1 &
 holder=$!
-trap 'kill $holder 2>/dev/null; cleanup' EXIT
+trap 'kill $holder 2>/dev/null || true; cleanup' EXIT
 for _ in $(seq 50); do
   [ "$(sql_value "$db" "select count(*) from pg_locks where locktype = 'advisory' and granted")" = 1 ] && break
   sleep 0.1
