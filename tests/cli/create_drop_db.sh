@@ -24,10 +24,7 @@ expect_code 8
 # Another session holds it open: plain drop-db fails (exit 4), --force terminates it.
 psql -X "$url" -c "select pg_sleep(30)" >/dev/null 2>&1 &
 holder=$!
-for _ in $(seq 50); do
-  [ "$(psql_db postgres -c "select count(*) from pg_stat_activity where datname = \$\$${name}\$\$")" -ge 1 ] && break
-  sleep 0.1
-done
+wait_for postgres "select count(*) >= 1 from pg_stat_activity where datname = \$\$${name}\$\$"
 run "$AGENTPG" --yes drop-db
 expect_code 4
 expect_err "other sessions use it: --force terminates them"

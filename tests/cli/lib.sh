@@ -79,3 +79,11 @@ migration() {
 }
 # count_rows DB SQL: the single value a query returns.
 sql_value() { psql_db "$1" -c "$2"; }
+# wait_for DB SQL: polls (up to 20 s) until SQL on DB returns t; fails loudly otherwise.
+wait_for() {
+  for _ in $(seq 200); do
+    [ "$(sql_value "$1" "$2" 2>/dev/null)" = t ] && return 0
+    sleep 0.1
+  done
+  fail "gave up waiting for: $2"
+}

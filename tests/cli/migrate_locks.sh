@@ -11,10 +11,7 @@ key=$((0x6167656e74706721))
 psql -X "$(db_url "$db")" -c "set application_name = 'holder'" -c "select pg_advisory_lock($key)" -c "select pg_sleep(20)" >/dev/null 2>&1 &
 holder=$!
 trap 'kill $holder 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 50); do
-  [ "$(sql_value "$db" "select count(*) from pg_locks where locktype = 'advisory' and granted")" = 1 ] && break
-  sleep 0.1
-done
+wait_for "$db" "select count(*) = 1 from pg_locks where locktype = 'advisory' and granted"
 migration 2 more "CREATE TABLE more (id int);"
 start=$(date +%s)
 run "$AGENTPG" --lock-timeout 2 migrate
@@ -30,10 +27,7 @@ wait $holder 2>/dev/null || true
 # A session keeps the table busy; the migration gives up after 1 s instead of queueing.
 psql -X "$(db_url "$db")" -c "begin" -c "lock table busy in access share mode" -c "select pg_sleep(20)" >/dev/null 2>&1 &
 holder=$!
-for _ in $(seq 50); do
-  [ "$(sql_value "$db" "select count(*) from pg_locks where relation = 'busy'::regclass and granted")" -ge 1 ] && break
-  sleep 0.1
-done
+wait_for "$db" "select count(*) >= 1 from pg_locks where relation = 'busy'::regclass and granted"
 migration 2 more "ALTER TABLE busy ADD COLUMN x int;"
 start=$(date +%s)
 run "$AGENTPG" --migration-lock-timeout 1 migrate

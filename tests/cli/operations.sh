@@ -28,11 +28,12 @@ q "create table public.busy (id int primary key, v int, note text);
 # A transaction holds the table; another session waits behind it.
 psql -X "$(db_url "$db")" -c "begin" -c "lock table public.busy in access exclusive mode" -c "select pg_sleep(30)" >/dev/null 2>&1 &
 holder=$!
-for _ in $(seq 50); do [ "$(q "select count(*) from pg_locks where relation = 'public.busy'::regclass and granted")" -ge 1 ] && break; sleep 0.1; done
+wait_for "$db" "select count(*) >= 1 from pg_locks where relation = 'public.busy'::regclass and granted"
 psql -X "$(db_url "$db")" -c "select count(*) from public.busy" >/dev/null 2>&1 &
 waiter=$!
 trap 'kill $holder $waiter 2>/dev/null || true; cleanup' EXIT
-sleep 2
+wait_for "$db" "select count(*) >= 1 from pg_stat_activity where wait_event_type = 'Lock'"
+sleep 1.5
 
 AGENTPG_REPORT_BLOCKING_SECONDS=1 run "$AGENTPG" --json check --report --fail-on critical
 expect_code 1
