@@ -2,7 +2,7 @@
 to the floor and to dbmate measured in the same run."""
 import glob, json, os, platform, statistics, subprocess, sys, datetime
 
-results, out, runs, dbmate_version, agentpg_version = sys.argv[1:6]
+results, out, runs, dbmate_version, agentpg_version, rows = sys.argv[1:7]
 
 SCENARIOS = [
     ("apply_200", "apply 200 migrations to an empty database", "psql -1 -f of all up sections"),
@@ -14,9 +14,10 @@ SCENARIOS = [
     ("rollback_200", "roll back all 200 (dbmate: 200 calls)", "psql -1 -f of all down sections"),
     ("rollback_1000", "roll back all 1,000 (dbmate: 1,000 calls)", "psql -1 -f of all down sections"),
     ("startup", "process start-up (--version)", "psql --version"),
-    ("seed_1m", "seed 1,000,000 CSV rows", "psql \\copy into the same keyed table"),
-    ("backup", "backup of that database", "pg_dump -Fc by hand"),
-    ("restore", "restore of that backup", "pg_restore by hand"),
+    ("seed_1m", f"seed {int(rows):,} CSV rows", "psql \\copy into the same keyed table"),
+    ("seed_yaml_100k", "seed 100,000 YAML rows", "psql \\copy of the same rows"),
+    ("backup", "backup (custom format) of that database", "pg_dump -Fc by hand"),
+    ("restore", "restore of that backup into a new database", "pg_restore by hand"),
 ]
 
 def load(name):
@@ -67,6 +68,47 @@ for name, title, floor_desc in SCENARIOS:
     floor_tx, tm = cell("floor_tx")
     ratio_tx = f"{am / tm:.2f}x" if am and tm else "-"
     lines.append(f"| {title} | {floor} | {agent} | {dbm} | {ratio_floor} | {ratio_dbmate} | {floor_tx} | {ratio_tx} |")
+seed = load("seed_1m")
+if seed:
+    lines += ["", f"Seed throughput: agentpg {int(rows) / seed['agentpg']['median']:,.0f} rows/s, "
+              f"psql \\copy {int(rows) / seed['floor']['median']:,.0f} rows/s."]
+yaml = load("seed_yaml_100k")
+if yaml:
+    lines += [f"YAML: agentpg {100000 / yaml['agentpg']['median']:,.0f} rows/s (parsed, upserted on the key with "
+              f"counts), psql \\copy of the same rows as CSV {100000 / yaml['floor']['median']:,.0f} rows/s."]
+backup = load("backup")
+if backup and "directory_jobs2" in backup:
+    lines += [f"Backup in directory format with 2 jobs: {fmt(backup['directory_jobs2']['median'])}, "
+              f"{backup['directory_jobs2']['median'] / backup['agentpg']['median']:.2f}x the custom format."]
+
+import glob as _glob
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+shapes = [("q_by_id", "agent lookup by id", 5), ("q_by_name", "agent lookup by name", 5),
+          ("q_policies", "active policies of an agent", 10), ("q_ledger", "an agent's ledger events in a week", 50)]
+rows_q = []
+for name, title, target in shapes:
+    latencies = []
+    for path in _glob.glob(os.path.join(results, name + ".*")):
+        if path.endswith(".sql"):
+            continue
+        for line in open(path):
+            parts = line.split()
+            if len(parts) >= 3:
+                latencies.append(int(parts[2]) / 1000.0)
+    if latencies:
+        p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+        rows_q.append(f"| {title} | {p50:.3f} ms | {p99:.3f} ms | {target} ms | {'met' if p99 < target else 'MISSED'} |")
+if rows_q:
+    lines += ["", "## Caracal's query shapes", "",
+              "10,000 agents, 30,000 policies, 1,000,000 ledger events; pgbench, one client, 3,000 queries each "
+              "(the lookup by id first finds the id by name, so it is two index scans).", "",
+              "| query | p50 | p99 | target (p99) | |", "|---|---|---|---|---|"] + rows_q
+    plans = os.path.join(results, "caracal_plans.txt")
+    if os.path.exists(plans):
+        lines += ["", "Plans:", "", "```", open(plans).read().rstrip(), "```"]
+
 lines += ["", "Floors: " + "; ".join(f"{t}: {d}" for n, t, d in SCENARIOS if load(n)) + ".",
           "",
           "`psql, a transaction per migration` runs the same SQL the way the guarantees require it "

@@ -81,17 +81,6 @@ std::string content_sha256(const std::string& path) {
   return util::sha256_hex(listing);
 }
 
-std::string human_size(unsigned long long bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
-}
-
 void remove_path(const std::string& path) {
   if (util::path_exists(path)) {
     util::run_process({"rm", "-rf", "--", path});
@@ -184,8 +173,8 @@ Manifest take_backup(const core::Context& ctx, const config::ConnParams& params,
     double seconds = util::elapsed_ms(start) / 1000;
     unsigned long long written = path_size(partial);
     ctx.out.progress(fmt::format("backup {}: {} written ({} of the database), {:.0f} s, {}/s", m.file,
-                                 human_size(written), human_size(estimate), seconds,
-                                 human_size(seconds > 0 ? static_cast<unsigned long long>(written / seconds) : 0)));
+                                 util::format_bytes(written), util::format_bytes(estimate), seconds,
+                                 util::format_bytes(seconds > 0 ? static_cast<unsigned long long>(written / seconds) : 0)));
   };
   ctx.out.detail(fmt::format("running {}", util::join(argv, " ")));
   util::ProcessResult result = util::run_process(argv, options);
@@ -253,7 +242,7 @@ core::ExitCode run_backup(core::Context& ctx, const BackupCommand& command) {
   }
   doc.set("deleted", gone);
   ctx.out.emit(doc);
-  ctx.out.line(fmt::format("backup {} written: {}, {} format, in {}{}", path, human_size(m.size_bytes), m.format,
+  ctx.out.line(fmt::format("backup {} written: {}, {} format, in {}{}", path, util::format_bytes(m.size_bytes), m.format,
                            util::format_duration_ms(m.duration_ms), command.verify ? ", verified" : ""));
   for (const auto& d : deleted) {
     ctx.out.line(fmt::format("deleted old backup {}", d));
@@ -286,7 +275,7 @@ core::ExitCode run_list(core::Context& ctx, const std::string& output) {
     if (!m || !util::path_exists(dir + "/" + m->file)) {
       continue;
     }
-    rows.push_back({m->file, m->database, m->format, human_size(m->size_bytes), m->started_at,
+    rows.push_back({m->file, m->database, m->format, util::format_bytes(m->size_bytes), m->started_at,
                     m->latest_migration.empty() ? "-" : m->latest_migration});
     list.push(manifest_json(*m).set("path", dir + "/" + m->file));
   }

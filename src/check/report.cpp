@@ -12,17 +12,6 @@ namespace {
 
 using core::Json;
 
-std::string size_text(long long bytes) {
-  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
-}
-
 std::string section(const std::string& title, const std::vector<std::vector<std::string>>& rows,
                     const std::string& empty) {
   return fmt::format("\n{}\n{}", title, rows.size() <= 1 ? "  " + empty + "\n" : core::format_table(rows));
@@ -81,10 +70,10 @@ HealthReport build_report(const core::Context& ctx, pg::Connection& conn, std::v
   for (const auto& t : pg::largest_tables(conn, 10)) {
     tables.push(Json::object().set("table", t.table).set("total_bytes", t.total).set("heap_bytes", t.heap)
                     .set("index_bytes", t.indexes).set("toast_bytes", t.toast));
-    rows.push_back({t.table, size_text(t.total), size_text(t.heap), size_text(t.indexes), size_text(t.toast)});
+    rows.push_back({t.table, util::format_bytes(t.total), util::format_bytes(t.heap), util::format_bytes(t.indexes), util::format_bytes(t.toast)});
   }
   doc.set("largest_tables", tables);
-  report.text += fmt::format("\ndatabase size: {}\n", size_text(db_size));
+  report.text += fmt::format("\ndatabase size: {}\n", util::format_bytes(db_size));
   report.text += section("largest tables", rows, "none");
 
   Json indexes = Json::array();
@@ -95,8 +84,8 @@ HealthReport build_report(const core::Context& ctx, pg::Connection& conn, std::v
                      .set("size_bytes", i.size).set("unique", i.unique).set("unused", unused));
     if (unused) {
       findings.push_back({Severity::warning, i.index,
-                          fmt::format("index never scanned ({}): it costs every write on {}", size_text(i.size), i.table)});
-      rows.push_back({i.index, i.table, "0", size_text(i.size)});
+                          fmt::format("index never scanned ({}): it costs every write on {}", util::format_bytes(i.size), i.table)});
+      rows.push_back({i.index, i.table, "0", util::format_bytes(i.size)});
     }
   }
   Json duplicates = Json::array();

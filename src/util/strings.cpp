@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 namespace agentpg::util {
 
@@ -113,6 +114,23 @@ bool parse_uint(std::string_view s, unsigned long long& out) {
     out = out * 10 + static_cast<unsigned long long>(c - '0');
   }
   return true;
+}
+
+std::string format_bytes(unsigned long long bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char buffer[32];
+  if (unit == 0) {
+    std::snprintf(buffer, sizeof buffer, "%llu B", bytes);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.1f %s", value, units[unit]);
+  }
+  return buffer;
 }
 
 bool parse_bool(std::string_view s, bool& out) {

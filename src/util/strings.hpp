@@ -26,6 +26,9 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 // Parses a whole non-negative integer; false on anything else (sign, blanks, overflow).
 bool parse_uint(std::string_view s, unsigned long long& out);
 
+// "138.1 KiB": a byte count for people (powers of 1024).
+std::string format_bytes(unsigned long long bytes);
+
 // true, false, yes, no, on, off, 1, 0 (any case); false when it is none of them.
 bool parse_bool(std::string_view s, bool& out);
 
