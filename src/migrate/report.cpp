@@ -92,30 +92,37 @@ void print_run_report(const core::Output& out, const RunReport& report, const ch
 StatusCounts print_status(const core::Output& out, const std::string& url, const std::string& current,
                           const std::vector<StatusEntry>& status) {
   StatusCounts counts = count_states(status);
-  Json migrations = Json::array();
-  std::vector<std::vector<std::string>> rows = {{"STATE", "VERSION", "MODULE", "NAME", "APPLIED AT (UTC)", "TIME"}};
-  for (const auto& e : status) {
-    Json item = Json::object()
-                    .set("state", state_name(e.state))
-                    .set("version", e.version)
-                    .set("name", e.name)
-                    .set("module", e.module)
-                    .set("file", e.file ? Json(e.file->path) : Json())
-                    .set("applied_at", e.applied ? Json(e.applied->applied_at) : Json())
-                    .set("execution_ms", e.applied ? Json(e.applied->execution_ms) : Json());
-    if (e.applied && e.applied->status != HistoryStatus::applied) {
-      item.set("failed_statement", e.applied->failed_statement).set("error", e.applied->error);
+  if (out.json()) {
+    Json migrations = Json::array();
+    for (const auto& e : status) {
+      Json item = Json::object();
+      item.set("state", state_name(e.state))
+          .set("version", e.version)
+          .set("name", e.name)
+          .set("module", e.module)
+          .set("file", e.file ? Json(e.file->path) : Json())
+          .set("applied_at", e.applied ? Json(e.applied->applied_at) : Json())
+          .set("execution_ms", e.applied ? Json(e.applied->execution_ms) : Json());
+      if (e.applied && e.applied->status != HistoryStatus::applied) {
+        item.set("failed_statement", e.applied->failed_statement).set("error", e.applied->error);
+      }
+      migrations.push(std::move(item));
     }
-    migrations.push(item);
+    Json doc = Json::object();
+    doc.set("database", url)
+        .set("current_version", current.empty() ? Json() : Json(current))
+        .set("counts", counts_json(counts))
+        .set("migrations", std::move(migrations));
+    out.emit(doc);
+    return counts;
+  }
+  std::vector<std::vector<std::string>> rows = {{"STATE", "VERSION", "MODULE", "NAME", "APPLIED AT (UTC)", "TIME"}};
+  rows.reserve(status.size() + 1);
+  for (const auto& e : status) {
     rows.push_back({out.paint(state_style(e.state), state_name(e.state)), e.version, e.module.empty() ? "-" : e.module,
                     e.name, e.applied ? e.applied->applied_at : "",
                     e.applied ? util::format_duration_ms(e.applied->execution_ms) : ""});
   }
-  out.emit(Json::object()
-               .set("database", url)
-               .set("current_version", current.empty() ? Json() : Json(current))
-               .set("counts", counts_json(counts))
-               .set("migrations", migrations));
   out.line(fmt::format("database {}", url));
   out.line(fmt::format("current version: {}", current.empty() ? "none (nothing applied)" : current));
   if (status.empty()) {
