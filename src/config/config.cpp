@@ -248,9 +248,10 @@ std::string pick_file(const std::string& explicit_path, const std::string& fallb
   return util::path_exists(path) ? path : "";
 }
 
-std::string env_or(const Sources& sources, const char* name, const std::string& fallback) {
+// The path given on the command line, else the one in the environment variable `name`.
+std::string flag_or_env(const Sources& sources, const char* name, const std::string& flag_value) {
   auto it = sources.environment.find(name);
-  return fallback.empty() && it != sources.environment.end() ? it->second : fallback;
+  return flag_value.empty() && it != sources.environment.end() ? it->second : flag_value;
 }
 
 } // namespace
@@ -269,9 +270,9 @@ std::map<std::string, std::string> process_environment() {
 
 Config load_config(const Sources& sources) {
   Config config;
-  config.env_file = pick_file(env_or(sources, "AGENTPG_ENV_FILE", sources.env_file), ".env", sources, "env file");
+  config.env_file = pick_file(flag_or_env(sources, "AGENTPG_ENV_FILE", sources.env_file), ".env", sources, "env file");
   config.config_file =
-      pick_file(env_or(sources, "AGENTPG_CONFIG", sources.config_path), "agentpg.yaml", sources, "config file");
+      pick_file(flag_or_env(sources, "AGENTPG_CONFIG", sources.config_path), "agentpg.yaml", sources, "config file");
 
   std::map<std::string, DotenvEntry> dotenv;
   if (!config.env_file.empty()) {

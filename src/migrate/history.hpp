@@ -19,6 +19,4 @@ struct AppliedMigration {
   std::string error;
 };
 
-const char* status_name(HistoryStatus status);
-
 } // namespace agentpg::migrate

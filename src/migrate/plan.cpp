@@ -33,18 +33,6 @@ void refuse_failed(const StatusEntry& e) {
 
 } // namespace
 
-const char* status_name(HistoryStatus status) {
-  switch (status) {
-  case HistoryStatus::applied:
-    return "applied";
-  case HistoryStatus::running:
-    return "running";
-  case HistoryStatus::failed:
-    return "failed";
-  }
-  return "applied";
-}
-
 const char* state_name(State state) {
   switch (state) {
   case State::applied:

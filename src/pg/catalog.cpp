@@ -22,10 +22,6 @@ bool database_exists(Connection& conn, const std::string& name) {
   return !conn.query("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1", {name}).empty();
 }
 
-bool extension_available(Connection& conn, const std::string& name) {
-  return !conn.query("SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = $1", {name}).empty();
-}
-
 } // namespace agentpg::pg
 
 namespace agentpg::pg {

@@ -13,7 +13,6 @@ class Connection;
 double ping_ms(Connection& conn);
 bool table_exists(Connection& conn, const std::string& schema, const std::string& table);
 bool database_exists(Connection& conn, const std::string& name);
-bool extension_available(Connection& conn, const std::string& name);
 struct ColumnInfo {
   std::string name;
   std::string type;       // format_type(): "uuid", "jsonb", "text[]", "character varying(255)"

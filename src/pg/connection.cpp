@@ -309,10 +309,6 @@ std::string Connection::quote_identifier(const std::string& name) const {
   return out + "\"";
 }
 
-std::string Connection::quote_literal(const std::string& value) const {
-  return m_impl->connection.quote(value);
-}
-
 int Connection::server_version_num() const { return PQserverVersion(m_impl->raw()); }
 
 std::string Connection::server_version() const {
@@ -323,9 +319,5 @@ std::string Connection::server_version() const {
 int Connection::backend_pid() const { return PQbackendPID(m_impl->raw()); }
 std::string Connection::database() const { return PQdb(m_impl->raw()); }
 std::string Connection::user() const { return PQuser(m_impl->raw()); }
-
-bool Connection::in_failed_transaction() const {
-  return PQtransactionStatus(m_impl->raw()) == PQTRANS_INERROR;
-}
 
 } // namespace agentpg::pg

@@ -52,14 +52,12 @@ public:
                                             unsigned long long& rows);
 
   std::string quote_identifier(const std::string& name) const;
-  std::string quote_literal(const std::string& value) const;
 
   int server_version_num() const;
   std::string server_version() const;
   int backend_pid() const;
   std::string database() const;
   std::string user() const;
-  bool in_failed_transaction() const;
 
 private:
   class Impl;
