@@ -8,7 +8,14 @@ out=$(mktemp -d /tmp/agentpg-deb-XXXXXX)
 trap 'dpkg -r agentpg >/dev/null 2>&1 || true; rm -rf "$out"' EXIT
 (cd "$AGENTPG_BUILD" && cpack -G DEB -B "$out" >"$out/cpack.log" 2>&1) || { cat "$out/cpack.log" >&2; exit 1; }
 deb=$(ls "$out"/agentpg_*.deb)
-dpkg-deb --info "$deb" | grep "Depends:.*libpqxx" >/dev/null || { echo "FAIL: the package does not depend on libpqxx" >&2; exit 1; }
+# The shared libraries it loads are libpq's and libcrypto's (the C++ ones are linked in).
+depends=$(dpkg-deb --field "$deb" Depends)
+for lib in libpq5 libssl3 libc6; do
+  grep -q "$lib" <<<"$depends" || { echo "FAIL: the package does not depend on $lib: $depends" >&2; exit 1; }
+done
+for lib in libpqxx libyaml-cpp libfmt libstdc++; do
+  ! grep -q "$lib" <<<"$depends" || { echo "FAIL: the package depends on $lib (linked in): $depends" >&2; exit 1; }
+done
 dpkg -i "$deb" >/dev/null
 /usr/bin/agentpg --version | grep -qx "agentpg [0-9.]*" || { echo "FAIL: installed agentpg --version" >&2; exit 1; }
 [ "$(man -w agentpg)" = /usr/share/man/man1/agentpg.1 ] || { echo "FAIL: man -w agentpg: $(man -w agentpg 2>&1)" >&2; exit 1; }
