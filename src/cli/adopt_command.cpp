@@ -5,10 +5,8 @@
 
 namespace agentpg::cli {
 
-void add_adopt_command(CLI::App& app, Runtime& runtime) {
+void wire_adopt(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<migrate::AdoptCommand>();
-  CLI::App* cmd = app.add_subcommand(
-      "adopt", "take over the history of dbmate, golang-migrate, diesel, Flyway or Alembic (their table stays)");
   cmd->add_option("--from", options->tool, "the tool (default: found in search_path)")
       ->check(CLI::IsMember({"dbmate", "golang-migrate", "diesel", "flyway", "alembic"}));
   cmd->add_option("--table", options->table, "its history table (default: the tool's own name)")
@@ -24,10 +22,8 @@ void add_adopt_command(CLI::App& app, Runtime& runtime) {
   });
 }
 
-void add_baseline_command(CLI::App& app, Runtime& runtime) {
+void wire_baseline(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<migrate::BaselineCommand>();
-  CLI::App* cmd = app.add_subcommand(
-      "baseline", "record every migration up to VERSION as applied without running it (a database built by hand)");
   cmd->add_option("version", options->version, "the newest migration the database already has")->required();
   cmd->add_flag("--dry-run", options->dry_run, "print the history rows it would write; change nothing");
   cmd->callback([&runtime, options] {

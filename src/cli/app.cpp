@@ -15,11 +15,37 @@ namespace {
 using core::Error;
 using core::ExitCode;
 
-// The subcommands, in the order --help lists them.
-const std::vector<void (*)(CLI::App&, Runtime&)> k_commands = {
-    add_init_command,   add_create_db_command, add_drop_db_command, add_migrate_command, add_rollback_command,
-    add_status_command, add_new_command,       add_seed_command,    add_adopt_command,   add_baseline_command, add_check_command,   add_maintain_command, add_backup_command,  add_restore_command,
-    add_local_command,  add_completion_command, add_help_command,
+struct Command {
+  const char* name;
+  const char* help;
+  void (*wire)(CLI::App* cmd, Runtime& runtime);
+  bool hidden = false;
+};
+
+// The subcommands, in the order --help lists them. A command's options are added when the
+// command line reaches it: building all of them costs every run ~1M instructions.
+const Command k_commands[] = {
+    {"init", "create the database if missing, migrate to latest, seed if configured (safe to repeat)", wire_init},
+    {"create-db", "create the database (nothing to do when it exists)", wire_create_db},
+    {"drop-db", "drop the database (guarded: confirmation, --yes, refused in production)", wire_drop_db},
+    {"migrate", "apply pending migrations in version order", wire_migrate},
+    {"rollback", "revert applied migrations, newest first (guarded)", wire_rollback},
+    {"status", "show applied, pending, changed, missing and failed migrations", wire_status},
+    {"new", "write a new timestamped migration file", wire_new},
+    {"seed", "load seeds/<environment>/ (SQL, YAML, CSV) in one transaction", wire_seed},
+    {"adopt", "take over the history of dbmate, golang-migrate, diesel, Flyway or Alembic (their table stays)",
+     wire_adopt},
+    {"baseline", "record every migration up to VERSION as applied without running it (a database built by hand)",
+     wire_baseline},
+    {"check", "check connectivity, server version and the schema's state", wire_check},
+    {"maintain", "upkeep jobs: release expired charges, apply retention windows, ANALYZE stale tables",
+     wire_maintain},
+    {"backup", "pg_dump to a timestamped file with a manifest (also: verify, list)", wire_backup},
+    {"restore", "verify a backup, then restore it into a new database (or --clean)", wire_restore},
+    {"local", "manage the project-local PostgreSQL in .agentpg/", wire_local},
+    {"completion", "print a completion script for bash, zsh or fish", wire_completion},
+    {"help", "show the help of a command ('agentpg help migrate')", wire_help},
+    {"manpage", "print the man page (roff): man/agentpg.1 is its output", wire_manpage, true},
 };
 
 void add_global_options(CLI::App& app, Runtime& runtime) {
@@ -96,8 +122,27 @@ App::App() : m_app(std::make_unique<CLI::App>()), m_fallback_output(core::Output
              "2 usage/config, 3 connection, 4 SQL failed, 5 validation, 6 lock timeout, 7 not at latest, "
              "8 refused by a guard.");
   add_global_options(app, m_runtime);
-  for (auto add : k_commands) {
-    add(app, m_runtime);
+  for (const Command& command : k_commands) {
+    CLI::App* cmd = app.add_subcommand(command.name, command.help);
+    if (command.hidden) {
+      cmd->group("");
+    }
+    size_t index = m_subcommands.size();
+    cmd->preparse_callback([this, index](std::size_t) { wire(index); });
+    m_subcommands.push_back(cmd);
+  }
+  m_wired.assign(m_subcommands.size(), false);
+  m_runtime.wire_all = [this] {
+    for (size_t i = 0; i < m_subcommands.size(); ++i) {
+      wire(i);
+    }
+  };
+}
+
+void App::wire(size_t index) {
+  if (!m_wired[index]) {
+    m_wired[index] = true;
+    k_commands[index].wire(m_subcommands[index], m_runtime);
   }
 }
 

@@ -3,6 +3,7 @@
 // wired in its own <name>_command.cpp and registered in app.cpp's list.
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "config/config.hpp"
 #include "core/context.hpp"
@@ -21,6 +22,8 @@ using Action = std::function<core::ExitCode(core::Context&)>;
 struct Runtime {
   config::Sources sources;
   Action action;
+  // Adds the options of every subcommand (only the one named is wired during parsing).
+  std::function<void()> wire_all;
 };
 
 class App {
@@ -34,7 +37,12 @@ public:
   const core::Output& output() const;
 
 private:
+  // Adds the options of the index-th subcommand, once.
+  void wire(size_t index);
+
   std::unique_ptr<CLI::App> m_app;
+  std::vector<CLI::App*> m_subcommands;
+  std::vector<bool> m_wired;
   Runtime m_runtime;
   std::unique_ptr<core::Context> m_context;
   core::Output m_fallback_output;

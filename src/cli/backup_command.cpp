@@ -5,9 +5,8 @@
 
 namespace agentpg::cli {
 
-void add_backup_command(CLI::App& app, Runtime& runtime) {
+void wire_backup(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<backup::BackupCommand>();
-  CLI::App* cmd = app.add_subcommand("backup", "pg_dump to a timestamped file with a manifest (also: verify, list)");
   cmd->require_subcommand(0, 1);
   cmd->add_option("--format", options->format, "custom, directory or plain")
       ->check(CLI::IsMember({"custom", "directory", "plain"}))
@@ -36,9 +35,8 @@ void add_backup_command(CLI::App& app, Runtime& runtime) {
   });
 }
 
-void add_restore_command(CLI::App& app, Runtime& runtime) {
+void wire_restore(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<backup::RestoreCommand>();
-  CLI::App* cmd = app.add_subcommand("restore", "verify a backup, then restore it into a new database (or --clean)");
   cmd->add_option("file", options->file, "the backup (its manifest sits beside it)")->required();
   cmd->add_option("--target-db", options->target_db, "restore into this new database (default: the configured one)")
       ->type_name("NAME");

@@ -5,9 +5,8 @@
 
 namespace agentpg::cli {
 
-void add_check_command(CLI::App& app, Runtime& runtime) {
+void wire_check(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<check::CheckOptions>();
-  CLI::App* cmd = app.add_subcommand("check", "check connectivity, server version and the schema's state");
   cmd->add_option("--wait", options->wait_seconds,
                   "keep trying this many seconds until the database accepts logins (container start-up)")
       ->type_name("SECONDS")

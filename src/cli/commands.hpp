@@ -1,26 +1,29 @@
 #pragma once
-// One function per subcommand: each binds its flags to its engine's options struct and
-// sets Runtime::action. Defined in <name>_command.cpp.
+// One function per subcommand: each adds the subcommand's options (bound to its engine's
+// options struct) and sets Runtime::action. Defined in <name>_command.cpp; app.cpp lists
+// the commands with their names and one-line help, and wires a command only when the
+// command line names it (or when help, completion or the man page need them all).
 #include "cli/app.hpp"
 
 namespace agentpg::cli {
 
-void add_init_command(CLI::App& app, Runtime& runtime);
-void add_create_db_command(CLI::App& app, Runtime& runtime);
-void add_drop_db_command(CLI::App& app, Runtime& runtime);
-void add_migrate_command(CLI::App& app, Runtime& runtime);
-void add_rollback_command(CLI::App& app, Runtime& runtime);
-void add_status_command(CLI::App& app, Runtime& runtime);
-void add_new_command(CLI::App& app, Runtime& runtime);
-void add_adopt_command(CLI::App& app, Runtime& runtime);
-void add_seed_command(CLI::App& app, Runtime& runtime);
-void add_baseline_command(CLI::App& app, Runtime& runtime);
-void add_check_command(CLI::App& app, Runtime& runtime);
-void add_maintain_command(CLI::App& app, Runtime& runtime);
-void add_backup_command(CLI::App& app, Runtime& runtime);
-void add_restore_command(CLI::App& app, Runtime& runtime);
-void add_local_command(CLI::App& app, Runtime& runtime);
-void add_completion_command(CLI::App& app, Runtime& runtime);
-void add_help_command(CLI::App& app, Runtime& runtime);
+void wire_init(CLI::App* cmd, Runtime& runtime);
+void wire_create_db(CLI::App* cmd, Runtime& runtime);
+void wire_drop_db(CLI::App* cmd, Runtime& runtime);
+void wire_migrate(CLI::App* cmd, Runtime& runtime);
+void wire_rollback(CLI::App* cmd, Runtime& runtime);
+void wire_status(CLI::App* cmd, Runtime& runtime);
+void wire_new(CLI::App* cmd, Runtime& runtime);
+void wire_adopt(CLI::App* cmd, Runtime& runtime);
+void wire_seed(CLI::App* cmd, Runtime& runtime);
+void wire_baseline(CLI::App* cmd, Runtime& runtime);
+void wire_check(CLI::App* cmd, Runtime& runtime);
+void wire_maintain(CLI::App* cmd, Runtime& runtime);
+void wire_backup(CLI::App* cmd, Runtime& runtime);
+void wire_restore(CLI::App* cmd, Runtime& runtime);
+void wire_local(CLI::App* cmd, Runtime& runtime);
+void wire_completion(CLI::App* cmd, Runtime& runtime);
+void wire_manpage(CLI::App* cmd, Runtime& runtime);
+void wire_help(CLI::App* cmd, Runtime& runtime);
 
 } // namespace agentpg::cli

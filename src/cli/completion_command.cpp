@@ -7,13 +7,13 @@
 
 namespace agentpg::cli {
 
-void add_completion_command(CLI::App& app, Runtime& runtime) {
+void wire_completion(CLI::App* cmd, Runtime& runtime) {
   auto shell = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("completion", "print a completion script for bash, zsh or fish");
   cmd->add_option("shell", *shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
-  CLI::App* root = &app;
+  CLI::App* root = cmd->get_parent();
   cmd->callback([&runtime, shell, root] {
-    runtime.action = [shell, root](core::Context&) {
+    runtime.action = [&runtime, shell, root](core::Context&) {
+      runtime.wire_all();
       CommandSpec spec = describe(*root);
       std::string script = *shell == "bash" ? bash_completion(spec) : *shell == "zsh" ? zsh_completion(spec)
                                                                                       : fish_completion(spec);
@@ -21,23 +21,27 @@ void add_completion_command(CLI::App& app, Runtime& runtime) {
       return core::ExitCode::ok;
     };
   });
-  // Hidden: the man page is generated from the same definition (man/agentpg.1).
-  CLI::App* man = app.add_subcommand("manpage", "print the man page (roff)")->group("");
-  man->callback([&runtime, root] {
-    runtime.action = [root](core::Context&) {
+}
+
+// Hidden: the man page is generated from the same definition (man/agentpg.1).
+void wire_manpage(CLI::App* cmd, Runtime& runtime) {
+  CLI::App* root = cmd->get_parent();
+  cmd->callback([&runtime, root] {
+    runtime.action = [&runtime, root](core::Context&) {
+      runtime.wire_all();
       fmt::print("{}", man_page(describe(*root)));
       return core::ExitCode::ok;
     };
   });
 }
 
-void add_help_command(CLI::App& app, Runtime& runtime) {
+void wire_help(CLI::App* cmd, Runtime& runtime) {
   auto topic = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("help", "show the help of a command ('agentpg help migrate')");
   cmd->add_option("command", *topic, "the command");
-  CLI::App* root = &app;
+  CLI::App* root = cmd->get_parent();
   cmd->callback([&runtime, topic, root] {
-    runtime.action = [topic, root](core::Context&) {
+    runtime.action = [&runtime, topic, root](core::Context&) {
+      runtime.wire_all();
       const CLI::App* target = root;
       if (!topic->empty()) {
         auto found = root->get_subcommands([&](const CLI::App* sub) { return sub->get_name() == *topic; });

@@ -5,8 +5,7 @@
 
 namespace agentpg::cli {
 
-void add_local_command(CLI::App& app, Runtime& runtime) {
-  CLI::App* cmd = app.add_subcommand("local", "manage the project-local PostgreSQL in .agentpg/");
+void wire_local(CLI::App* cmd, Runtime& runtime) {
   cmd->require_subcommand(1);
   const std::pair<const char*, local::LocalAction> actions[] = {
       {"start", local::LocalAction::start},   {"stop", local::LocalAction::stop},

@@ -5,10 +5,8 @@
 
 namespace agentpg::cli {
 
-void add_maintain_command(CLI::App& app, Runtime& runtime) {
+void wire_maintain(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<check::MaintainCommand>();
-  CLI::App* cmd = app.add_subcommand(
-      "maintain", "upkeep jobs: release expired charges, apply retention windows, ANALYZE stale tables");
   cmd->add_flag("--dry-run", options->dry_run, "count what each job would change; change nothing");
   cmd->add_option("--only", options->only, "run one job: expired-charges, retention or analyze")
       ->check(CLI::IsMember({"expired-charges", "retention", "analyze"}));

@@ -5,9 +5,8 @@
 
 namespace agentpg::cli {
 
-void add_migrate_command(CLI::App& app, Runtime& runtime) {
+void wire_migrate(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<migrate::MigrateCommand>();
-  CLI::App* cmd = app.add_subcommand("migrate", "apply pending migrations in version order");
   cmd->add_option("--to", options->to, "stop after this version")->type_name("VERSION");
   cmd->add_flag("--dry-run", options->dry_run, "print the SQL that would run (history writes included); change nothing");
   cmd->add_flag("--resume", options->resume,

@@ -5,9 +5,8 @@
 
 namespace agentpg::cli {
 
-void add_new_command(CLI::App& app, Runtime& runtime) {
+void wire_new(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<migrate::NewCommand>();
-  CLI::App* cmd = app.add_subcommand("new", "write a new timestamped migration file");
   cmd->add_option("name", options->name, "what it does, in [a-z0-9_]+ (e.g. add_agents_table)")->required();
   cmd->add_option("--module", options->module, "module folder under the migrations folder")->type_name("MODULE");
   cmd->callback([&runtime, options] {

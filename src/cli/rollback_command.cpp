@@ -5,9 +5,8 @@
 
 namespace agentpg::cli {
 
-void add_rollback_command(CLI::App& app, Runtime& runtime) {
+void wire_rollback(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<migrate::RollbackCommand>();
-  CLI::App* cmd = app.add_subcommand("rollback", "revert applied migrations, newest first (guarded)");
   CLI::Option* steps = cmd->add_option("--steps", options->steps, "how many to revert")->capture_default_str();
   cmd->add_option("--to", options->to, "revert everything newer than VERSION ('base': everything)")
       ->type_name("VERSION|base")

@@ -5,9 +5,8 @@
 
 namespace agentpg::cli {
 
-void add_seed_command(CLI::App& app, Runtime& runtime) {
+void wire_seed(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<seed::SeedCommand>();
-  CLI::App* cmd = app.add_subcommand("seed", "load seeds/<environment>/ (SQL, YAML, CSV) in one transaction");
   cmd->add_option("--env", options->environment, "seed environment (default: the environment setting)")
       ->type_name("NAME");
   cmd->add_flag("--reset", options->reset, "empty the tables this environment seeds first (guarded)");
