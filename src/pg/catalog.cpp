@@ -51,7 +51,7 @@ const ColumnInfo* TableInfo::column(const std::string& wanted) const {
 
 std::optional<TableInfo> table_info(Connection& conn, const std::string& qualified) {
   Rows exists = conn.query("SELECT to_regclass($1)::oid", {qualified});
-  if (exists.empty() || !exists.rows[0][0]) {
+  if (exists.empty() || exists.is_null(0, 0)) {
     return std::nullopt;
   }
   std::string oid = exists.text(0, 0);

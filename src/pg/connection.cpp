@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <stdexcept>
 #include <pqxx/connection>
 #include <pqxx/except>
 
@@ -84,7 +85,7 @@ ServerError server_error(const PGresult* result, PGconn* conn) {
 }
 
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(const PGresult* r) const { PQclear(const_cast<PGresult*>(r)); }
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -105,9 +106,22 @@ public:
   PGconn* raw() const { return connection.raw(); }
 };
 
-std::string Rows::text(size_t row, size_t column) const {
-  const Value& value = rows.at(row).at(column);
-  return value ? *value : "";
+size_t Rows::size() const { return m_result ? static_cast<size_t>(PQntuples(m_result.get())) : 0; }
+
+bool Rows::is_null(size_t row, size_t column) const {
+  if (row >= size() || column >= static_cast<size_t>(PQnfields(m_result.get()))) {
+    throw std::out_of_range("no such row or column in the result");
+  }
+  return PQgetisnull(m_result.get(), static_cast<int>(row), static_cast<int>(column)) != 0;
+}
+
+std::string_view Rows::view(size_t row, size_t column) const {
+  if (is_null(row, column)) {
+    return {};
+  }
+  int r = static_cast<int>(row);
+  int c = static_cast<int>(column);
+  return {PQgetvalue(m_result.get(), r, c), static_cast<size_t>(PQgetlength(m_result.get(), r, c))};
 }
 
 ConnectFailure classify_connect_failure(const std::string& message) {
@@ -168,32 +182,6 @@ std::unique_ptr<Connection> Connection::open(const config::ConnParams& params, i
   }
 }
 
-namespace {
-
-Rows read_rows(const PGresult* result) {
-  Rows rows;
-  int columns = PQnfields(result);
-  for (int c = 0; c < columns; ++c) {
-    rows.columns.emplace_back(PQfname(result, c));
-  }
-  int count = PQntuples(result);
-  rows.rows.reserve(static_cast<size_t>(count));
-  for (int r = 0; r < count; ++r) {
-    std::vector<Value> row;
-    row.reserve(static_cast<size_t>(columns));
-    for (int c = 0; c < columns; ++c) {
-      if (PQgetisnull(result, r, c)) {
-        row.emplace_back(std::nullopt);
-      } else {
-        row.emplace_back(std::string(PQgetvalue(result, r, c), static_cast<size_t>(PQgetlength(result, r, c))));
-      }
-    }
-    rows.rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-} // namespace
 
 Rows Connection::query(const std::string& sql, const std::vector<Value>& params) {
   std::vector<const char*> values;
@@ -207,7 +195,9 @@ Rows Connection::query(const std::string& sql, const std::vector<Value>& params)
     throw Error(ExitCode::sql, fmt::format("query failed: {} (SQLSTATE {})", error.message, error.sqlstate),
                 error.hint);
   }
-  return read_rows(result.get());
+  Rows rows;
+  rows.m_result = std::shared_ptr<const PGresult>(result.release(), ResultDeleter{});
+  return rows;
 }
 
 std::optional<ServerError> Connection::try_query(const std::string& sql, Rows& rows) {
@@ -215,7 +205,7 @@ std::optional<ServerError> Connection::try_query(const std::string& sql, Rows& r
   if (!succeeded(result.get())) {
     return server_error(result.get(), m_impl->raw());
   }
-  rows = read_rows(result.get());
+  rows.m_result = std::shared_ptr<const PGresult>(result.release(), ResultDeleter{});
   return std::nullopt;
 }
 
@@ -311,9 +301,11 @@ std::string Connection::quote_identifier(const std::string& name) const {
 
 int Connection::server_version_num() const { return PQserverVersion(m_impl->raw()); }
 
-std::string Connection::server_version() const {
-  const char* version = PQparameterStatus(m_impl->raw(), "server_version");
-  return version ? version : "";
+std::string Connection::server_version() const { return parameter("server_version"); }
+
+std::string Connection::parameter(const char* name) const {
+  const char* value = PQparameterStatus(m_impl->raw(), name);
+  return value ? value : "";
 }
 
 int Connection::backend_pid() const { return PQbackendPID(m_impl->raw()); }

@@ -5,24 +5,33 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/url.hpp"
 #include "pg/server_error.hpp"
 
+struct pg_result;  // libpq's PGresult
+
 namespace agentpg::pg {
 
 using Value = std::optional<std::string>;
 
-// The text result of a query.
-struct Rows {
-  std::vector<std::string> columns;
-  std::vector<std::vector<Value>> rows;
+// The text result of a query, read in place from libpq's result (a history of 1,000
+// rows is 10,000 values: copying each into a string cost more than the query).
+class Rows {
+public:
+  size_t size() const;
+  bool empty() const { return size() == 0; }
+  bool is_null(size_t row, size_t column) const;
+  // The value at (row, column), "" when NULL; valid while this Rows lives. Throws
+  // std::out_of_range outside the result.
+  std::string_view view(size_t row, size_t column) const;
+  std::string text(size_t row, size_t column) const { return std::string(view(row, column)); }
 
-  size_t size() const { return rows.size(); }
-  bool empty() const { return rows.empty(); }
-  // The value at (row, column), "" when NULL.
-  std::string text(size_t row, size_t column) const;
+private:
+  friend class Connection;
+  std::shared_ptr<const pg_result> m_result;
 };
 
 class Connection {
@@ -55,6 +64,8 @@ public:
 
   int server_version_num() const;
   std::string server_version() const;
+  // A setting the server reports to every session (DateStyle, TimeZone, ...); "" if none.
+  std::string parameter(const char* name) const;
   int backend_pid() const;
   std::string database() const;
   std::string user() const;

@@ -1,6 +1,8 @@
 #pragma once
 // The migration engine's Database on a real PostgreSQL: the history table
 // agentpg.schema_migrations and the session-level advisory lock.
+#include <string_view>
+
 #include "migrate/database.hpp"
 
 namespace agentpg::pg {
@@ -12,6 +14,10 @@ public:
   explicit MigrationDatabase(Connection& conn);
 
   std::optional<std::vector<migrate::AppliedMigration>> read_history() override;
+  // The history as far as `migrate` needs it to see that there is nothing to do:
+  // versions, names, checksums and states, without times (a new session's first query
+  // is then cheaper). Same errors as read_history().
+  std::optional<std::vector<migrate::AppliedMigration>> read_history_summary();
   std::string create_history_sql() const override;
   std::string record_applied_sql(const migrate::MigrationFile& m) const override;
   std::string record_adopted_sql(const migrate::MigrationFile& m, const std::string& applied_by) const override;
@@ -29,8 +35,14 @@ public:
   std::optional<migrate::LockHolder> lock_holder() override;
 
 private:
+  std::optional<std::vector<migrate::AppliedMigration>> read_rows(const std::string& sql, bool full);
+
   Connection& m_conn;
 };
+
+// "YYYY-MM-DD HH:MM:SS" in UTC from a timestamptz in DateStyle ISO ("2026-11-23
+// 20:22:56.1+01"); other text is returned as it is.
+std::string utc_timestamp(std::string_view text);
 
 // A SQL string literal ('it''s'), for the history statements --dry-run prints.
 std::string sql_literal(const std::string& value);

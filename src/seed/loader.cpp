@@ -257,7 +257,7 @@ private:
                   rows.empty() ? "a referenced row must be seeded before it is referenced (this file or an earlier one)"
                                : "reference it by columns that identify one row");
     }
-    std::string literal = rows.rows[0][0] ? sql_literal(*rows.rows[0][0]) : "NULL";
+    std::string literal = rows.is_null(0, 0) ? "NULL" : sql_literal(rows.text(0, 0));
     m_refs.emplace(cache_key, literal);
     return literal;
   }
