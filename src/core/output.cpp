@@ -152,26 +152,33 @@ std::string Output::paint(Style style, std::string_view text) const {
 }
 
 std::string format_table(const std::vector<std::vector<std::string>>& rows) {
+  // Each cell's width is measured once (status prints a row per migration).
+  std::vector<std::vector<size_t>> cell_widths(rows.size());
   std::vector<size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()), 0);
-    for (size_t i = 0; i < row.size(); ++i) {
-      widths[i] = std::max(widths[i], display_width(row[i]));
+  size_t total = 0;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    widths.resize(std::max(widths.size(), rows[r].size()), 0);
+    cell_widths[r].reserve(rows[r].size());
+    for (size_t i = 0; i < rows[r].size(); ++i) {
+      cell_widths[r].push_back(display_width(rows[r][i]));
+      widths[i] = std::max(widths[i], cell_widths[r][i]);
+      total += rows[r][i].size();
     }
   }
   std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) {
-        line.append(widths[i] - display_width(row[i]) + 2, ' ');
+  out.reserve(total + rows.size() * (2 * widths.size() + 1));
+  for (size_t r = 0; r < rows.size(); ++r) {
+    size_t line_start = out.size();
+    for (size_t i = 0; i < rows[r].size(); ++i) {
+      out += rows[r][i];
+      if (i + 1 < rows[r].size()) {
+        out.append(widths[i] - cell_widths[r][i] + 2, ' ');
       }
     }
-    while (!line.empty() && line.back() == ' ') {
-      line.pop_back();
+    while (out.size() > line_start && out.back() == ' ') {
+      out.pop_back();
     }
-    out += line + "\n";
+    out += '\n';
   }
   return out;
 }

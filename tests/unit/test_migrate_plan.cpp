@@ -74,6 +74,24 @@ TEST_SUITE("migrate::plan") {
     CHECK(current_version(history) == "4");
   }
 
+  TEST_CASE("merges lists in any order into one version order, numbers compared as numbers") {
+    std::vector<MigrationFile> files = {file("10"), file("9"), file("200")};
+    std::vector<AppliedMigration> history = {applied("300"), applied("1"), applied("10"), applied("100")};
+    std::vector<StatusEntry> status = compute_status(files, history);
+    std::vector<std::string> order;
+    std::vector<State> states;
+    for (const auto& e : status) {
+      order.push_back(e.version);
+      states.push_back(e.state);
+    }
+    CHECK(order == V{"1", "9", "10", "100", "200", "300"});
+    CHECK(states == std::vector<State>{State::missing, State::pending, State::applied, State::missing, State::pending,
+                                       State::missing});
+    CHECK(status[2].file->version == "10");
+    CHECK(status[2].applied->version == "10");
+    CHECK(compute_status({}, {}).empty());
+  }
+
   TEST_CASE("applies pending migrations in version order, up to --to") {
     std::vector<MigrationFile> files = {file("1"), file("2"), file("10"), file("11")};
     std::vector<AppliedMigration> history = {applied("1")};
