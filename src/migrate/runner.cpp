@@ -269,8 +269,11 @@ double Runner::run_statements(const MigrationFile& m, const Section& section, bo
   return util::elapsed_ms(start);
 }
 
-double Runner::apply(const MigrationFile& m, const Section& section, bool up, int first_statement,
-                     int statement_lock_timeout, RunReport& report) {
+double Runner::apply(const MigrationFile& file, bool up, int first_statement, int statement_lock_timeout,
+                     RunReport& report) {
+  MigrationFile storage;
+  const MigrationFile& m = with_sql(file, storage);
+  const Section& section = up ? m.up : m.down;
   if (report.dry_run) {
     report.sql += fmt::format("-- {} ({}, {})\n", section.path, up ? "up" : "down",
                               section.transactional ? "in a transaction" : "transaction:false");
@@ -297,7 +300,7 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
     } else if (options.resume && e.file != nullptr) {
       int from = std::max(1, e.applied->failed_statement);
       m_out.line(fmt::format("resuming {} from statement {}", e.file->path, from));
-      apply(*e.file, e.file->up, true, from, options.statement_lock_timeout, report);
+      apply(*e.file, true, from, options.statement_lock_timeout, report);
     }
   }
 }
@@ -306,7 +309,8 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
 // lock when every recorded migration is cleanly applied; anything else takes the lock.
 bool Runner::nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options,
                                 RunReport& report) {
-  std::optional<std::vector<AppliedMigration>> history = m_db.read_history();
+  std::optional<std::vector<AppliedMigration>> history =
+      options.unlocked_history ? options.unlocked_history : m_db.read_history();
   if (!history) {
     return false;
   }
@@ -348,7 +352,7 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
   if (!plan.empty()) {
     CommitGroup commits(m_db, options.dry_run, report.sql);
     for (const MigrationFile* m : plan) {
-      apply(*m, m->up, true, 1, options.statement_lock_timeout, report);
+      apply(*m, true, 1, options.statement_lock_timeout, report);
       report.to_version = m->version;
     }
   }
@@ -372,7 +376,7 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
   if (!plan.empty()) {
     CommitGroup commits(m_db, options.dry_run, report.sql);
     for (const StatusEntry* e : plan) {
-      apply(*e->file, e->file->down, false, 1, options.statement_lock_timeout, report);
+      apply(*e->file, false, 1, options.statement_lock_timeout, report);
     }
   }
   report.to_version = report.from_version;

@@ -1,6 +1,7 @@
 #pragma once
 // Applying and reverting migrations through a Database, under the migration lock.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct MigrateOptions {
   // Called when the database has no agentpg history yet, before it is created (migrate
   // refuses a database that another tool migrated).
   std::function<void()> when_history_missing;
+  // The history as read before taking the lock, when the caller already has it (read
+  // while the files were loading): used only to see that there is nothing to do.
+  std::optional<std::vector<AppliedMigration>> unlocked_history;
 };
 
 struct RollbackOptions {
@@ -63,8 +67,8 @@ private:
   std::vector<AppliedMigration> prepare_history(const MigrateOptions& options, RunReport& report);
   bool nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options, RunReport& report);
   void resolve_failed(const std::vector<StatusEntry>& status, const MigrateOptions& options, RunReport& report);
-  double apply(const MigrationFile& m, const Section& section, bool up, int first_statement, int statement_lock_timeout,
-               RunReport& report);
+  // Runs m's up (or down) section; a file from the cache has its SQL read first.
+  double apply(const MigrationFile& m, bool up, int first_statement, int statement_lock_timeout, RunReport& report);
   double run_transactional(const MigrationFile& m, const Section& section, bool up, int statement_lock_timeout,
                            RunReport& report);
   double run_statements(const MigrationFile& m, const Section& section, bool up, int first_statement,
