@@ -9,6 +9,8 @@ SCENARIOS = [
     ("apply_1000", "apply 1,000 migrations to an empty database", "psql -1 -f of all up sections"),
     ("noop_200", "no-op migrate, 200 applied", "one psql connection, one catalog query"),
     ("noop_1000", "no-op migrate, 1,000 applied", "one psql connection, one catalog query"),
+    ("noop_cold_200", "no-op migrate, 200 applied, no cache (a fresh container)", "one psql connection, one catalog query"),
+    ("noop_cold_1000", "no-op migrate, 1,000 applied, no cache", "one psql connection, one catalog query"),
     ("status_200", "status, 200 applied", "one psql connection, one catalog query"),
     ("status_1000", "status, 1,000 applied", "one psql connection, one catalog query"),
     ("rollback_200", "roll back all 200 (dbmate: 200 calls)", "psql -1 -f of all down sections"),
@@ -68,6 +70,14 @@ for name, title, floor_desc in SCENARIOS:
     floor_tx, tm = cell("floor_tx")
     ratio_tx = f"{am / tm:.2f}x" if am and tm else "-"
     lines.append(f"| {title} | {floor} | {agent} | {dbm} | {ratio_floor} | {ratio_dbmate} | {floor_tx} | {ratio_tx} |")
+for n in ("200", "1000"):
+    path = os.path.join(results, "wal_sync_rollback_" + n)
+    if os.path.exists(path):
+        agentpg_syncs, floor_syncs = open(path).read().split()
+        lines += ["", f"WAL flushes while rolling back all {int(n):,}: agentpg {agentpg_syncs}, psql -1 {floor_syncs} "
+                  "(pg_stat_wal.wal_sync). PostgreSQL flushes WAL at the commit of every transaction that drops a "
+                  "relation, whatever synchronous_commit says; with one transaction per migration (a guarantee) "
+                  "that is one flush per migration, which the single-transaction floor does not pay."]
 seed = load("seed_1m")
 if seed:
     lines += ["", f"Seed throughput: agentpg {int(rows) / seed['agentpg']['median']:,.0f} rows/s, "
