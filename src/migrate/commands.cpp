@@ -74,7 +74,7 @@ ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
   auto [files, conn] = load_while_connecting(config, [&] {
     std::unique_ptr<pg::Connection> c = config::connect_target(ctx);
     if (!command.dry_run && !command.resume && !command.forget_failed) {
-      options.unlocked_history = pg::MigrationDatabase(*c).read_history_summary();
+      options.unlocked_digest = pg::MigrationDatabase(*c).read_history_digest();
     }
     return c;
   });

@@ -212,9 +212,6 @@ MigrationFile load_diesel(const std::string& path, const std::string& folder, co
   return m;
 }
 
-// The migrations of one folder (a module, or the root): native files, golang-migrate
-// pairs and diesel folders. Sub-folders that are not diesel migrations are returned in
-// `subfolders` (the root's modules).
 // Reads and parses the native files `names` of folder `dir` (module `module`): from the
 // cache when their stat key matches, else from disk on two threads when there are many
 // (the parsing and hashing run side by side). The first malformed file in name order is
@@ -281,6 +278,9 @@ void parse_native_files(const std::string& dir, const std::string& module, const
   }
 }
 
+// The migrations of one folder (a module, or the root): native files, golang-migrate
+// pairs and diesel folders. Sub-folders that are not diesel migrations are returned in
+// `subfolders` (the root's modules).
 std::vector<MigrationFile> load_folder(const std::string& dir, const std::string& module,
                                        std::vector<std::string>* subfolders, FileCache& cache) {
   std::vector<MigrationFile> found;

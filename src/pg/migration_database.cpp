@@ -126,15 +126,30 @@ std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_hi
   std::string applied_at = iso ? "applied_at" : "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')";
   return read_rows(fmt::format("SELECT version, name, module, checksum, status, {}, execution_ms, applied_by, "
                                "failed_statement, error FROM agentpg.schema_migrations",
-                               applied_at),
-                   true);
+                               applied_at));
 }
 
-std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_history_summary() {
-  return read_rows("SELECT version, name, module, checksum, status FROM agentpg.schema_migrations", false);
+std::optional<migrate::HistoryDigest> MigrationDatabase::read_history_digest() {
+  if (m_conn.server_version_num() < 110000) {
+    return std::nullopt;
+  }
+  Rows rows;
+  std::optional<ServerError> error = m_conn.try_query(
+      "SELECT count(*), count(*) FILTER (WHERE status <> 'applied'), "
+      "encode(sha256(convert_to(coalesce(string_agg(version || ' ' || checksum, E'\\n' ORDER BY version COLLATE \"C\"), "
+      "''), 'UTF8')), 'hex') FROM agentpg.schema_migrations",
+      rows);
+  if (error || rows.size() != 1) {
+    return std::nullopt;  // no table yet, or anything else: the full read says what is wrong
+  }
+  migrate::HistoryDigest digest;
+  digest.rows = std::atoll(rows.text(0, 0).c_str());
+  digest.not_applied = std::atoll(rows.text(0, 1).c_str());
+  digest.sha256 = rows.view(0, 2);
+  return digest;
 }
 
-std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_rows(const std::string& sql, bool full) {
+std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_rows(const std::string& sql) {
   Rows rows;
   std::optional<ServerError> error = m_conn.try_query(sql, rows);
   if (error && (error->sqlstate == "42P01" || error->sqlstate == "3F000")) {  // no table, or no schema
@@ -154,13 +169,11 @@ std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_ro
     a.module = rows.view(r, 2);
     a.checksum = rows.view(r, 3);
     a.status = parse_status(rows.view(r, 4));
-    if (full) {
-      a.applied_at = utc_timestamp(rows.view(r, 5));
-      a.execution_ms = std::strtod(rows.text(r, 6).c_str(), nullptr);
-      a.applied_by = rows.view(r, 7);
-      a.failed_statement = rows.is_null(r, 8) ? 0 : std::atoi(rows.text(r, 8).c_str());
-      a.error = rows.view(r, 9);
-    }
+    a.applied_at = utc_timestamp(rows.view(r, 5));
+    a.execution_ms = std::strtod(rows.text(r, 6).c_str(), nullptr);
+    a.applied_by = rows.view(r, 7);
+    a.failed_statement = rows.is_null(r, 8) ? 0 : std::atoi(rows.text(r, 8).c_str());
+    a.error = rows.view(r, 9);
   }
   return history;
 }

@@ -14,10 +14,9 @@ public:
   explicit MigrationDatabase(Connection& conn);
 
   std::optional<std::vector<migrate::AppliedMigration>> read_history() override;
-  // The history as far as `migrate` needs it to see that there is nothing to do:
-  // versions, names, checksums and states, without times (a new session's first query
-  // is then cheaper). Same errors as read_history().
-  std::optional<std::vector<migrate::AppliedMigration>> read_history_summary();
+  // The history's digest (one row however long it is); std::nullopt when there is no
+  // history table, or the server has no sha256() (before PostgreSQL 11).
+  std::optional<migrate::HistoryDigest> read_history_digest();
   std::string create_history_sql() const override;
   std::string record_applied_sql(const migrate::MigrationFile& m) const override;
   std::string record_adopted_sql(const migrate::MigrationFile& m, const std::string& applied_by) const override;
@@ -35,7 +34,7 @@ public:
   std::optional<migrate::LockHolder> lock_holder() override;
 
 private:
-  std::optional<std::vector<migrate::AppliedMigration>> read_rows(const std::string& sql, bool full);
+  std::optional<std::vector<migrate::AppliedMigration>> read_rows(const std::string& sql);
 
   Connection& m_conn;
 };
