@@ -440,14 +440,19 @@ MigrationFile parse_native(const std::string& path, std::string_view raw) {
   return m;
 }
 
-void check_unique_versions(const std::vector<MigrationFile>& migrations) {
+std::vector<const MigrationFile*> in_version_order(const std::vector<MigrationFile>& files) {
   std::vector<const MigrationFile*> order;
-  order.reserve(migrations.size());
-  for (const auto& m : migrations) {
+  order.reserve(files.size());
+  for (const auto& m : files) {
     order.push_back(&m);
   }
   std::stable_sort(order.begin(), order.end(),
                    [](const MigrationFile* a, const MigrationFile* b) { return version_less(a->version, b->version); });
+  return order;
+}
+
+void check_unique_versions(const std::vector<MigrationFile>& migrations) {
+  std::vector<const MigrationFile*> order = in_version_order(migrations);
   for (size_t i = 1; i < order.size(); ++i) {
     if (order[i]->version == order[i - 1]->version) {
       throw Error(ExitCode::validation,

@@ -33,6 +33,8 @@ struct MigrationFile {
 
 // Compares two normalised versions as numbers.
 bool version_less(const std::string& a, const std::string& b);
+// Pointers to `files` in version order (stable: equal versions keep their order).
+std::vector<const MigrationFile*> in_version_order(const std::vector<MigrationFile>& files);
 // "000123" -> "123"; "" when `text` does not start with a digit.
 std::string normalise_version(std::string_view text);
 

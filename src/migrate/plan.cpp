@@ -54,13 +54,7 @@ std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files,
                                         const std::vector<AppliedMigration>& history) {
   // Both lists in version order, then one merge: no map, no sort of the result (1,000
   // migrations: ~4M instructions -> well under 1M).
-  std::vector<const MigrationFile*> on_disk;
-  on_disk.reserve(files.size());
-  for (const auto& file : files) {
-    on_disk.push_back(&file);
-  }
-  std::stable_sort(on_disk.begin(), on_disk.end(),
-                   [](const MigrationFile* a, const MigrationFile* b) { return version_less(a->version, b->version); });
+  std::vector<const MigrationFile*> on_disk = in_version_order(files);
   std::vector<const AppliedMigration*> applied;
   applied.reserve(history.size());
   for (const auto& a : history) {
