@@ -106,10 +106,14 @@ public:
   PGconn* raw() const { return connection.raw(); }
 };
 
-size_t Rows::size() const { return m_result ? static_cast<size_t>(PQntuples(m_result.get())) : 0; }
+void Rows::reset(const PGresult* result) {
+  m_result = std::shared_ptr<const PGresult>(result, ResultDeleter{});
+  m_rows = static_cast<size_t>(PQntuples(result));
+  m_columns = static_cast<size_t>(PQnfields(result));
+}
 
 bool Rows::is_null(size_t row, size_t column) const {
-  if (row >= size() || column >= static_cast<size_t>(PQnfields(m_result.get()))) {
+  if (row >= m_rows || column >= m_columns) {
     throw std::out_of_range("no such row or column in the result");
   }
   return PQgetisnull(m_result.get(), static_cast<int>(row), static_cast<int>(column)) != 0;
@@ -196,7 +200,7 @@ Rows Connection::query(const std::string& sql, const std::vector<Value>& params)
                 error.hint);
   }
   Rows rows;
-  rows.m_result = std::shared_ptr<const PGresult>(result.release(), ResultDeleter{});
+  rows.reset(result.release());
   return rows;
 }
 
@@ -205,7 +209,7 @@ std::optional<ServerError> Connection::try_query(const std::string& sql, Rows& r
   if (!succeeded(result.get())) {
     return server_error(result.get(), m_impl->raw());
   }
-  rows.m_result = std::shared_ptr<const PGresult>(result.release(), ResultDeleter{});
+  rows.reset(result.release());
   return std::nullopt;
 }
 

@@ -21,8 +21,8 @@ using Value = std::optional<std::string>;
 // rows is 10,000 values: copying each into a string cost more than the query).
 class Rows {
 public:
-  size_t size() const;
-  bool empty() const { return size() == 0; }
+  size_t size() const { return m_rows; }
+  bool empty() const { return m_rows == 0; }
   bool is_null(size_t row, size_t column) const;
   // The value at (row, column), "" when NULL; valid while this Rows lives. Throws
   // std::out_of_range outside the result.
@@ -31,7 +31,11 @@ public:
 
 private:
   friend class Connection;
+  void reset(const pg_result* result);
+
   std::shared_ptr<const pg_result> m_result;
+  size_t m_rows = 0;
+  size_t m_columns = 0;
 };
 
 class Connection {

@@ -1,5 +1,6 @@
 #include "util/time.hpp"
 
+#include <charconv>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -37,7 +38,11 @@ double elapsed_ms(Clock::time_point start) {
 
 std::string format_duration_ms(double ms) {
   if (ms < 1000) {
-    return fmt::format("{:.0f} ms", ms);
+    // std::to_chars rounds as fmt's {:.0f} does, without its formatting machinery
+    // (status prints a duration per migration).
+    char digits[32];
+    auto [end, error] = std::to_chars(digits, digits + sizeof digits, ms, std::chars_format::fixed, 0);
+    return error == std::errc() ? std::string(digits, end) + " ms" : fmt::format("{:.0f} ms", ms);
   }
   if (ms < 60000) {
     return fmt::format("{:.1f} s", ms / 1000);
