@@ -45,7 +45,8 @@ lines = [
     "",
     f"Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC by `bench/run`: one throwaway PostgreSQL cluster with "
     "default settings (fsync on), hyperfine, medians of "
-    f"{runs} runs after one warm-up, min-max in brackets.",
+    f"{runs} runs ({int(runs) * 6} for the no-op, status and start-up scenarios, whose ~10 ms move more) "
+    "after one warm-up, min-max in brackets.",
     "",
     f"Machine: {machine()}.",
     f"Versions: {agentpg_version}; {dbmate_version} (its Linux binary from the npm package, `--no-dump-schema`).",
