@@ -119,16 +119,6 @@ std::string sql_literal(const std::string& value) {
 
 MigrationDatabase::MigrationDatabase(Connection& conn) : m_conn(conn) {}
 
-std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_history() {
-  // With DateStyle ISO the server's own text carries the UTC offset, and is converted
-  // here: formatting 1,000 rows with to_char() AT TIME ZONE cost the server more.
-  bool iso = m_conn.parameter("DateStyle").rfind("ISO", 0) == 0;
-  std::string applied_at = iso ? "applied_at" : "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')";
-  return read_rows(fmt::format("SELECT version, name, module, checksum, status, {}, execution_ms, applied_by, "
-                               "failed_statement, error FROM agentpg.schema_migrations",
-                               applied_at));
-}
-
 std::optional<migrate::HistoryDigest> MigrationDatabase::read_history_digest() {
   if (m_conn.server_version_num() < 110000) {
     return std::nullopt;
@@ -149,9 +139,17 @@ std::optional<migrate::HistoryDigest> MigrationDatabase::read_history_digest() {
   return digest;
 }
 
-std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_rows(const std::string& sql) {
+std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_history() {
+  // With DateStyle ISO the server's own text carries the UTC offset, and is converted
+  // here: formatting 1,000 rows with to_char() AT TIME ZONE cost the server more.
+  bool iso = m_conn.parameter("DateStyle").rfind("ISO", 0) == 0;
+  std::string applied_at = iso ? "applied_at" : "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')";
   Rows rows;
-  std::optional<ServerError> error = m_conn.try_query(sql, rows);
+  std::optional<ServerError> error =
+      m_conn.try_query(fmt::format("SELECT version, name, module, checksum, status, {}, execution_ms, applied_by, "
+                                   "failed_statement, error FROM agentpg.schema_migrations",
+                                   applied_at),
+                       rows);
   if (error && (error->sqlstate == "42P01" || error->sqlstate == "3F000")) {  // no table, or no schema
     return std::nullopt;
   }

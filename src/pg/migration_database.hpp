@@ -34,8 +34,6 @@ public:
   std::optional<migrate::LockHolder> lock_holder() override;
 
 private:
-  std::optional<std::vector<migrate::AppliedMigration>> read_rows(const std::string& sql);
-
   Connection& m_conn;
 };
 
