@@ -262,7 +262,8 @@ void FileCache::save() {
   }
   std::string folder = m_path.substr(0, m_path.rfind('/'));
   if (util::make_dirs(folder, 0700)) {
-    util::write_file_atomic(m_path, out, 0600);
+    // Not synced: a cache a crash damaged fails to decode and is rebuilt.
+    util::write_file_atomic(m_path, out, 0600, util::Durability::unsynced);
   }
 }
 

@@ -238,16 +238,18 @@ void parse_native_files(const std::string& dir, const std::string& module, const
     parsed[i].up.path = path;
     parsed[i].down.path = std::move(path);
   }
-  if (dir_fd >= 0) {
-    ::close(dir_fd);
-  }
   std::vector<std::exception_ptr> errors(names.size());
   auto parse_range = [&](size_t begin, size_t end) {
     for (size_t j = begin; j < end; ++j) {
       size_t i = to_read[j];
       std::string path = dir + "/" + names[i];
       try {
-        parsed[i] = parse_native(path, read_or_fail(path));
+        // Opened relative to the folder, with the size the stat gave (no second stat).
+        std::optional<std::string> text =
+            !keys[i] ? std::nullopt
+                     : util::read_file_at(dir_fd >= 0 ? dir_fd : AT_FDCWD, dir_fd >= 0 ? names[i] : path,
+                                          static_cast<size_t>(keys[i]->size));
+        parsed[i] = parse_native(path, text ? std::move(*text) : read_or_fail(path));
       } catch (...) {
         errors[i] = std::current_exception();
       }
@@ -262,6 +264,9 @@ void parse_native_files(const std::string& dir, const std::string& module, const
   parse_range(0, half);
   if (second.joinable()) {
     second.join();
+  }
+  if (dir_fd >= 0) {
+    ::close(dir_fd);
   }
   for (const std::exception_ptr& error : errors) {
     if (error) {

@@ -10,21 +10,16 @@
 
 namespace agentpg::util {
 
-std::optional<std::string> read_file(const std::string& path) {
-  // Plain POSIX, and no read past the size fstat gave: every syscall counts when a
-  // no-op migrate reads hundreds of files.
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return std::nullopt;
-  }
-  struct stat st {};
-  bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  size_t expected = sized ? static_cast<size_t>(st.st_size) : 0;
-  std::string content(sized ? expected : 65536, '\0');
+namespace {
+
+// Reads `fd` to its end, or up to `size` bytes when the size is known (no read past it:
+// every syscall counts when a no-op migrate reads hundreds of files). Closes `fd`.
+std::optional<std::string> read_and_close(int fd, std::optional<size_t> size) {
+  std::string content(size ? *size : 65536, '\0');
   size_t filled = 0;
   while (true) {
     if (filled == content.size()) {
-      if (sized) {
+      if (size) {
         break;
       }
       content.resize(content.size() * 2);
@@ -47,7 +42,27 @@ std::optional<std::string> read_file(const std::string& path) {
   return content;
 }
 
-bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode) {
+} // namespace
+
+std::optional<std::string> read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  struct stat st {};
+  bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  return read_and_close(fd, sized ? std::optional<size_t>(static_cast<size_t>(st.st_size)) : std::nullopt);
+}
+
+std::optional<std::string> read_file_at(int dir_fd, const std::string& name, size_t size) {
+  int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  return read_and_close(fd, size);
+}
+
+bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode, Durability durability) {
   std::string tmp = path + ".tmp-" + std::to_string(getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) {
@@ -66,7 +81,7 @@ bool write_file_atomic(const std::string& path, const std::string& content, unsi
     }
     written += static_cast<size_t>(n);
   }
-  bool ok = ::fsync(fd) == 0;
+  bool ok = durability == Durability::unsynced || ::fsync(fd) == 0;
   ok = ::close(fd) == 0 && ok;
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     ::unlink(tmp.c_str());

@@ -1,0 +1,54 @@
+#include <doctest/doctest.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "util/files.hpp"
+
+using agentpg::util::Durability;
+using agentpg::util::read_file;
+using agentpg::util::read_file_at;
+using agentpg::util::write_file_atomic;
+
+namespace {
+
+struct Folder {
+  std::string path;
+  Folder() {
+    char tmpl[] = "/tmp/agentpg-util-files-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~Folder() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+} // namespace
+
+TEST_SUITE("util::files") {
+  TEST_CASE("read_file_at reads a file relative to an open folder, up to the size given") {
+    Folder folder;
+    std::ofstream(folder.path + "/a.sql") << "SELECT 1;\n";
+    int dir_fd = ::open(folder.path.c_str(), O_RDONLY | O_DIRECTORY);
+    REQUIRE(dir_fd >= 0);
+    CHECK(read_file_at(dir_fd, "a.sql", 10) == std::optional<std::string>("SELECT 1;\n"));
+    // The size comes from the caller's stat: a file that grew since is read as it was.
+    CHECK(read_file_at(dir_fd, "a.sql", 6) == std::optional<std::string>("SELECT"));
+    // One that shrank is read to its end.
+    CHECK(read_file_at(dir_fd, "a.sql", 100) == std::optional<std::string>("SELECT 1;\n"));
+    CHECK(read_file_at(dir_fd, "missing.sql", 10) == std::nullopt);
+    CHECK(read_file_at(AT_FDCWD, folder.path + "/a.sql", 10) == std::optional<std::string>("SELECT 1;\n"));
+    ::close(dir_fd);
+  }
+
+  TEST_CASE("write_file_atomic replaces a file whole, synced or not, and leaves no temporary file") {
+    Folder folder;
+    std::string path = folder.path + "/cache";
+    CHECK(write_file_atomic(path, "first", 0600, Durability::unsynced));
+    CHECK(write_file_atomic(path, "second", 0600, Durability::synced));
+    CHECK(read_file(path) == std::optional<std::string>("second"));
+    CHECK_FALSE(write_file_atomic(folder.path + "/no/such/folder/file", "x"));
+    CHECK(std::system(("test \"$(ls '" + folder.path + "')\" = cache").c_str()) == 0);
+  }
+}
