@@ -46,7 +46,7 @@ lines = [
     f"Run {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC by `bench/run`: one throwaway PostgreSQL cluster with "
     "default settings (fsync on), hyperfine, medians of "
     f"{runs} runs ({int(runs) * 6} for the no-op, status and start-up scenarios, whose ~10 ms move more) "
-    "after one warm-up, min-max in brackets.",
+    "after one warm-up round, min-max in brackets. The commands of a scenario take turns, one run each per round.",
     "",
     f"Machine: {machine()}.",
     f"Versions: {agentpg_version}; {dbmate_version} (its Linux binary from the npm package, `--no-dump-schema`).",
