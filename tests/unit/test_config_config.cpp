@@ -6,6 +6,7 @@
 
 #include "config/config.hpp"
 #include "core/error.hpp"
+#include "scratch_folder.hpp"
 #include "util/files.hpp"
 
 using agentpg::config::Config;
@@ -17,18 +18,7 @@ namespace {
 
 using Files = std::vector<std::pair<std::string, std::string>>;
 
-// A scratch folder with the given files, removed afterwards.
-struct Folder {
-  std::string path;
-  explicit Folder(const std::vector<std::pair<std::string, std::string>>& files) {
-    char tmpl[] = "/tmp/agentpg-config-XXXXXX";
-    path = mkdtemp(tmpl);
-    for (const auto& [name, text] : files) {
-      std::ofstream(path + "/" + name) << text;
-    }
-  }
-  ~Folder() { std::system(("rm -rf " + path).c_str()); }
-};
+using Folder = agentpg::test::ScratchFolder;
 
 std::string load_error(const Sources& sources) {
   try {

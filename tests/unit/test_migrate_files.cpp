@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "migrate/files.hpp"
+#include "scratch_folder.hpp"
 
 using namespace agentpg::migrate;
 
@@ -19,23 +20,11 @@ std::string parse_error(const std::string& text) {
   return "no error";
 }
 
-struct Tree {
-  std::string root;
-  Tree() {
-    char tmpl[] = "/tmp/agentpg-files-XXXXXX";
-    root = mkdtemp(tmpl);
-  }
-  ~Tree() { std::system(("rm -rf '" + root + "'").c_str()); }
-  void write(const std::string& path, const std::string& text) const {
-    std::string full = root + "/" + path;
-    std::system(("mkdir -p \"$(dirname '" + full + "')\"").c_str());
-    std::ofstream(full) << text;
-  }
-};
+using Tree = agentpg::test::ScratchFolder;
 
 std::string load_error(const Tree& tree, const std::vector<std::string>& modules = {}) {
   try {
-    load_migrations(tree.root, modules);
+    load_migrations(tree.path, modules);
   } catch (const agentpg::core::Error& e) {
     return e.what();
   }
@@ -121,7 +110,7 @@ TEST_SUITE("migrate::files") {
     tree.write("app/2021-08-17-210508_with space/metadata.toml", "run_in_transaction = false\n");
     tree.write("app/00000000000000_diesel_initial_setup/up.sql", "SELECT 0;\n");
     tree.write("app/README.md", "not a migration\n");
-    std::vector<MigrationFile> all = load_migrations(tree.root, {});
+    std::vector<MigrationFile> all = load_migrations(tree.path, {});
     REQUIRE(all.size() == 5);
     CHECK(all[0].version == "0");
     CHECK(all[0].name == "diesel_initial_setup");
@@ -139,19 +128,19 @@ TEST_SUITE("migrate::files") {
     CHECK_FALSE(all[4].up.transactional);
     CHECK(all[4].module == "app");
 
-    std::vector<MigrationFile> core_only = load_migrations(tree.root, {"core"});
+    std::vector<MigrationFile> core_only = load_migrations(tree.path, {"core"});
     CHECK(core_only.size() == 3);
-    CHECK(load_error(tree, {"nope"}) == "module 'nope' has no folder in " + tree.root);
+    CHECK(load_error(tree, {"nope"}) == "module 'nope' has no folder in " + tree.path);
   }
 
   TEST_CASE("rejects duplicate versions and lone down files") {
     Tree tree;
     tree.write("a/5_one.sql", "-- migrate:up\nSELECT 1;\n");
     tree.write("b/005_two.sql", "-- migrate:up\nSELECT 2;\n");
-    CHECK(load_error(tree) == tree.root + "/b/005_two.sql:1: version 5 is also used by " + tree.root + "/a/5_one.sql");
+    CHECK(load_error(tree) == tree.path + "/b/005_two.sql:1: version 5 is also used by " + tree.path + "/a/5_one.sql");
     Tree pairs;
     pairs.write("7_x.down.sql", "SELECT 1;\n");
-    CHECK(load_error(pairs) == pairs.root + "/7_x.down.sql:1: '7_x.down.sql' has no '7_x.up.sql' beside it");
+    CHECK(load_error(pairs) == pairs.path + "/7_x.down.sql:1: '7_x.down.sql' has no '7_x.up.sql' beside it");
     CHECK(load_error(Tree()).find("no error") == 0);
   }
 }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <string>
 
+#include "scratch_folder.hpp"
 #include "util/files.hpp"
 
 using agentpg::util::Durability;
@@ -13,18 +14,7 @@ using agentpg::util::read_file;
 using agentpg::util::read_file_at;
 using agentpg::util::write_file_atomic;
 
-namespace {
-
-struct Folder {
-  std::string path;
-  Folder() {
-    char tmpl[] = "/tmp/agentpg-util-files-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~Folder() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
-
-} // namespace
+using Folder = agentpg::test::ScratchFolder;
 
 TEST_SUITE("util::files") {
   TEST_CASE("read_file_at reads a file relative to an open folder, up to the size given") {
