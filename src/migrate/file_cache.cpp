@@ -157,7 +157,14 @@ bool FileKey::operator==(const FileKey& other) const {
 
 std::optional<FileKey> file_key(int dir_fd, const std::string& path) {
   struct stat st {};
-  if (::fstatat(dir_fd, path.c_str(), &st, 0) != 0 || !S_ISREG(st.st_mode)) {
+  if (::fstatat(dir_fd, path.c_str(), &st, 0) != 0) {
+    return std::nullopt;
+  }
+  return file_key(st);
+}
+
+std::optional<FileKey> file_key(const struct stat& st) {
+  if (!S_ISREG(st.st_mode)) {
     return std::nullopt;
   }
   return FileKey{static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino),

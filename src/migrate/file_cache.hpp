@@ -10,6 +10,8 @@
 // git's terms). The cache lives in $XDG_CACHE_HOME/agentpg (or ~/.cache/agentpg), one
 // file per migrations folder; deleting it is always safe, and a cache that cannot be
 // read or written is simply not used.
+#include <sys/stat.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,11 +35,16 @@ struct FileKey {
 // The key of `path` (following symlinks), relative to the folder open as `dir_fd` (or
 // AT_FDCWD); std::nullopt when it is not a regular file.
 std::optional<FileKey> file_key(int dir_fd, const std::string& path);
+// The key of what fstat() said; std::nullopt when it is not a regular file.
+std::optional<FileKey> file_key(const struct stat& st);
 
 class FileCache {
 public:
   // The cache of migrations folder `dir`; empty when there is none or it is unreadable.
   explicit FileCache(const std::string& dir);
+
+  // True when nothing is cached (the first run, a new container): no file can be found.
+  bool empty() const { return m_entries.empty(); }
 
   // Says that `folder` ("" for the root) is being read: its files not found or stored
   // in this run are dropped from the cache when it is saved.

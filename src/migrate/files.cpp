@@ -225,15 +225,22 @@ void parse_native_files(const std::string& dir, const std::string& module, const
   MigrationFile* parsed = found.data() + base;
   std::vector<std::optional<FileKey>> keys(names.size());
   std::vector<size_t> to_read;
-  // stat relative to the folder: the kernel walks one name instead of the whole path.
+  // Opened and stat'ed relative to the folder: the kernel walks one name, not the path.
   int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int at_fd = dir_fd >= 0 ? dir_fd : AT_FDCWD;
+  auto name_at = [&](size_t i) { return dir_fd >= 0 ? names[i] : dir + "/" + names[i]; };
   for (size_t i = 0; i < names.size(); ++i) {
-    std::string path = dir + "/" + names[i];
-    keys[i] = dir_fd >= 0 ? file_key(dir_fd, names[i]) : file_key(AT_FDCWD, path);
+    // With nothing cached, each file is stat'ed once it is open instead (fstat).
+    if (cache.empty()) {
+      to_read.push_back(i);
+      continue;
+    }
+    keys[i] = file_key(at_fd, name_at(i));
     if (!keys[i] || !cache.find(relative_path(module, names[i]), *keys[i], parsed[i])) {
       to_read.push_back(i);
       continue;
     }
+    std::string path = dir + "/" + names[i];
     parsed[i].path = path;
     parsed[i].up.path = path;
     parsed[i].down.path = std::move(path);
@@ -244,11 +251,15 @@ void parse_native_files(const std::string& dir, const std::string& module, const
       size_t i = to_read[j];
       std::string path = dir + "/" + names[i];
       try {
-        // Opened relative to the folder, with the size the stat gave (no second stat).
-        std::optional<std::string> text =
-            !keys[i] ? std::nullopt
-                     : util::read_file_at(dir_fd >= 0 ? dir_fd : AT_FDCWD, dir_fd >= 0 ? names[i] : path,
-                                          static_cast<size_t>(keys[i]->size));
+        // One stat a file: read with the size the stat gave, or stat'ed while open.
+        std::optional<std::string> text;
+        if (keys[i]) {
+          text = util::read_file_at(at_fd, name_at(i), static_cast<size_t>(keys[i]->size));
+        } else {
+          struct stat st {};
+          text = util::read_file_at(at_fd, name_at(i), st);
+          keys[i] = text ? file_key(st) : std::nullopt;
+        }
         parsed[i] = parse_native(path, text ? std::move(*text) : read_or_fail(path));
       } catch (...) {
         errors[i] = std::current_exception();

@@ -45,11 +45,15 @@ std::optional<std::string> read_and_close(int fd, std::optional<size_t> size) {
 } // namespace
 
 std::optional<std::string> read_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat st {};
+  return read_file_at(AT_FDCWD, path, st);
+}
+
+std::optional<std::string> read_file_at(int dir_fd, const std::string& name, struct stat& st) {
+  int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return std::nullopt;
   }
-  struct stat st {};
   bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
   return read_and_close(fd, sized ? std::optional<size_t>(static_cast<size_t>(st.st_size)) : std::nullopt);
 }

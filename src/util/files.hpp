@@ -1,5 +1,7 @@
 #pragma once
 // File helpers: whole-file reads and writes that report the path on failure.
+#include <sys/stat.h>
+
 #include <optional>
 #include <string>
 
@@ -11,6 +13,8 @@ std::optional<std::string> read_file(const std::string& path);
 // The bytes of `name` in the folder open as `dir_fd` (or AT_FDCWD), whose size a stat
 // just gave: no second stat, the one syscall in four a folder of small files saves.
 std::optional<std::string> read_file_at(int dir_fd, const std::string& name, size_t size);
+// The same when no stat was made: fstat()s the open file into `st` on the way.
+std::optional<std::string> read_file_at(int dir_fd, const std::string& name, struct stat& st);
 
 enum class Durability { synced, unsynced };
 
