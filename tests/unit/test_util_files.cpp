@@ -29,6 +29,11 @@ TEST_SUITE("util::files") {
     CHECK(read_file_at(dir_fd, "a.sql", 100) == std::optional<std::string>("SELECT 1;\n"));
     CHECK(read_file_at(dir_fd, "missing.sql", 10) == std::nullopt);
     CHECK(read_file_at(AT_FDCWD, folder.path + "/a.sql", 10) == std::optional<std::string>("SELECT 1;\n"));
+    // Without a size, the open file is stat'ed on the way and the stat handed back.
+    struct stat st {};
+    CHECK(read_file_at(dir_fd, "a.sql", st) == std::optional<std::string>("SELECT 1;\n"));
+    CHECK(st.st_size == 10);
+    CHECK(S_ISREG(st.st_mode));
     ::close(dir_fd);
   }
 
