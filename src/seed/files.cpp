@@ -6,12 +6,13 @@
 #include <regex>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
+#include "seed/yaml_tree.hpp"
 #include "util/strings.hpp"
 
 namespace agentpg::seed {
@@ -26,81 +27,95 @@ using core::ExitCode;
               "a YAML seed holds 'table: schema.table', 'key: [columns]' and 'rows:' (a list of maps)");
 }
 
-bool plain_scalar_is(const YAML::Node& node, std::initializer_list<const char*> words) {
-  if (node.Tag() == "!") {  // quoted: always a string
-    return false;
-  }
-  std::string value = node.Scalar();
-  return std::any_of(words.begin(), words.end(), [&](const char* w) { return value == w; });
+bool plain_scalar_is(const YamlNode& node, std::initializer_list<const char*> words) {
+  return !node.quoted && std::any_of(words.begin(), words.end(), [&](const char* w) { return node.value == w; });
 }
 
-bool plain_number(const YAML::Node& node) {
+bool plain_number(const YamlNode& node) {
   static const std::regex k_number(R"(^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$)");
-  return node.Tag() != "!" && std::regex_match(node.Scalar(), k_number);
+  return !node.quoted && std::regex_match(node.value, k_number);
 }
 
-std::string to_json(const YAML::Node& node) {
-  if (node.IsNull()) {
-    return "null";
+// A map key's text: keys are single values.
+const std::string& key_text(const std::string& path, const YamlNode& key) {
+  if (key.type != YamlNode::Type::scalar) {
+    malformed(path, key.mark, "a key must be a single value");
   }
-  if (node.IsScalar()) {
+  return key.value;
+}
+
+std::string to_json(const std::string& path, const YamlNode& node) {
+  switch (node.type) {
+  case YamlNode::Type::null:
+    return "null";
+  case YamlNode::Type::scalar:
     if (plain_scalar_is(node, {"true", "false"})) {
-      return node.Scalar();
+      return node.value;
     }
     if (plain_scalar_is(node, {"null", "~"})) {
       return "null";
     }
-    return plain_number(node) ? node.Scalar() : core::json_quote(node.Scalar());
-  }
-  std::string out;
-  if (node.IsSequence()) {
-    for (const auto& item : node) {
-      out += (out.empty() ? "" : ",") + to_json(item);
+    return plain_number(node) ? node.value : core::json_quote(node.value);
+  case YamlNode::Type::sequence: {
+    std::string out;
+    for (const auto& item : node.items) {
+      out += (out.empty() ? "" : ",") + to_json(path, item);
     }
     return "[" + out + "]";
   }
-  for (const auto& item : node) {
-    out += (out.empty() ? "" : ",") + core::json_quote(item.first.as<std::string>()) + ":" + to_json(item.second);
+  case YamlNode::Type::map:
+    break;
+  }
+  std::string out;
+  for (size_t i = 0; i + 1 < node.items.size(); i += 2) {
+    out += (out.empty() ? "" : ",") + core::json_quote(key_text(path, node.items[i])) + ":" +
+           to_json(path, node.items[i + 1]);
   }
   return "{" + out + "}";
 }
 
-SeedValue to_value(const std::string& path, const YAML::Node& node) {
+SeedValue reference(const std::string& path, const YamlNode& node) {
   SeedValue v;
-  if (node.IsNull() || (node.IsScalar() && plain_scalar_is(node, {"null", "~"}))) {
+  v.kind = SeedValue::Kind::reference;
+  for (size_t i = 0; i + 1 < node.items.size(); i += 2) {
+    const std::string& key = key_text(path, node.items[i]);
+    const YamlNode& value = node.items[i + 1];
+    if (value.type != YamlNode::Type::scalar) {
+      malformed(path, value.mark, fmt::format("'{}' of a $ref must be a single value", key));
+    }
+    if (key == "$ref") {
+      v.ref_table = value.value;
+    } else if (key == "$column") {
+      v.ref_column = value.value;
+    } else {
+      v.ref_key.emplace_back(key, value.value);
+    }
+  }
+  if (v.ref_key.empty()) {
+    malformed(path, node.mark, "a $ref needs at least one column to find the row by");
+  }
+  return v;
+}
+
+SeedValue to_value(const std::string& path, const YamlNode& node) {
+  SeedValue v;
+  if (node.type == YamlNode::Type::null || plain_scalar_is(node, {"null", "~"})) {
     return v;
   }
-  if (node.IsScalar()) {
+  if (node.type == YamlNode::Type::scalar) {
     v.kind = SeedValue::Kind::scalar;
-    v.text = node.Scalar();
+    v.text = node.value;
     return v;
   }
-  if (node.IsMap() && node["$ref"]) {
-    v.kind = SeedValue::Kind::reference;
-    for (const auto& item : node) {
-      std::string key = item.first.as<std::string>();
-      if (!item.second.IsScalar()) {
-        malformed(path, item.second.Mark(), fmt::format("'{}' of a $ref must be a single value", key));
-      }
-      if (key == "$ref") {
-        v.ref_table = item.second.Scalar();
-      } else if (key == "$column") {
-        v.ref_column = item.second.Scalar();
-      } else {
-        v.ref_key.emplace_back(key, item.second.Scalar());
-      }
-    }
-    if (v.ref_key.empty()) {
-      malformed(path, node.Mark(), "a $ref needs at least one column to find the row by");
-    }
-    return v;
+  if (node.get("$ref") != nullptr) {
+    return reference(path, node);
   }
   v.kind = SeedValue::Kind::structured;
-  v.text = to_json(node);
-  v.is_list = node.IsSequence();
+  v.text = to_json(path, node);
+  v.is_list = node.type == YamlNode::Type::sequence;
   if (v.is_list) {
-    for (const auto& item : node) {
-      v.items.push_back(item.IsScalar() ? item.Scalar() : to_json(item));
+    for (const auto& item : node.items) {
+      v.items.push_back(item.type == YamlNode::Type::scalar ? item.value : to_json(path, item));
     }
   }
   return v;
@@ -147,44 +162,49 @@ SeedFile parse_yaml_seed(const std::string& path, std::string_view text) {
   f.name = path.substr(path.find_last_of('/') + 1);
   f.kind = SeedKind::yaml;
   f.checksum = util::sha256_hex(text);
-  YAML::Node root;
+  YamlNode root;
   try {
-    root = YAML::Load(std::string(text));
+    root = parse_yaml(text);
   } catch (const YAML::Exception& e) {
     throw Error(ExitCode::validation, fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg),
                 "fix the YAML syntax");
   }
-  if (!root.IsMap() || !root["table"] || !root["rows"]) {
-    malformed(path, root.Mark(), "expected 'table:' and 'rows:'");
+  const YamlNode* table = root.get("table");
+  const YamlNode* rows = root.get("rows");
+  const YamlNode* key = root.get("key");
+  if (table == nullptr || rows == nullptr) {
+    malformed(path, root.mark, "expected 'table:' and 'rows:'");
   }
-  f.table = root["table"].as<std::string>();
-  if (f.table.find('.') == std::string::npos) {
-    malformed(path, root["table"].Mark(), fmt::format("table '{}' needs its schema (schema.table)", f.table));
+  if (table->type != YamlNode::Type::scalar) {
+    malformed(path, table->mark, "'table' must be a single value: schema.table");
   }
-  if (root["key"]) {
-    if (root["key"].IsScalar()) {
-      f.key.push_back(root["key"].Scalar());
-    } else {
-      for (const auto& k : root["key"]) {
-        f.key.push_back(k.as<std::string>());
-      }
+  if (table->value.find('.') == std::string::npos) {
+    malformed(path, table->mark, fmt::format("table '{}' needs its schema (schema.table)", table->value));
+  }
+  f.table = table->value;
+  if (key != nullptr && key->type == YamlNode::Type::scalar) {
+    f.key.push_back(key->value);
+  } else if (key != nullptr) {
+    for (const auto& k : key->items) {
+      f.key.push_back(key_text(path, k));
     }
   }
-  if (!root["rows"].IsSequence()) {
-    malformed(path, root["rows"].Mark(), "'rows' must be a list of maps");
+  if (rows->type != YamlNode::Type::sequence) {
+    malformed(path, rows->mark, "'rows' must be a list of maps");
   }
-  for (const auto& row : root["rows"]) {
-    if (!row.IsMap()) {
-      malformed(path, row.Mark(), "each row must be a map of column: value");
+  f.rows.reserve(rows->items.size());
+  for (const auto& row : rows->items) {
+    if (row.type != YamlNode::Type::map) {
+      malformed(path, row.mark, "each row must be a map of column: value");
     }
     SeedRow r;
-    r.line = row.Mark().line + 1;
-    for (const auto& item : row) {
-      r.values.emplace_back(item.first.as<std::string>(), to_value(path, item.second));
+    r.line = row.mark.line + 1;
+    for (size_t i = 0; i + 1 < row.items.size(); i += 2) {
+      r.values.emplace_back(key_text(path, row.items[i]), to_value(path, row.items[i + 1]));
     }
     for (const auto& k : f.key) {
       if (std::none_of(r.values.begin(), r.values.end(), [&](const auto& v) { return v.first == k; })) {
-        malformed(path, row.Mark(), fmt::format("this row has no value for the key column '{}'", k));
+        malformed(path, row.mark, fmt::format("this row has no value for the key column '{}'", k));
       }
     }
     f.rows.push_back(std::move(r));

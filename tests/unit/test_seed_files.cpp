@@ -44,7 +44,26 @@ TEST_SUITE("seed::files") {
     CHECK(r.values[4].second.kind == SeedValue::Kind::null);
   }
 
+  TEST_CASE("an alias stands for a copy of its anchored value") {
+    SeedFile f = parse_yaml_seed("seeds/dev/x.yaml", "table: a.b\n"
+                                                     "defaults: &d {tier: [x, \"y\"], n: 1}\n"
+                                                     "rows:\n"
+                                                     "  - &r {name: one, meta: *d}\n"
+                                                     "  - *r\n");
+    REQUIRE(f.rows.size() == 2);
+    for (const SeedRow& r : f.rows) {
+      REQUIRE(r.values.size() == 2);
+      CHECK(r.values[0].second.text == "one");
+      CHECK(r.values[1].second.text == R"({"tier":["x","y"],"n":1})");
+    }
+  }
+
   TEST_CASE("names file, line and column of malformed seeds") {
+    CHECK(error_of("") == "seeds/dev/x.yaml:1:1: expected 'table:' and 'rows:'");
+    CHECK(error_of("table: {a: b}\nrows: []\n") == "seeds/dev/x.yaml:1:8: 'table' must be a single value: schema.table");
+    CHECK(error_of("table: a.b\nrows:\n  - {[a]: 1}\n") == "seeds/dev/x.yaml:3:6: a key must be a single value");
+    CHECK(error_of("table: a.b\nrows:\n  - {id: *nope}\n") ==
+          "seeds/dev/x.yaml:3:10: the referenced anchor is not defined");
     CHECK(error_of("table: a.b\nrows:\n  - {x: [1,\n").rfind("seeds/dev/x.yaml:4:1: ", 0) == 0);
     CHECK(error_of("rows: []\n") == "seeds/dev/x.yaml:1:1: expected 'table:' and 'rows:'");
     CHECK(error_of("table: users\nrows: []\n") == "seeds/dev/x.yaml:1:8: table 'users' needs its schema (schema.table)");
