@@ -40,9 +40,11 @@ std::string folder_of(const std::string& relative) {
 }
 
 void put_number(std::string& out, unsigned long long n) {
+  char bytes[8];
   for (int i = 0; i < 8; ++i) {
-    out += static_cast<char>((n >> (8 * i)) & 0xff);
+    bytes[i] = static_cast<char>((n >> (8 * i)) & 0xff);
   }
+  out.append(bytes, sizeof bytes);
 }
 
 void put_text(std::string& out, const std::string& text) {
@@ -230,10 +232,14 @@ void FileCache::store(const std::string& relative, const FileKey& key, const Mig
   if (to_ns(now) - std::max(key.mtime_ns, key.ctime_ns) <= k_settle_ns) {
     return;
   }
-  std::string encoded;
-  put_key(encoded, key);
+  // Sized up front: a cold run stores a thousand of these while the command waits.
   std::string record;
+  record.reserve(8 * 8 + parsed.version.size() + parsed.name.size() + parsed.checksum.size() +
+                 parsed.alembic_revision.size());
   put_record(record, parsed);
+  std::string encoded;
+  encoded.reserve(6 * 8 + record.size());
+  put_key(encoded, key);
   put_text(encoded, record);
   m_added.emplace_back(relative, std::move(encoded));
   m_changed = true;
@@ -262,7 +268,13 @@ void FileCache::save() {
     }
   }
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out = k_magic;
+  size_t size = std::strlen(k_magic);
+  for (const auto& [relative, encoded] : entries) {
+    size += 8 + relative.size() + encoded.size();
+  }
+  std::string out;
+  out.reserve(size);
+  out = k_magic;
   for (const auto& [relative, encoded] : entries) {
     put_text(out, relative);
     out += encoded;
