@@ -1,9 +1,9 @@
 # How agentpg links libpq.
 #
 # The shared libpq makes every run map and relocate the libraries behind its GSSAPI and
-# LDAP support (on Debian 12: krb5, gnutls, nettle, gmp, p11-kit and more, 21 libraries),
-# which costs about 1.6 ms a run on a 2-core machine: a third of `agentpg --version`,
-# a sixth of a no-op `migrate`. So when libpq.a and the two libraries it is built with
+# LDAP support (on Debian 12: krb5, gnutls, nettle, gmp, p11-kit and more, 19 libraries),
+# which cost about 2 ms a run on a 2-core machine: half of `agentpg --version`, a fifth
+# of a no-op `migrate`. So when libpq.a and the two libraries it is built with
 # (libpgcommon and libpgport, from postgresql-server-dev-N) are installed, libpq is linked
 # statically and src/pg/deferred_libs.cpp loads those two libraries at their first use,
 # under the sonames the shared libpq names. Otherwise the shared libpq is linked.
