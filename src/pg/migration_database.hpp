@@ -37,10 +37,6 @@ private:
   Connection& m_conn;
 };
 
-// "YYYY-MM-DD HH:MM:SS" in UTC from a timestamptz in DateStyle ISO ("2026-11-23
-// 20:22:56.1+01"); other text is returned as it is.
-std::string utc_timestamp(std::string_view text);
-
 // A SQL string literal ('it''s'), for the history statements --dry-run prints.
 std::string sql_literal(const std::string& value);
 

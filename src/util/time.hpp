@@ -1,6 +1,7 @@
 #pragma once
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace agentpg::util {
 
@@ -12,6 +13,10 @@ std::string utc_compact_timestamp();
 // UTC time as 2024-01-31T12:00:00Z (manifests) and 20240131T120000Z (file names).
 std::string utc_iso_timestamp();
 std::string utc_file_timestamp();
+
+// "YYYY-MM-DD HH:MM:SS" in UTC from a time with its UTC offset, as PostgreSQL prints a
+// timestamptz in DateStyle ISO ("2026-11-23 20:22:56.1+01"); other text is returned as it is.
+std::string utc_timestamp(std::string_view text);
 
 // Milliseconds since `start`, as a double.
 double elapsed_ms(Clock::time_point start);
