@@ -47,7 +47,7 @@ void put_number(std::string& out, unsigned long long n) {
   out.append(bytes, sizeof bytes);
 }
 
-void put_text(std::string& out, const std::string& text) {
+void put_text(std::string& out, std::string_view text) {
   put_number(out, text.size());
   out += text;
 }
@@ -227,6 +227,9 @@ bool FileCache::find(const std::string& relative, const FileKey& key, MigrationF
 }
 
 void FileCache::store(const std::string& relative, const FileKey& key, const MigrationFile& parsed) {
+  if (m_path.empty()) {
+    return;  // no cache folder: nothing would be saved
+  }
   timespec now {};
   ::clock_gettime(CLOCK_REALTIME, &now);
   if (to_ns(now) - std::max(key.mtime_ns, key.ctime_ns) <= k_settle_ns) {
@@ -263,7 +266,7 @@ void FileCache::save() {
     if (!gone(e)) {
       std::string encoded;
       put_key(encoded, e.key);
-      put_text(encoded, std::string(e.record));
+      put_text(encoded, e.record);
       entries.emplace_back(std::string(e.relative), std::move(encoded));
     }
   }
