@@ -1,5 +1,7 @@
 #include "migrate/splitter.hpp"
 
+#include <pg_query.h>
+
 #include <cctype>
 #include <string>
 
@@ -7,172 +9,139 @@ namespace agentpg::migrate {
 
 namespace {
 
-bool ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
+// The end offset of each statement libpg_query found: the byte after its ';', or the
+// statement's end when the text ends without one.
+struct SplitEnds {
+  std::vector<size_t> ends;
+  bool parsed = false;
+};
 
-bool word_is(std::string_view word, const char* keyword) {
-  std::string_view k(keyword);
-  if (word.size() != k.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < k.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(word[i])) != k[i]) {
-      return false;
+SplitEnds split_ends(const std::string& text, bool with_parser) {
+  SplitEnds out;
+  PgQuerySplitResult result =
+      with_parser ? pg_query_split_with_parser(text.c_str()) : pg_query_split_with_scanner(text.c_str());
+  out.parsed = result.error == nullptr;
+  // The scanner gives up on text it cannot scan (an unterminated quote): one piece then.
+  if (out.parsed && result.stmts != nullptr) {
+    for (int i = 0; i < result.n_stmts; ++i) {
+      size_t end = static_cast<size_t>(result.stmts[i]->stmt_location) + static_cast<size_t>(result.stmts[i]->stmt_len);
+      end = std::min(end, text.size());
+      out.ends.push_back(end < text.size() && text[end] == ';' ? end + 1 : end);
     }
   }
-  return true;
+  pg_query_free_split_result(result);
+  return out;
 }
 
-class Splitter {
-public:
-  explicit Splitter(std::string_view sql) : m_sql(sql) {}
+// True when `text` holds nothing but blanks, comments and semicolons.
+bool only_blanks(const std::string& text) {
+  PgQuerySplitResult result = pg_query_split_with_parser(text.c_str());
+  bool blank = result.error == nullptr && result.n_stmts == 0;
+  pg_query_free_split_result(result);
+  return blank;
+}
 
-  std::vector<Statement> run() {
-    while (m_pos < m_sql.size()) {
-      step();
-    }
-    finish(m_sql.size());
-    return m_statements;
-  }
-
-private:
-  char at(size_t i) const { return i < m_sql.size() ? m_sql[i] : '\0'; }
-
-  void step() {
-    char c = m_sql[m_pos];
-    if (c == '-' && at(m_pos + 1) == '-') {
-      size_t end = m_sql.find('\n', m_pos);
-      m_pos = end == std::string_view::npos ? m_sql.size() : end + 1;
-    } else if (c == '/' && at(m_pos + 1) == '*') {
-      skip_block_comment();
-    } else if (c == '\'') {
-      mark_sql();
-      skip_quoted('\'', false);
-    } else if (c == '"') {
-      mark_sql();
-      skip_quoted('"', false);
-    } else if (c == '$' && dollar_tag_length() > 0) {
-      mark_sql();
-      skip_dollar_quote();
-    } else if (ident_start(static_cast<unsigned char>(c))) {
-      mark_sql();
-      read_word();
-    } else if (c == ';') {
-      ++m_pos;
-      if (m_paren_depth == 0 && m_begin_depth == 0) {
-        finish(m_pos);
+size_t skip_blanks_and_comments(std::string_view sql, size_t pos) {
+  while (pos < sql.size()) {
+    if (std::isspace(static_cast<unsigned char>(sql[pos])) || sql[pos] == ';') {
+      ++pos;
+    } else if (sql.compare(pos, 2, "--") == 0) {
+      size_t end = sql.find('\n', pos);
+      pos = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (sql.compare(pos, 2, "/*") == 0) {
+      int depth = 0;
+      while (pos < sql.size()) {
+        if (sql.compare(pos, 2, "/*") == 0) {
+          ++depth;
+          pos += 2;
+        } else if (sql.compare(pos, 2, "*/") == 0) {
+          pos += 2;
+          if (--depth == 0) {
+            break;
+          }
+        } else {
+          ++pos;
+        }
       }
     } else {
-      if (!std::isspace(static_cast<unsigned char>(c))) {
-        mark_sql();
-      }
-      m_paren_depth += c == '(' ? 1 : 0;
-      m_paren_depth -= c == ')' && m_paren_depth > 0 ? 1 : 0;
-      ++m_pos;
+      break;
     }
   }
+  return pos;
+}
 
-  void mark_sql() { m_has_sql = true; }
-
-  void skip_block_comment() {
-    int depth = 0;
-    while (m_pos < m_sql.size()) {
-      if (m_sql[m_pos] == '/' && at(m_pos + 1) == '*') {
-        ++depth;
-        m_pos += 2;
-      } else if (m_sql[m_pos] == '*' && at(m_pos + 1) == '/') {
-        m_pos += 2;
-        if (--depth == 0) {
-          return;
-        }
-      } else {
-        ++m_pos;
-      }
+// The statement's first `count` words, lower-cased.
+std::vector<std::string> first_words(std::string_view statement, size_t count) {
+  std::vector<std::string> words;
+  size_t pos = 0;
+  while (words.size() < count) {
+    pos = skip_blanks_and_comments(statement, pos);
+    std::string word;
+    while (pos < statement.size() && (std::isalpha(static_cast<unsigned char>(statement[pos])) || statement[pos] == '_')) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(statement[pos])));
+      ++pos;
     }
+    if (word.empty()) {
+      break;
+    }
+    words.push_back(std::move(word));
   }
+  return words;
+}
 
-  // '...' or "..." (a doubled quote stays inside); with `backslash`, \x escapes too.
-  void skip_quoted(char quote, bool backslash) {
-    ++m_pos;
-    while (m_pos < m_sql.size()) {
-      char c = m_sql[m_pos];
-      if (backslash && c == '\\') {
-        m_pos += 2;
-      } else if (c == quote && at(m_pos + 1) == quote) {
-        m_pos += 2;
-      } else if (c == quote) {
-        ++m_pos;
-        return;
-      } else {
-        ++m_pos;
-      }
-    }
+TransactionControl classify(std::string_view statement) {
+  std::vector<std::string> w = first_words(statement, 2);
+  std::string first = w.empty() ? "" : w[0];
+  std::string second = w.size() > 1 ? w[1] : "";
+  if (first == "begin" || (first == "start" && second == "transaction")) {
+    return TransactionControl::begin;
   }
-
-  // Length of "$tag$" at m_pos, or 0 when there is none ($1 is a parameter).
-  size_t dollar_tag_length() const {
-    size_t i = m_pos + 1;
-    if (at(i) == '$') {
-      return 2;
-    }
-    if (!ident_start(static_cast<unsigned char>(at(i)))) {
-      return 0;
-    }
-    while (i < m_sql.size() && ident_char(static_cast<unsigned char>(m_sql[i])) && m_sql[i] != '$') {
-      ++i;
-    }
-    return at(i) == '$' ? i - m_pos + 1 : 0;
+  if ((first == "commit" && second != "prepared") || first == "end") {
+    return TransactionControl::commit;
   }
-
-  void skip_dollar_quote() {
-    std::string_view tag = m_sql.substr(m_pos, dollar_tag_length());
-    size_t end = m_sql.find(tag, m_pos + tag.size());
-    m_pos = end == std::string_view::npos ? m_sql.size() : end + tag.size();
+  if ((first == "rollback" && second != "to" && second != "prepared") || first == "abort") {
+    return TransactionControl::rollback;
   }
-
-  void read_word() {
-    size_t start = m_pos;
-    while (m_pos < m_sql.size() && ident_char(static_cast<unsigned char>(m_sql[m_pos]))) {
-      ++m_pos;
-    }
-    std::string_view word = m_sql.substr(start, m_pos - start);
-    if (at(m_pos) == '\'') {
-      // E'...' takes backslash escapes; other prefixes (B, X, N, U&) do not.
-      skip_quoted('\'', word_is(word, "e"));
-      return;
-    }
-    ++m_identifier_count;
-    if (word_is(word, "begin") || word_is(word, "case")) {
-      // A statement's first word BEGIN starts a transaction; later ones open a body.
-      m_begin_depth += m_identifier_count > 1 ? 1 : 0;
-    } else if (word_is(word, "end") && m_begin_depth > 0) {
-      --m_begin_depth;
-    }
-  }
-
-  void finish(size_t end) {
-    if (end > m_start) {
-      m_statements.push_back(Statement{m_start, end - m_start, m_has_sql});
-    }
-    m_start = end;
-    m_has_sql = false;
-    m_paren_depth = 0;
-    m_begin_depth = 0;
-    m_identifier_count = 0;
-  }
-
-  std::string_view m_sql;
-  size_t m_pos = 0;
-  size_t m_start = 0;
-  bool m_has_sql = false;
-  int m_paren_depth = 0;
-  int m_begin_depth = 0;
-  int m_identifier_count = 0;
-  std::vector<Statement> m_statements;
-};
+  return TransactionControl::none;
+}
 
 } // namespace
 
-std::vector<Statement> split_statements(std::string_view sql) { return Splitter(sql).run(); }
+std::vector<Statement> split_statements(std::string_view sql) {
+  std::string text(sql);
+  SplitEnds split = split_ends(text, true);
+  bool parsed = split.parsed;
+  if (!parsed) {
+    // The scanner's split leaves out a piece without any keyword (such as a typo); the
+    // pieces below still cover it, so it goes to the server with the next statement.
+    split = split_ends(text, false);
+  }
+  std::vector<Statement> statements;
+  size_t start = 0;
+  for (size_t end : split.ends) {
+    if (end <= start) {
+      continue;
+    }
+    std::string_view piece = sql.substr(start, end - start);
+    statements.push_back(Statement{start, end - start, true, classify(piece)});
+    start = end;
+  }
+  if (start < sql.size()) {
+    bool has_sql = !parsed && !only_blanks(text.substr(start));
+    std::string_view piece = sql.substr(start);
+    statements.push_back(
+        Statement{start, sql.size() - start, has_sql, has_sql ? classify(piece) : TransactionControl::none});
+  }
+  return statements;
+}
+
+bool has_transaction_control(std::string_view sql) {
+  for (const Statement& st : split_statements(sql)) {
+    if (st.control != TransactionControl::none) {
+      return true;
+    }
+  }
+  return false;
+}
 
 } // namespace agentpg::migrate

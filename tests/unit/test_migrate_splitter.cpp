@@ -5,7 +5,9 @@
 
 #include "migrate/splitter.hpp"
 
+using agentpg::migrate::has_transaction_control;
 using agentpg::migrate::split_statements;
+using agentpg::migrate::TransactionControl;
 
 namespace {
 
@@ -67,5 +69,39 @@ TEST_SUITE("migrate::splitter") {
     CHECK(pieces("SELECT 1") == V{"SELECT 1"});
     CHECK(pieces("SELECT 'unterminated; string") == V{"SELECT 'unterminated; string"});
     CHECK(pieces("") == V{});
+  }
+
+  TEST_CASE("keywords used as names do not open a block") {
+    CHECK(pieces("CREATE TABLE events(id int, begin timestamptz); CREATE TABLE other(x int);") ==
+          V{"CREATE TABLE events(id int, begin timestamptz);", "CREATE TABLE other(x int);"});
+    CHECK(pieces("CREATE VIEW v AS SELECT s.case, s.end FROM s; CREATE INDEX CONCURRENTLY i ON s (x);") ==
+          V{"CREATE VIEW v AS SELECT s.case, s.end FROM s;", "CREATE INDEX CONCURRENTLY i ON s (x);"});
+    CHECK(pieces("SELECT CASE WHEN a THEN 1 END AS \"end\" FROM t; SELECT 2;") ==
+          V{"SELECT CASE WHEN a THEN 1 END AS \"end\" FROM t;", "SELECT 2;"});
+    CHECK(pieces("CREATE TABLE atomic(begin int, \"case\" int);;; SELECT 1") ==
+          V{"CREATE TABLE atomic(begin int, \"case\" int);", ";; SELECT 1"});
+  }
+
+  TEST_CASE("text the parser rejects is split by the scanner and still covered") {
+    // A typo: the piece reaches the server, which reports it.
+    CHECK(pieces("SELECT 1; selec x; SELECT 2;") == V{"SELECT 1;", "selec x; SELECT 2;"});
+    CHECK(pieces("SELECT 1; foo bar") == V{"SELECT 1;", "foo bar"});
+    CHECK(pieces("CREATE TABLE t (x int) WITH SOMETHING NEW; SELECT 1;") ==
+          V{"CREATE TABLE t (x int) WITH SOMETHING NEW;", "SELECT 1;"});
+  }
+
+  TEST_CASE("tells which statements control the transaction") {
+    std::string sql = "BEGIN; CREATE TABLE a(x int); COMMIT; START TRANSACTION; SAVEPOINT s; ROLLBACK TO s; "
+                      "ROLLBACK; /* c */ begin isolation level serializable; end; abort; COMMIT PREPARED 'x';";
+    std::vector<TransactionControl> kinds;
+    for (const auto& st : split_statements(sql)) {
+      kinds.push_back(st.control);
+    }
+    using T = TransactionControl;
+    CHECK(kinds == std::vector<T>{T::begin, T::none, T::commit, T::begin, T::none, T::none, T::rollback, T::begin,
+                                  T::commit, T::rollback, T::none});
+    CHECK(has_transaction_control("BEGIN; SELECT 1; COMMIT;"));
+    CHECK_FALSE(has_transaction_control("DO $$ BEGIN PERFORM 1; END $$; CREATE TABLE t(begin int);"));
+    CHECK_FALSE(has_transaction_control("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;"));
   }
 }
