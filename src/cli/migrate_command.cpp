@@ -10,9 +10,16 @@ void wire_migrate(CLI::App* cmd, Runtime& runtime) {
   cmd->add_option("--to", options->to, "stop after this version")->type_name("VERSION");
   cmd->add_flag("--dry-run", options->dry_run, "print the SQL that would run (history writes included); change nothing");
   cmd->add_flag("--resume", options->resume,
-                "run a failed transaction:false migration again from the statement that failed");
+                "run a failed migration (transaction:false, or with its own BEGIN/COMMIT) again from the statement "
+                "that failed");
+  cmd->add_option("--resume-from", options->resume_from,
+                  "run a failed or interrupted migration again from statement N (an interrupted statement's outcome "
+                  "is unknown: say where to go on)")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--forget-failed", options->forget_failed,
-                "delete the history row of a failed migration (after undoing its effects by hand)");
+                "forget a failure, after settling its effects by hand: a failed migration is no longer applied, a "
+                "failed rollback is applied again");
   cmd->add_flag("--backup-first", options->backup_first,
                 "take a backup (custom format, to the backup folder) before applying anything");
   cmd->callback([&runtime, options] {

@@ -12,6 +12,16 @@ void wire_rollback(CLI::App* cmd, Runtime& runtime) {
       ->type_name("VERSION|base")
       ->excludes(steps);
   cmd->add_flag("--dry-run", options->dry_run, "print the SQL that would run; change nothing");
+  cmd->add_flag("--resume", options->resume,
+                "run a failed down section (transaction:false, or with its own BEGIN/COMMIT) again from the "
+                "statement that failed, and stop");
+  cmd->add_flag("--recorded-down", options->recorded_down,
+                "with --allow-drift: for a changed file, run the down section recorded when it was applied "
+                "(a missing file's recorded down section is used in any case)");
+  cmd->add_option("--resume-from", options->resume_from,
+                  "run a failed or interrupted down section again from statement N, and stop")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
   cmd->callback([&runtime, options] {
     runtime.action = [options](core::Context& ctx) { return migrate::run_rollback(ctx, *options); };
   });

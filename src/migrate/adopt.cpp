@@ -156,19 +156,19 @@ RunReport record_all(core::Context& ctx, pg::Connection& conn, const std::vector
   pg::MigrationDatabase db(conn);
   RunReport report;
   report.dry_run = dry_run;
-  std::vector<std::string> statements;
-  if (!db.read_history()) {
-    statements.push_back(db.create_history_sql());
+  std::vector<pg::Query> statements;
+  if (!db.read_history() || db.history_needs_upgrade()) {
+    statements.push_back(db.create_history());
   }
   statements.push_back("BEGIN");
   for (const MigrationFile* m : chosen) {
-    statements.push_back(db.record_adopted_sql(*m, applied_by));
+    statements.push_back(db.record_adopted(*m, applied_by));
     report.steps.push_back(StepReport{m->version, m->name, m->module, m->path, 0});
   }
   statements.push_back("COMMIT");
   if (dry_run) {
-    for (const auto& sql : statements) {
-      report.sql += sql + ";\n";
+    for (const auto& q : statements) {
+      report.sql += pg::display(q) + ";\n";
     }
     return report;
   }

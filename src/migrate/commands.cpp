@@ -73,7 +73,7 @@ ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
   MigrateOptions options;
   auto [files, conn] = load_while_connecting(config, [&] {
     std::unique_ptr<pg::Connection> c = config::connect_target(ctx);
-    if (!command.dry_run && !command.resume && !command.forget_failed) {
+    if (!command.dry_run && !command.resume && command.resume_from == 0 && !command.forget_failed) {
       options.unlocked_digest = pg::MigrationDatabase(*c).read_history_digest();
     }
     return c;
@@ -84,6 +84,7 @@ ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
   options.rules = MigrateRules{version_argument(command.to, "--to"), config.allow_drift, config.allow_out_of_order};
   options.dry_run = command.dry_run;
   options.resume = command.resume;
+  options.resume_from = command.resume_from;
   options.forget_failed = command.forget_failed;
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
@@ -112,12 +113,17 @@ ExitCode run_rollback(core::Context& ctx, const RollbackCommand& command) {
   bool to_base = command.to == "base";
   options.rules.steps = to_base ? std::numeric_limits<int>::max() : command.steps;
   options.rules.to = to_base ? std::nullopt : version_argument(command.to, "--to");
+  options.rules.allow_drift = config.allow_drift;
   options.dry_run = command.dry_run;
+  options.resume = command.resume;
+  options.resume_from = command.resume_from;
+  options.recorded_down = command.recorded_down;
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
   auto [files, conn] = load_while_connecting(config, [&ctx] { return config::connect_target(ctx); });
   if (!command.dry_run) {
-    std::string what = command.to.empty() ? fmt::format("roll back {} migration{}", command.steps,
+    std::string what = options.resume || options.resume_from > 0 ? std::string("finish a failed rollback")
+                       : command.to.empty() ? fmt::format("roll back {} migration{}", command.steps,
                                                         command.steps == 1 ? "" : "s")
                                           : fmt::format("roll back to {}", command.to);
     core::confirm_destructive(ctx, fmt::format("{} of database {}", what, conn->database()));

@@ -12,6 +12,7 @@ struct MigrateCommand {
   std::string to;  // "" = latest
   bool dry_run = false;
   bool resume = false;
+  int resume_from = 0;
   bool forget_failed = false;
   bool backup_first = false;  // take a backup before applying anything
 };
@@ -20,6 +21,9 @@ struct RollbackCommand {
   int steps = 1;
   std::string to;  // "" = use steps; "base" = everything
   bool dry_run = false;
+  bool resume = false;
+  int resume_from = 0;
+  bool recorded_down = false;
 };
 
 struct StatusCommand {

@@ -1,13 +1,15 @@
 #pragma once
 // What the migration engine needs of a database. pg::MigrationDatabase is the real one;
-// the unit tests use an in-memory fake. The engine runs the SQL these functions write,
-// so --dry-run can print exactly what a real run sends, history writes included.
+// the unit tests use an in-memory fake. The engine runs the statements these functions
+// write, so --dry-run can print exactly what a real run sends, history writes included.
+// Every value goes as a query parameter.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "migrate/files.hpp"
 #include "migrate/history.hpp"
+#include "pg/query.hpp"
 #include "pg/server_error.hpp"
 
 namespace agentpg::migrate {
@@ -17,7 +19,10 @@ struct LockHolder {
   std::string application_name;
   std::string client;
   std::string since;
+  std::string activity;  // what its session is doing ("idle", or the statement it runs)
 };
+
+enum class Direction { up, down };
 
 class Database {
 public:
@@ -25,28 +30,41 @@ public:
 
   // The history in one round trip; nullopt when there is no history table yet.
   virtual std::optional<std::vector<AppliedMigration>> read_history() = 0;
+  // The sections recorded when `version` was applied; nullopt when none were recorded
+  // (applied before agentpg kept them, or no such row).
+  virtual std::optional<RecordedMigration> read_recorded(const std::string& version) = 0;
+  // Whether the history table lacks columns this release writes (seen by read_history).
+  virtual bool history_needs_upgrade() const = 0;
+  // Whether the current user may read and write the history table; a sentence naming
+  // what is missing, or "" when nothing is.
+  virtual std::string missing_history_privileges() = 0;
 
-  virtual std::string create_history_sql() const = 0;
+  // Creates the history table, or adds the columns an older one lacks.
+  virtual pg::Query create_history() const = 0;
   // Records `m` as applied, timing it from the start of the current transaction.
-  virtual std::string record_applied_sql(const MigrationFile& m) const = 0;
+  virtual pg::Query record_applied(const MigrationFile& m) const = 0;
   // Records `m` as applied without running it (adopt, baseline); `applied_by` says how.
-  virtual std::string record_adopted_sql(const MigrationFile& m, const std::string& applied_by) const = 0;
-  // Records `m` as running statement `statement` (transaction:false migrations).
-  virtual std::string record_running_sql(const MigrationFile& m, int statement) const = 0;
-  virtual std::string record_failed_sql(const std::string& version, int statement, const std::string& error) const = 0;
-  // Marks a running migration applied, timing it from when it started.
-  virtual std::string record_finished_sql(const std::string& version) const = 0;
-  virtual std::string forget_sql(const std::string& version) const = 0;
-  virtual std::string set_lock_timeout_sql(int seconds) const = 0;
+  virtual pg::Query record_adopted(const MigrationFile& m, const std::string& applied_by) const = 0;
+  // Records that statement `statement` of `m`'s up or down section is about to run.
+  virtual pg::Query record_running(const MigrationFile& m, Direction direction, int statement) const = 0;
+  virtual pg::Query record_failed(const std::string& version, Direction direction, int statement,
+                                  const std::string& error) const = 0;
+  // Marks a running up migration applied, timing it from when it started.
+  virtual pg::Query record_finished(const std::string& version) const = 0;
+  // Marks a migration whose down failed applied again (its failure forgotten).
+  virtual pg::Query record_reapplied(const std::string& version) const = 0;
+  virtual pg::Query forget(const std::string& version) const = 0;
+  virtual pg::Query set_lock_timeout(int seconds) const = 0;
   // Makes this session's commits asynchronous (no WAL flush per migration)...
-  virtual std::string relaxed_commits_sql() const = 0;
-  // ...and one synchronous commit that flushes the WAL, so all of them are durable.
-  virtual std::string flush_commits_sql() const = 0;
+  virtual pg::Query relaxed_commits() const = 0;
+  // ...and one synchronous transaction that writes and flushes WAL, and with it every
+  // commit before it: run as a batch.
+  virtual std::vector<pg::Query> flush_commits() const = 0;
 
   // Runs SQL; the server's error, or nullopt on success.
-  virtual std::optional<pg::ServerError> execute(const std::string& sql) = 0;
+  virtual std::optional<pg::ServerError> execute(const pg::Query& query) = 0;
   // Runs single statements in order in one round trip; the first failure stops the rest.
-  virtual std::optional<pg::BatchFailure> execute_batch(const std::vector<std::string>& statements) = 0;
+  virtual std::optional<pg::BatchFailure> execute_batch(const std::vector<pg::Query>& statements) = 0;
 
   // The session-level migration lock: never a blocking call.
   virtual bool try_lock() = 0;

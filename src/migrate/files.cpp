@@ -58,7 +58,17 @@ std::string_view strip_bom(std::string_view text) {
   return util::starts_with(text, "\xEF\xBB\xBF") ? text.substr(3) : text;
 }
 
+int line_of(std::string_view text, size_t offset) {
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// SQL text is UTF-8 without NUL bytes: the server and psql stop reading at a NUL, so
+// whatever follows one would silently never run.
 void require_utf8(const std::string& path, std::string_view text) {
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    malformed(path, line_of(text, nul), "the file contains a NUL byte (SQL after it would never run)",
+              "remove the NUL byte; is this a binary file, or saved as UTF-16?");
+  }
   if (int line = invalid_utf8_line(text)) {
     malformed(path, line, "the file is not valid UTF-8", "save the file as UTF-8");
   }

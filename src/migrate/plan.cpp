@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "migrate/splitter.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
@@ -20,19 +21,57 @@ std::string describe(const StatusEntry& e) {
   return e.file ? e.file->path : fmt::format("{}_{}", e.version, e.name);
 }
 
-void refuse_failed(const StatusEntry& e) {
-  const AppliedMigration& a = *e.applied;
-  std::string where = a.failed_statement > 0 ? fmt::format(" at statement {}", a.failed_statement) : "";
-  std::string verb = a.status == HistoryStatus::running ? "was interrupted" : "failed";
-  throw Error(ExitCode::validation,
-              fmt::format("migration {} {}{} and was not run in a transaction, so statements before it took effect{}",
-                          describe(e), verb, where, a.error.empty() ? "" : ":\n  " + a.error),
-              fmt::format("fix the cause, then either 'agentpg migrate --resume' to run {} again from statement {}, "
-                          "or undo what it did by hand and 'agentpg migrate --forget-failed' to clear its history row",
-                          e.version, std::max(1, a.failed_statement)));
+} // namespace
+
+namespace {
+
+// The first line of statement `number` (1-based) of a section, shortened.
+std::string statement_text(const Section& section, int number) {
+  int index = 0;
+  for (const Statement& st : split_statements(section.sql)) {
+    if (st.has_sql && ++index == number) {
+      std::string text = util::trim(section.sql.substr(st.offset, st.length));
+      size_t newline = text.find('\n');
+      bool cut = newline != std::string::npos || text.size() > 100;
+      return text.substr(0, std::min<size_t>(newline, 100)) + (cut ? " ..." : "");
+    }
+  }
+  return "";
 }
 
 } // namespace
+
+void refuse_failed(const StatusEntry& e) {
+  const AppliedMigration& a = *e.applied;
+  int k = std::max(1, a.failed_statement);
+  const char* section = a.failed_down ? "down" : "up";
+  const char* verb = a.failed_down ? "rollback" : "migrate";
+  std::string text;
+  if (e.file != nullptr) {
+    std::string statement = statement_text(a.failed_down ? e.file->down : e.file->up, k);
+    text = statement.empty() ? "" : fmt::format("\n  statement {}: {}", k, statement);
+  }
+  std::string undo = a.failed_down ? "or redo by hand what it undid and 'agentpg migrate --forget-failed' to mark it "
+                                     "applied again"
+                                   : "or undo what it did by hand and 'agentpg migrate --forget-failed' to clear its "
+                                     "history row";
+  if (a.status == HistoryStatus::running) {
+    throw Error(ExitCode::validation,
+                fmt::format("{} {} was interrupted while statement {} of its {} section ran (agentpg or its connection "
+                            "ended): statements before it took effect, and whether statement {} did is unknown{}",
+                            a.failed_down ? "the rollback of" : "migration", describe(e), k, section, k, text),
+                fmt::format("check the database, then 'agentpg {} --resume-from {}' if statement {} did not take "
+                            "effect, or 'agentpg {} --resume-from {}' if it did; {}",
+                            verb, k, k, verb, k + 1, undo));
+  }
+  throw Error(ExitCode::validation,
+              fmt::format("{} {} failed at statement {} of its {} section, which does not run in one transaction, so "
+                          "statements before it took effect{}{}",
+                          a.failed_down ? "the rollback of" : "migration", describe(e), k, section,
+                          a.error.empty() ? "" : ":\n  " + a.error, text),
+              fmt::format("fix the cause, then either 'agentpg {} --resume' to run it again from statement {}, {}", verb,
+                          k, undo));
+}
 
 const char* state_name(State state) {
   switch (state) {
@@ -176,19 +215,24 @@ std::vector<const StatusEntry*> plan_rollback(const std::vector<StatusEntry>& st
     }
     plan.push_back(e);
   }
+  std::vector<std::string> drift;
   for (const StatusEntry* e : plan) {
-    if (e->file == nullptr) {
-      throw Error(ExitCode::validation,
-                  fmt::format("cannot roll back {}_{}: its file is missing, so its down section is unknown",
-                              e->version, e->name),
-                  "restore the file, or roll back fewer migrations");
-    }
-    if (!e->file->down.present) {
+    if (e->state == State::changed || e->state == State::missing) {
+      drift.push_back(fmt::format("  {} {}", state_name(e->state), describe(*e)));
+    } else if (!e->file->down.present) {
       throw Error(ExitCode::validation,
                   fmt::format("{}: has no down section, so it cannot be rolled back (nothing was rolled back)",
                               e->file->path),
                   "add a '-- migrate:down' section (it may be empty for a deliberate no-op)");
     }
+  }
+  if (!drift.empty() && !rules.allow_drift) {
+    throw Error(ExitCode::validation,
+                fmt::format("migrations to roll back differ from the files on disk (nothing was rolled back):\n{}",
+                            util::join(drift, "\n")),
+                "restore the files as they were applied, or pass --allow-drift to run the files' down sections as "
+                "they are now (with --recorded-down: the down sections recorded when they were applied; a missing "
+                "file's recorded down section runs with --allow-drift alone)");
   }
   return plan;
 }

@@ -46,10 +46,16 @@ std::vector<const MigrationFile*> plan_migrate(const std::vector<StatusEntry>& s
 struct RollbackRules {
   int steps = 1;                  // used when `to` is empty
   std::optional<std::string> to;  // revert everything newer than this; "0" = base
+  bool allow_drift = false;       // revert changed or missing ones (with their recorded down section)
 };
 
 // The applied migrations `rollback` reverts, newest first. Throws core::Error (exit 5)
-// before anything is touched when one of them has no file or no down section.
+// before anything is touched when a migration failed, or one of them has changed or is
+// missing (drift) without allow_drift, or has a file with no down section.
 std::vector<const StatusEntry*> plan_rollback(const std::vector<StatusEntry>& status, const RollbackRules& rules);
+
+// Throws the exit-5 error for a failed or interrupted migration: what is known of it, and
+// the commands that resolve it.
+[[noreturn]] void refuse_failed(const StatusEntry& e);
 
 } // namespace agentpg::migrate

@@ -57,7 +57,8 @@ void print_run_report(const core::Output& out, const RunReport& report, const ch
                    .set("name", s.name)
                    .set("module", s.module)
                    .set("file", s.path)
-                   .set("execution_ms", report.dry_run ? Json() : Json(s.ms)));
+                   .set("execution_ms", report.dry_run ? Json() : Json(s.ms))
+                   .set("note", s.note.empty() ? Json() : Json(s.note)));
   }
   Json doc = Json::object();
   doc.set("command", verb)

@@ -35,35 +35,6 @@ private:
   bool& m_locked;
 };
 
-// The commits of one run are asynchronous, and one synchronous commit at its end (success
-// or failure, before anything is reported) makes them all durable: one WAL flush per run
-// instead of one per migration, and still durable once agentpg says so.
-class CommitGroup {
-public:
-  CommitGroup(Database& db, bool dry_run, std::string& dry_run_sql) : m_db(db), m_dry_run(dry_run) {
-    if (m_dry_run) {
-      dry_run_sql += db.relaxed_commits_sql() + ";\n";
-    } else {
-      m_db.execute(m_db.relaxed_commits_sql());
-    }
-    m_dry_run_sql = &dry_run_sql;
-  }
-  ~CommitGroup() {
-    if (m_dry_run) {
-      *m_dry_run_sql += m_db.flush_commits_sql() + ";\n";
-    } else {
-      m_db.execute(m_db.flush_commits_sql());
-    }
-  }
-  CommitGroup(const CommitGroup&) = delete;
-  CommitGroup& operator=(const CommitGroup&) = delete;
-
-private:
-  Database& m_db;
-  bool m_dry_run;
-  std::string* m_dry_run_sql = nullptr;
-};
-
 size_t skip_blanks_and_comments(std::string_view sql, size_t pos) {
   while (pos < sql.size()) {
     if (std::isspace(static_cast<unsigned char>(sql[pos]))) {
@@ -100,18 +71,22 @@ size_t byte_offset_of_char(std::string_view text, size_t chars) {
 }
 
 std::string describe_server_error(const pg::ServerError& e) {
-  std::string text = fmt::format("{} {}: {}", e.severity.empty() ? "ERROR" : e.severity, e.sqlstate, e.message);
-  if (!e.detail.empty()) {
-    text += "\n  DETAIL: " + e.detail;
-  }
-  if (!e.hint.empty()) {
-    text += "\n  HINT: " + e.hint;
-  }
-  if (!e.context.empty()) {
-    text += "\n  CONTEXT: " + util::join(util::split(e.context, '\n'), "\n    ");
-  }
+  std::string text = fmt::format("{} {}: {}", e.severity.empty() ? "ERROR" : e.severity, e.sqlstate,
+                                 util::join(util::split(e.message, '\n'), "\n    "));
+  auto field = [&text](const char* name, const std::string& value) {
+    if (!value.empty()) {
+      text += fmt::format("\n  {}: {}", name, util::join(util::split(value, '\n'), "\n    "));
+    }
+  };
+  field("DETAIL", e.detail);
+  field("HINT", e.hint);
+  field("CONTEXT", e.context);
   return text;
 }
+
+const char* k_history_hint =
+    "the user needs SELECT, INSERT, UPDATE and DELETE on agentpg.schema_migrations, and the session must allow "
+    "writes (a migration that runs SET ROLE or SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY changes that)";
 
 std::string label(const MigrationFile& m) {
   return m.module.empty() ? fmt::format("{}_{}", m.version, m.name)
@@ -141,13 +116,68 @@ std::string locate_error(const Section& section, size_t statement_offset, size_t
   return fmt::format("{}:{}:{}", section.path, line, column);
 }
 
-std::optional<pg::ServerError> Runner::send(const std::string& sql, RunReport& report) {
+
+struct Runner::Step {
+  const MigrationFile& m;
+  const Section& section;
+  Direction direction;
+  std::string note;  // which section runs, when it is not the file's
+  bool up() const { return direction == Direction::up; }
+};
+
+namespace {
+
+enum class Mode { transaction, statements, own };
+
+Mode mode_of(const Section& section, const std::vector<Statement>& statements) {
+  for (const Statement& st : statements) {
+    if (st.control != TransactionControl::none) {
+      return Mode::own;
+    }
+  }
+  return section.transactional ? Mode::transaction : Mode::statements;
+}
+
+const char* mode_words(Mode mode) {
+  switch (mode) {
+  case Mode::transaction:
+    return "in a transaction";
+  case Mode::statements:
+    return "transaction:false";
+  case Mode::own:
+    return "its own transactions (BEGIN/COMMIT in the file)";
+  }
+  return "";
+}
+
+int line_at(const Section& section, size_t offset) {
+  int line = section.first_line;
+  for (size_t i = 0; i < offset && i < section.sql.size(); ++i) {
+    line += section.sql[i] == '\n' ? 1 : 0;
+  }
+  return line;
+}
+
+// The statements that hold SQL, numbered from 1 as the history counts them.
+std::vector<Statement> sql_statements(const Section& section) {
+  std::vector<Statement> out;
+  for (const Statement& st : split_statements(section.sql)) {
+    if (st.has_sql) {
+      out.push_back(st);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::optional<pg::ServerError> Runner::send(const pg::Query& query, RunReport& report) {
   if (report.dry_run) {
-    std::string statement = util::trim(sql);
+    std::string statement = util::trim(pg::display(query));
     report.sql += statement + (util::ends_with(statement, ";") ? "\n" : ";\n");
     return std::nullopt;
   }
-  return m_db.execute(sql);
+  return m_db.execute(query);
 }
 
 void Runner::acquire_lock(int timeout_seconds) {
@@ -158,14 +188,16 @@ void Runner::acquire_lock(int timeout_seconds) {
       std::optional<LockHolder> holder = m_db.lock_holder();
       throw Error(ExitCode::lock_timeout,
                   fmt::format("gave up after {} s waiting for the migration lock{}", timeout_seconds,
-                              holder ? fmt::format(" (held by pid {})", holder->pid) : ""),
-                  "another agentpg is migrating this database; wait for it, or raise --lock-timeout");
+                              holder ? fmt::format(" (held by pid {}, {})", holder->pid, holder->activity) : ""),
+                  "another agentpg is migrating this database, or the server is still running a statement of an "
+                  "agentpg that was stopped; wait for it, or raise --lock-timeout");
     }
     if (!announced) {
       std::optional<LockHolder> holder = m_db.lock_holder();
-      m_out.notice(holder ? fmt::format("agentpg: waiting for the migration lock, held by pid {} ({}{}) since {}",
+      m_out.notice(holder ? fmt::format("agentpg: waiting for the migration lock, held by pid {} ({}{}) since {}{}",
                                         holder->pid, holder->application_name.empty() ? "?" : holder->application_name,
-                                        holder->client.empty() ? "" : ", " + holder->client, holder->since)
+                                        holder->client.empty() ? "" : ", " + holder->client, holder->since,
+                                        holder->activity.empty() ? "" : "; " + holder->activity)
                           : "agentpg: waiting for the migration lock");
       announced = true;
     }
@@ -174,119 +206,262 @@ void Runner::acquire_lock(int timeout_seconds) {
   m_locked = true;
 }
 
-std::vector<AppliedMigration> Runner::prepare_history(const MigrateOptions& options, RunReport& report) {
-  if (std::optional<std::vector<AppliedMigration>> history = m_db.read_history()) {
+std::vector<AppliedMigration> Runner::prepare_history(const MigrateOptions* options, bool dry_run,
+                                                      RunReport& report) {
+  std::optional<std::vector<AppliedMigration>> history = m_db.read_history();
+  if (history && !m_db.history_needs_upgrade()) {
     return *history;
   }
-  if (options.when_history_missing) {
-    options.when_history_missing();
+  if (!history && options != nullptr && options->when_history_missing) {
+    options->when_history_missing();
   }
-  if (!options.dry_run) {
-    if (auto error = m_db.execute(m_db.create_history_sql())) {
-      throw Error(ExitCode::sql, "cannot create the history table agentpg.schema_migrations: " + error->message,
-                  "the user needs CREATE on the database (for the agentpg schema)");
-    }
-  } else {
-    send(m_db.create_history_sql(), report);
+  if (!history && options == nullptr) {
+    return {};  // nothing to roll back
   }
-  return {};
+  if (dry_run) {
+    send(m_db.create_history(), report);
+  } else if (auto error = m_db.execute(m_db.create_history())) {
+    throw Error(ExitCode::sql,
+                fmt::format("cannot {} the history table agentpg.schema_migrations: {}",
+                            history ? "add this release's columns to" : "create", error->message),
+                history ? "the table's owner must run agentpg once (ALTER TABLE)"
+                        : "the user needs CREATE on the database (for the agentpg schema)");
+  }
+  return history.value_or(std::vector<AppliedMigration>{});
 }
 
-double Runner::run_transactional(const MigrationFile& m, const Section& section, bool up, int statement_lock_timeout,
-                                 RunReport& report) {
-  util::Clock::time_point start = util::Clock::now();
+void Runner::start_commits(RunReport& report) {
+  if (m_relaxed) {
+    return;
+  }
+  m_relaxed = true;
+  if (report.dry_run) {
+    send(m_db.relaxed_commits(), report);
+    return;
+  }
+  if (std::string missing = m_db.missing_history_privileges(); !missing.empty()) {
+    throw Error(ExitCode::sql, fmt::format("{}: nothing was run", missing), k_history_hint);
+  }
+  m_db.execute(m_db.relaxed_commits());
+}
+
+std::string Runner::finish_commits(RunReport& report) {
+  std::string failure;
+  if (m_relaxed) {
+    m_relaxed = false;
+    std::vector<pg::Query> flush = m_db.flush_commits();
+    if (report.dry_run) {
+      for (const auto& q : flush) {
+        send(q, report);
+      }
+    } else if (auto error = m_db.execute_batch(flush)) {
+      m_db.execute("ROLLBACK");
+      failure = error->error.message;
+    }
+  }
+  if (failure.empty()) {
+    for (const auto& line : m_done) {
+      m_out.line(line);
+    }
+  }
+  m_done.clear();
+  return failure;
+}
+
+void Runner::write_history(const Step& step, const pg::Query& query, int statement, RunReport& report) {
+  if (report.dry_run) {
+    send(query, report);
+    return;
+  }
+  // Its own read-write transaction: the session's default may have been changed by the
+  // migration itself.
+  if (auto failure = m_db.execute_batch({"BEGIN READ WRITE", query, "COMMIT"})) {
+    m_db.execute("ROLLBACK");
+    std::string where =
+        statement > 0 ? fmt::format("statement {} of its {} section took effect", statement, step.up() ? "up" : "down")
+                      : "nothing of it ran yet";
+    throw Error(ExitCode::sql,
+                fmt::format("{} of {}: {}, but its history could not be written: {} (SQLSTATE {})",
+                            step.up() ? "migration" : "rollback", label(step.m), where, failure->error.message,
+                            failure->error.sqlstate),
+                fmt::format("{}; then see 'agentpg status' and resume from the statement after {}", k_history_hint,
+                            statement));
+  }
+}
+
+void Runner::run_transactional(const Step& step, int statement_lock_timeout, RunReport& report) {
+  const Section& section = step.section;
   // The migration goes in one round trip (BEGIN, its statements, the history write; the
   // server stops at the first failure) and COMMIT in a second one, sent only after all
   // succeeded: a client killed meanwhile leaves an open transaction the server aborts.
-  std::vector<std::string> batch = {"BEGIN"};
+  std::vector<pg::Query> batch = {"BEGIN"};
   if (statement_lock_timeout > 0) {
-    batch.push_back(m_db.set_lock_timeout_sql(statement_lock_timeout));
+    batch.push_back(m_db.set_lock_timeout(statement_lock_timeout));
   }
   size_t first_statement = batch.size();
-  std::vector<Statement> statements;
-  for (const Statement& st : split_statements(section.sql)) {
-    if (st.has_sql) {
-      statements.push_back(st);
-      batch.push_back(section.sql.substr(st.offset, st.length));
-    }
+  std::vector<Statement> statements = sql_statements(section);
+  for (const Statement& st : statements) {
+    batch.push_back(section.sql.substr(st.offset, st.length));
   }
-  batch.push_back(up ? m_db.record_applied_sql(m) : m_db.forget_sql(m.version));
+  size_t history_index = batch.size();
+  batch.push_back(step.up() ? m_db.record_applied(step.m) : m_db.forget(step.m.version));
   size_t commit_index = batch.size();
   if (report.dry_run) {
-    for (const auto& sql : batch) {
-      send(sql, report);
+    for (const auto& q : batch) {
+      send(q, report);
     }
     send("COMMIT", report);
-    return 0;
+    return;
   }
   std::optional<pg::BatchFailure> failure = m_db.execute_batch(batch);
   if (!failure) {
     std::optional<pg::ServerError> commit_error = m_db.execute("COMMIT");
     if (!commit_error) {
-      return util::elapsed_ms(start);
+      return;
     }
     failure = pg::BatchFailure{commit_index, *commit_error};
   }
   m_db.execute("ROLLBACK");
+  const char* what = step.up() ? "migration" : "rollback";
+  std::string rolled_back = step.up() ? "nothing of this migration was applied" : "this migration stays applied";
+  if (failure->index == history_index) {
+    throw Error(ExitCode::sql,
+                fmt::format("{} of {} ran, but writing its history row failed, so it was rolled back: {} (SQLSTATE {})",
+                            what, label(step.m), failure->error.message, failure->error.sqlstate),
+                fmt::format("{}; {}", rolled_back, k_history_hint));
+  }
   std::string where = fmt::format("{}:{}", section.path, section.first_line);
   if (failure->index >= first_statement && failure->index < first_statement + statements.size()) {
     const Statement& st = statements[failure->index - first_statement];
     where = locate_error(section, st.offset, st.length, failure->error.position);
   }
   throw Error(ExitCode::sql,
-              fmt::format("{} of {} failed and was rolled back\n  {}: {}", up ? "migration" : "rollback", label(m),
-                          where, describe_server_error(failure->error)),
-              up ? "nothing of this migration was applied; fix it and run 'agentpg migrate' again"
-                 : "this migration stays applied; fix its down section and run 'agentpg rollback' again");
+              fmt::format("{} of {} failed and was rolled back\n  {}: {}", what, label(step.m), where,
+                          describe_server_error(failure->error)),
+              step.up() ? rolled_back + "; fix it and run 'agentpg migrate' again"
+                        : rolled_back + "; fix its down section and run 'agentpg rollback' again");
 }
 
-double Runner::run_statements(const MigrationFile& m, const Section& section, bool up, int first_statement,
-                              RunReport& report) {
-  util::Clock::time_point start = util::Clock::now();
-  int index = 0;
-  for (const Statement& st : split_statements(section.sql)) {
-    if (!st.has_sql || ++index < first_statement) {
+// transaction:false sections, and sections with their own BEGIN/COMMIT, statement by
+// statement. The history says which statement runs before it runs. In a transaction of
+// the file's own, nothing is written until its end: a file's last transaction carries
+// the history write that finishes the migration, so the two commit together.
+void Runner::run_statements(const Step& step, int first_statement, RunReport& report) {
+  const Section& section = step.section;
+  std::vector<Statement> statements = sql_statements(section);
+  const char* what = step.up() ? "migration" : "rollback";
+  const char* verb = step.up() ? "migrate" : "rollback";
+  size_t count = statements.size();
+  // Where the file's transactions begin and end, and whether its last statement is the
+  // COMMIT of a transaction (then the history write goes just before it).
+  std::vector<int> block_of(count + 1, 0);  // 1-based statement -> the BEGIN it is inside of (0: none)
+  int open = 0;
+  for (size_t i = 0; i < count; ++i) {
+    int number = static_cast<int>(i) + 1;
+    TransactionControl control = statements[i].control;
+    if (control == TransactionControl::begin && open == 0) {
+      open = number;
+    }
+    block_of[number] = open;
+    if (control == TransactionControl::commit || control == TransactionControl::rollback) {
+      open = 0;
+    }
+  }
+  if (open != 0) {
+    throw Error(ExitCode::validation,
+                fmt::format("{}:{}: the transaction begun here is never committed (nothing was run)", section.path,
+                            line_at(section, statements[static_cast<size_t>(open) - 1].offset)),
+                "end it with COMMIT; at the end of a file psql would roll it back");
+  }
+  bool commit_last = count > 0 && statements[count - 1].control == TransactionControl::commit &&
+                     block_of[count] != 0;
+  pg::Query finish = step.up() ? m_db.record_finished(step.m.version) : m_db.forget(step.m.version);
+  if (first_statement > 1 && block_of[static_cast<size_t>(std::min<size_t>(first_statement, count))] != 0 &&
+      first_statement <= static_cast<int>(count) &&
+      block_of[static_cast<size_t>(first_statement)] != first_statement) {
+    throw Error(ExitCode::usage,
+                fmt::format("statement {} of {} is inside a transaction of the file's own, which begins at statement "
+                            "{}: resume from there",
+                            first_statement, label(step.m), block_of[static_cast<size_t>(first_statement)]));
+  }
+  for (size_t i = 0; i < count; ++i) {
+    int number = static_cast<int>(i) + 1;
+    if (number < first_statement) {
       continue;
     }
-    if (up) {
-      send(m_db.record_running_sql(m, index), report);
+    const Statement& st = statements[i];
+    bool inside = block_of[static_cast<size_t>(number)] != 0 && st.control != TransactionControl::begin;
+    if (!inside) {
+      write_history(step, m_db.record_running(step.m, step.direction, number), number - 1, report);
     }
-    if (auto error = send(section.sql.substr(st.offset, st.length), report)) {
-      std::string where = locate_error(section, st.offset, st.length, error->position);
-      if (up) {
-        m_db.execute(m_db.record_failed_sql(m.version, index, fmt::format("{}: {}", where, error->message)));
+    if (commit_last && i + 1 == count) {
+      if (auto error = send(finish, report)) {
+        m_db.execute("ROLLBACK");
+        throw Error(ExitCode::sql,
+                    fmt::format("{} of {}: writing its history row in its last transaction failed, so that "
+                                "transaction (from statement {}) was rolled back: {} (SQLSTATE {})",
+                                what, label(step.m), block_of[count], error->message, error->sqlstate),
+                    fmt::format("{}; statements 1 to {} took effect; then 'agentpg {} --resume'", k_history_hint,
+                                block_of[count] - 1, verb));
       }
-      throw Error(ExitCode::sql,
-                  fmt::format("{} of {} failed at statement {} (transaction:false: the statements before it took "
-                              "effect)\n  {}: {}",
-                              up ? "migration" : "rollback", label(m), index, where, describe_server_error(*error)),
-                  up ? fmt::format("fix the cause, then 'agentpg migrate --resume' runs it again from statement {}",
-                                   index)
-                     : "this migration stays applied; fix its down section and run 'agentpg rollback' again");
     }
+    std::optional<pg::ServerError> error = send(section.sql.substr(st.offset, st.length), report);
+    if (!error) {
+      continue;
+    }
+    std::string where = locate_error(section, st.offset, st.length, error->position);
+    int block = block_of[static_cast<size_t>(number)];
+    int resume_at = block != 0 ? block : number;
+    std::string effect;
+    if (block != 0) {
+      m_db.execute("ROLLBACK");
+      effect = fmt::format("the transaction it began at statement {} (line {}) was rolled back; ", block,
+                           line_at(section, statements[static_cast<size_t>(block) - 1].offset));
+    }
+    effect += resume_at > 1 ? fmt::format("statements 1 to {} took effect", resume_at - 1)
+                            : "nothing of it took effect";
+    write_history(step, m_db.record_failed(step.m.version, step.direction, resume_at, fmt::format("{}: {}", where, error->message)),
+                  resume_at - 1, report);
+    throw Error(ExitCode::sql,
+                fmt::format("{} of {} failed at statement {} ({})\n  {}: {}", what, label(step.m), number, effect, where,
+                            describe_server_error(*error)),
+                step.up() ? fmt::format("fix the cause, then 'agentpg migrate --resume' runs it again from statement "
+                                        "{}; or undo what took effect by hand and 'agentpg migrate --forget-failed'",
+                                        resume_at)
+                          : fmt::format("it is recorded as failed; fix the cause, then 'agentpg rollback --resume' runs "
+                                        "its down section again from statement {}; or redo by hand what took effect "
+                                        "and 'agentpg migrate --forget-failed' marks it applied again",
+                                        resume_at));
   }
-  send(up ? m_db.record_finished_sql(m.version) : m_db.forget_sql(m.version), report);
-  return util::elapsed_ms(start);
+  if (!commit_last || first_statement > static_cast<int>(count)) {
+    if (count == 0 && step.up()) {
+      write_history(step, m_db.record_running(step.m, step.direction, 1), 0, report);  // the row to finish
+    }
+    write_history(step, finish, static_cast<int>(count), report);
+  }
 }
 
-double Runner::apply(const MigrationFile& file, bool up, int first_statement, int statement_lock_timeout,
-                     RunReport& report) {
-  MigrationFile storage;
-  const MigrationFile& m = with_sql(file, storage);
-  const Section& section = up ? m.up : m.down;
+void Runner::apply(const Step& step, int first_statement, int statement_lock_timeout, RunReport& report) {
+  util::Clock::time_point start = util::Clock::now();
+  const Section& section = step.section;
+  Mode mode = mode_of(section, split_statements(section.sql));
   if (report.dry_run) {
-    report.sql += fmt::format("-- {} ({}, {})\n", section.path, up ? "up" : "down",
-                              section.transactional ? "in a transaction" : "transaction:false");
+    report.sql += fmt::format("-- {} ({}, {}{})\n", section.path, step.up() ? "up" : "down", mode_words(mode),
+                              step.note.empty() ? "" : "; " + step.note);
   }
-  m_out.progress(fmt::format("{} {} ...", up ? "applying" : "reverting", label(m)));
-  double ms = section.transactional ? run_transactional(m, section, up, statement_lock_timeout, report)
-                                    : run_statements(m, section, up, first_statement, report);
-  report.steps.push_back(StepReport{m.version, m.name, m.module, section.path, ms});
+  m_out.progress(fmt::format("{} {} ...", step.up() ? "applying" : "reverting", label(step.m)));
+  if (mode == Mode::transaction && first_statement <= 1) {
+    run_transactional(step, statement_lock_timeout, report);
+  } else {
+    run_statements(step, first_statement, report);
+  }
+  double ms = util::elapsed_ms(start);
+  report.steps.push_back(StepReport{step.m.version, step.m.name, step.m.module, section.path, ms, step.note});
   if (!report.dry_run) {
-    m_out.line(fmt::format("{} {}  {}", up ? "applied " : "reverted", label(m),
-                           m_out.paint(core::Style::dim, util::format_duration_ms(ms))));
+    m_done.push_back(fmt::format("{} {}  {}{}", step.up() ? "applied " : "reverted", label(step.m),
+                                 m_out.paint(core::Style::dim, util::format_duration_ms(ms)),
+                                 step.note.empty() ? "" : "  (" + step.note + ")"));
   }
-  return ms;
 }
 
 void Runner::resolve_failed(const std::vector<StatusEntry>& status, const MigrateOptions& options, RunReport& report) {
@@ -294,14 +469,33 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
     if (e.state != State::failed) {
       continue;
     }
+    const AppliedMigration& a = *e.applied;
     if (options.forget_failed) {
-      send(m_db.forget_sql(e.version), report);
-      m_out.line(fmt::format("forgot the failed migration {} (its history row is gone)", e.version));
-    } else if (options.resume && e.file != nullptr) {
-      int from = std::max(1, e.applied->failed_statement);
-      m_out.line(fmt::format("resuming {} from statement {}", e.file->path, from));
-      apply(*e.file, true, from, options.statement_lock_timeout, report);
+      start_commits(report);
+      send(a.failed_down ? m_db.record_reapplied(e.version) : m_db.forget(e.version), report);
+      m_done.push_back(a.failed_down
+                           ? fmt::format("forgot the failed rollback of {} (it is recorded as applied again)", e.version)
+                           : fmt::format("forgot the failed migration {} (its history row is gone)", e.version));
+      continue;
     }
+    if (a.failed_down) {
+      throw Error(ExitCode::validation, fmt::format("the down section of {} failed; it is half reverted", e.version),
+                  "'agentpg rollback --resume' finishes it, or 'agentpg migrate --forget-failed' marks it applied "
+                  "again (after redoing by hand what its down section undid)");
+    }
+    if (a.status == HistoryStatus::running && options.resume_from == 0) {
+      refuse_failed(e);  // the statement's outcome is unknown: the user says where to go on
+    }
+    if (e.file == nullptr) {
+      throw Error(ExitCode::validation, fmt::format("cannot resume {}_{}: its file is missing", e.version, e.name),
+                  "restore the file");
+    }
+    int from = options.resume_from > 0 ? options.resume_from : std::max(1, a.failed_statement);
+    m_done.push_back(fmt::format("resuming {} from statement {}", e.file->path, from));
+    start_commits(report);
+    MigrationFile storage;
+    const MigrationFile& m = with_sql(*e.file, storage);
+    apply(Step{m, m.up, Direction::up, ""}, from, options.statement_lock_timeout, report);
   }
 }
 
@@ -324,7 +518,7 @@ bool Runner::nothing_to_migrate(const std::vector<MigrationFile>& files, const M
     return same;
   }
   std::optional<std::vector<AppliedMigration>> history = m_db.read_history();
-  if (!history) {
+  if (!history || m_db.history_needs_upgrade()) {
     return false;
   }
   for (const auto& applied : *history) {
@@ -339,38 +533,68 @@ bool Runner::nothing_to_migrate(const std::vector<MigrationFile>& files, const M
   return true;
 }
 
+namespace {
+
+
+std::string newer(const std::string& a, const std::string& b) {
+  return a.empty() ? b : b.empty() ? a : version_less(a, b) ? b : a;
+}
+
+} // namespace
+
 RunReport Runner::migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options) {
   RunReport report;
   report.dry_run = options.dry_run;
-  if (!options.dry_run && !options.resume && !options.forget_failed && nothing_to_migrate(files, options, report)) {
+  bool resolving = options.resume || options.resume_from > 0 || options.forget_failed;
+  if (!options.dry_run && !resolving && nothing_to_migrate(files, options, report)) {
     return report;
   }
   LockRelease release(m_db, m_locked);
   if (!options.dry_run) {
     acquire_lock(options.lock_timeout);
   }
-  std::vector<AppliedMigration> history = prepare_history(options, report);
+  std::vector<AppliedMigration> history = prepare_history(&options, options.dry_run, report);
   report.from_version = current_version(history);
-  if (options.resume || options.forget_failed) {
-    resolve_failed(compute_status(files, history), options, report);
-    if (!options.dry_run) {
-      history = m_db.read_history().value_or(std::vector<AppliedMigration>{});
+  report.to_version = report.from_version;
+  try {
+    if (resolving) {
+      resolve_failed(compute_status(files, history), options, report);
+      if (!options.dry_run) {
+        history = m_db.read_history().value_or(std::vector<AppliedMigration>{});
+      }
+      for (const auto& s : report.steps) {
+        report.to_version = newer(report.to_version, s.version);
+      }
     }
-  }
-  std::vector<StatusEntry> status = compute_status(files, history);
-  std::vector<const MigrationFile*> plan = plan_migrate(status, options.rules);
-  if (!plan.empty() && !options.dry_run && options.before_apply) {
-    report.backup = options.before_apply();
-  }
-  if (!plan.empty()) {
-    CommitGroup commits(m_db, options.dry_run, report.sql);
-    for (const MigrationFile* m : plan) {
-      apply(*m, true, 1, options.statement_lock_timeout, report);
-      report.to_version = m->version;
+    std::vector<StatusEntry> status = compute_status(files, history);
+    std::vector<const MigrationFile*> plan;
+    if (!options.dry_run || !resolving) {
+      plan = plan_migrate(status, options.rules);
     }
+    if (!plan.empty() && !options.dry_run && options.before_apply) {
+      report.backup = options.before_apply();
+    }
+    if (!plan.empty()) {
+      start_commits(report);
+    }
+    for (const MigrationFile* file : plan) {
+      MigrationFile storage;  // a file from the cache is read again for its SQL
+      const MigrationFile& m = with_sql(*file, storage);
+      apply(Step{m, m.up, Direction::up, ""}, 1, options.statement_lock_timeout, report);
+      report.to_version = newer(report.to_version, m.version);
+    }
+  } catch (core::Error& error) {
+    std::string failure = finish_commits(report);
+    if (!failure.empty()) {
+      throw Error(error.code(), std::string(error.what()) + "\n  (and the migrations applied before it could not be "
+                                                  "confirmed on disk: " + failure + ")",
+                  error.hint());
+    }
+    throw;
   }
-  if (report.to_version.empty()) {
-    report.to_version = report.from_version;
+  if (std::string failure = finish_commits(report); !failure.empty()) {
+    throw Error(ExitCode::sql, "the migrations were committed, but flushing them to disk failed: " + failure,
+                "check the server's log; 'agentpg status' shows what is recorded");
   }
   return report;
 }
@@ -382,26 +606,116 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
   if (!options.dry_run) {
     acquire_lock(options.lock_timeout);
   }
-  std::vector<AppliedMigration> history = m_db.read_history().value_or(std::vector<AppliedMigration>{});
+  std::vector<AppliedMigration> history = prepare_history(nullptr, options.dry_run, report);
   report.from_version = current_version(history);
+  report.to_version = report.from_version;
   std::vector<StatusEntry> status = compute_status(files, history);
-  std::vector<const StatusEntry*> plan = plan_rollback(status, options.rules);
-  if (!plan.empty()) {
-    CommitGroup commits(m_db, options.dry_run, report.sql);
-    for (const StatusEntry* e : plan) {
-      apply(*e->file, false, 1, options.statement_lock_timeout, report);
+  // The down sections to run: the file's, or the one recorded when it was applied.
+  std::vector<MigrationFile> stand_ins;  // for migrations whose file is missing
+  std::vector<Section> sections;
+  std::vector<std::string> notes;
+  std::vector<const StatusEntry*> plan;
+  std::vector<int> first;
+  bool resuming = options.resume || options.resume_from > 0;
+  if (resuming) {
+    for (const auto& e : status) {
+      if (e.state == State::failed && e.applied->failed_down) {
+        if (e.applied->status == HistoryStatus::running && options.resume_from == 0) {
+          refuse_failed(e);
+        }
+        plan.push_back(&e);
+        first.push_back(options.resume_from > 0 ? options.resume_from : std::max(1, e.applied->failed_statement));
+      }
+    }
+    if (plan.empty()) {
+      throw Error(ExitCode::usage, "no rollback failed or was interrupted: there is nothing to resume",
+                  "'agentpg status' shows the state of every migration");
+    }
+  } else {
+    plan = plan_rollback(status, options.rules);
+    first.assign(plan.size(), 1);
+  }
+  stand_ins.reserve(plan.size());
+  for (const StatusEntry* e : plan) {
+    bool drifted = e->state != State::applied && !(resuming && e->file != nullptr &&
+                                                     e->file->checksum == e->applied->checksum);
+    bool use_recorded = e->file == nullptr || (drifted && options.recorded_down);
+    std::optional<RecordedMigration> recorded = use_recorded ? m_db.read_recorded(e->version) : std::nullopt;
+    std::string note;
+    Section section;
+    MigrationFile storage;
+    if (!use_recorded) {
+      section = with_sql(*e->file, storage).down;
+      note = drifted ? "the file's down section, which has changed since it was applied" : "";
+    } else if (recorded) {
+      if (!recorded->down_sql) {
+        throw Error(ExitCode::validation,
+                    fmt::format("{}_{} had no down section when it was applied, so it cannot be rolled back "
+                                "(nothing was rolled back)",
+                                e->version, e->name));
+      }
+      section = Section{true, recorded->down_transactional, *recorded->down_sql,
+                        fmt::format("{} (recorded down section)", e->file ? e->file->path : e->version + "_" + e->name),
+                        1};
+      note = e->file ? "the down section recorded when it was applied; the file has changed since"
+                     : "the down section recorded when it was applied; its file is missing";
+    } else if (e->file != nullptr) {
+      throw Error(ExitCode::validation,
+                  fmt::format("{}: no down section was recorded when it was applied (nothing was rolled back)",
+                              e->file->path),
+                  "roll back without --recorded-down to run the file's down section");
+    } else {
+      throw Error(ExitCode::validation,
+                  fmt::format("cannot roll back {}_{}: its file is missing and its down section was not recorded "
+                              "(nothing was rolled back)",
+                              e->version, e->name),
+                  "restore the file, or roll back fewer migrations");
+    }
+    if (!section.present) {
+      throw Error(ExitCode::validation,
+                  fmt::format("{}: has no down section, so it cannot be rolled back (nothing was rolled back)",
+                              e->file ? e->file->path : e->version),
+                  "add a '-- migrate:down' section (it may be empty for a deliberate no-op)");
+    }
+    sections.push_back(std::move(section));
+    notes.push_back(std::move(note));
+    if (e->file == nullptr) {
+      MigrationFile m;
+      m.version = e->version;
+      m.name = e->name;
+      m.module = e->module;
+      m.path = sections.back().path;
+      stand_ins.push_back(std::move(m));
     }
   }
-  report.to_version = report.from_version;
   std::vector<std::string> reverted;
-  for (const StatusEntry* e : plan) {
-    reverted.push_back(e->version);
+  try {
+    size_t stand_in = 0;
+    if (!plan.empty()) {
+      start_commits(report);
+    }
+    for (size_t i = 0; i < plan.size(); ++i) {
+      const MigrationFile& m = plan[i]->file ? *plan[i]->file : stand_ins[stand_in++];
+      apply(Step{m, sections[i], Direction::down, notes[i]}, first[i], options.statement_lock_timeout, report);
+      reverted.push_back(plan[i]->version);
+    }
+  } catch (core::Error& error) {
+    std::string failure = finish_commits(report);
+    if (!failure.empty()) {
+      throw Error(error.code(), std::string(error.what()) + "\n  (and the rollbacks before it could not be confirmed on disk: " +
+                                    failure + ")",
+                  error.hint());
+    }
+    throw;
+  }
+  if (std::string failure = finish_commits(report); !failure.empty()) {
+    throw Error(ExitCode::sql, "the rollback was committed, but flushing it to disk failed: " + failure,
+                "check the server's log; 'agentpg status' shows what is recorded");
   }
   std::string newest;
   for (const auto& a : history) {
-    if (a.status == HistoryStatus::applied && std::find(reverted.begin(), reverted.end(), a.version) == reverted.end() &&
-        (newest.empty() || version_less(newest, a.version))) {
-      newest = a.version;
+    if (a.status == HistoryStatus::applied && std::find(reverted.begin(), reverted.end(), a.version) == reverted.end()) {
+      newest = newer(newest, a.version);
     }
   }
   report.to_version = newest;

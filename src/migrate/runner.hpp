@@ -14,8 +14,9 @@ namespace agentpg::migrate {
 struct MigrateOptions {
   MigrateRules rules;
   bool dry_run = false;
-  bool resume = false;         // run a failed transaction:false migration again from its failed statement
-  bool forget_failed = false;  // drop the history row of a failed migration first
+  bool resume = false;         // run a failed migration again from its failed statement
+  int resume_from = 0;         // run a failed or interrupted migration again from this statement (1-based)
+  bool forget_failed = false;  // forget a failure first: a failed up is not applied, a failed down is applied
   int lock_timeout = 60;       // seconds to wait for the migration lock
   int statement_lock_timeout = 0;  // SET lock_timeout for each migration (0: off)
   // Called under the lock once there is something to apply, before anything is applied
@@ -32,6 +33,9 @@ struct MigrateOptions {
 struct RollbackOptions {
   RollbackRules rules;
   bool dry_run = false;
+  bool resume = false;  // run a failed down section again from its failed statement, and stop
+  int resume_from = 0;  // the same for a failed or interrupted one, from this statement
+  bool recorded_down = false;  // a changed file: run the down section recorded when it was applied
   int lock_timeout = 60;
   int statement_lock_timeout = 0;
 };
@@ -42,6 +46,7 @@ struct StepReport {
   std::string module;
   std::string path;
   double ms = 0;
+  std::string note;  // which down section ran, when it was not the file's
 };
 
 struct RunReport {
@@ -57,27 +62,34 @@ class Runner {
 public:
   Runner(Database& db, const core::Output& out) : m_db(db), m_out(out) {}
 
-  // Throws core::Error: 4 when SQL fails (that migration rolled back), 5 when the plan
-  // is refused, 6 when the lock wait times out.
+  // Throws core::Error: 4 when SQL fails (the message says what took effect), 5 when the
+  // plan is refused, 6 when the lock wait times out.
   RunReport migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options);
   RunReport rollback(const std::vector<MigrationFile>& files, const RollbackOptions& options);
 
 private:
+  struct Step;
   void acquire_lock(int timeout_seconds);
-  std::vector<AppliedMigration> prepare_history(const MigrateOptions& options, RunReport& report);
+  std::vector<AppliedMigration> prepare_history(const MigrateOptions* options, bool dry_run, RunReport& report);
   bool nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options, RunReport& report);
   void resolve_failed(const std::vector<StatusEntry>& status, const MigrateOptions& options, RunReport& report);
-  // Runs m's up (or down) section; a file from the cache has its SQL read first.
-  double apply(const MigrationFile& m, bool up, int first_statement, int statement_lock_timeout, RunReport& report);
-  double run_transactional(const MigrationFile& m, const Section& section, bool up, int statement_lock_timeout,
-                           RunReport& report);
-  double run_statements(const MigrationFile& m, const Section& section, bool up, int first_statement,
-                        RunReport& report);
-  std::optional<pg::ServerError> send(const std::string& sql, RunReport& report);
+  // Runs a section of m (its up, or a down: the file's or the recorded one).
+  void apply(const Step& step, int first_statement, int statement_lock_timeout, RunReport& report);
+  void run_transactional(const Step& step, int statement_lock_timeout, RunReport& report);
+  void run_statements(const Step& step, int first_statement, RunReport& report);
+  // A history write outside any transaction of the migration's own, checked.
+  void write_history(const Step& step, const pg::Query& query, int statement, RunReport& report);
+  std::optional<pg::ServerError> send(const pg::Query& query, RunReport& report);
+  // Commits are asynchronous while a run applies migrations; before anything is reported
+  // as done, one synchronous commit makes them durable, then the steps are printed.
+  void start_commits(RunReport& report);
+  std::string finish_commits(RunReport& report);
 
   Database& m_db;
   const core::Output& m_out;
   bool m_locked = false;
+  bool m_relaxed = false;
+  std::vector<std::string> m_done;  // lines to print once the commits are durable
 };
 
 // "path:line:col" of a server error in a section, from the statement's offset and the

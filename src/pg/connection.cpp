@@ -89,6 +89,15 @@ struct ResultDeleter {
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
+std::vector<const char*> param_values(const Query& query) {
+  std::vector<const char*> values;
+  values.reserve(query.params.size());
+  for (const auto& p : query.params) {
+    values.push_back(p ? p->c_str() : nullptr);
+  }
+  return values;
+}
+
 bool succeeded(const PGresult* result) {
   if (result == nullptr) {
     return false;
@@ -213,15 +222,18 @@ std::optional<ServerError> Connection::try_query(const std::string& sql, Rows& r
   return std::nullopt;
 }
 
-std::optional<ServerError> Connection::try_execute(const std::string& sql) {
-  Result result(PQexec(m_impl->raw(), sql.c_str()));
+std::optional<ServerError> Connection::try_execute(const Query& query) {
+  std::vector<const char*> values = param_values(query);
+  Result result(query.params.empty() ? PQexec(m_impl->raw(), query.text.c_str())
+                                     : PQexecParams(m_impl->raw(), query.text.c_str(), static_cast<int>(values.size()),
+                                                    nullptr, values.data(), nullptr, nullptr, 0));
   if (succeeded(result.get())) {
     return std::nullopt;
   }
   return server_error(result.get(), m_impl->raw());
 }
 
-std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<std::string>& statements) {
+std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<Query>& statements) {
   PGconn* conn = m_impl->raw();
   if (PQenterPipelineMode(conn) != 1) {
     for (size_t i = 0; i < statements.size(); ++i) {
@@ -234,7 +246,9 @@ std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<std:
   std::optional<BatchFailure> failure;
   size_t sent = 0;
   for (; sent < statements.size(); ++sent) {
-    if (PQsendQueryParams(conn, statements[sent].c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+    std::vector<const char*> values = param_values(statements[sent]);
+    if (PQsendQueryParams(conn, statements[sent].text.c_str(), static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, 0) != 1) {
       failure = BatchFailure{sent, server_error(nullptr, conn)};
       break;
     }

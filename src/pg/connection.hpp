@@ -9,13 +9,12 @@
 #include <vector>
 
 #include "config/url.hpp"
+#include "pg/query.hpp"
 #include "pg/server_error.hpp"
 
 struct pg_result;  // libpq's PGresult
 
 namespace agentpg::pg {
-
-using Value = std::optional<std::string>;
 
 // The text result of a query, read in place from libpq's result (a history of 1,000
 // rows is 10,000 values: copying each into a string cost more than the query).
@@ -54,11 +53,12 @@ public:
   Rows query(const std::string& sql, const std::vector<Value>& params = {});
   // Like query(), but the server's error comes back instead of an exception.
   std::optional<ServerError> try_query(const std::string& sql, Rows& rows);
-  // Runs SQL (one statement or several); the server's error instead of an exception.
-  std::optional<ServerError> try_execute(const std::string& sql);
+  // Runs SQL (one statement or several; one only when it has parameters); the server's
+  // error instead of an exception.
+  std::optional<ServerError> try_execute(const Query& query);
   // Runs single statements in order in one round trip (a libpq pipeline); the first
   // failure stops the rest. Not for statements that refuse transaction blocks.
-  std::optional<BatchFailure> try_execute_batch(const std::vector<std::string>& statements);
+  std::optional<BatchFailure> try_execute_batch(const std::vector<Query>& statements);
 
   // COPY ... FROM STDIN fed from a file, in chunks; rows copied, or the server's error.
   std::optional<ServerError> copy_from_file(const std::string& copy_sql, const std::string& path,

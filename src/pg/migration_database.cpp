@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "pg/query.hpp"
 #include "pg/connection.hpp"
 #include "util/time.hpp"
 
@@ -26,14 +27,6 @@ migrate::HistoryStatus parse_status(std::string_view text) {
 }
 
 } // namespace
-
-std::string sql_literal(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    out += c == '\'' ? "''" : std::string(1, c);
-  }
-  return out + "'";
-}
 
 MigrationDatabase::MigrationDatabase(Connection& conn) : m_conn(conn) {}
 
@@ -62,12 +55,16 @@ std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_hi
   // here: formatting 1,000 rows with to_char() AT TIME ZONE cost the server more.
   bool iso = m_conn.parameter("DateStyle").rfind("ISO", 0) == 0;
   std::string applied_at = iso ? "applied_at" : "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')";
+  const char* columns = "version, name, module, checksum, status, {}, execution_ms, applied_by, failed_statement, error";
   Rows rows;
-  std::optional<ServerError> error =
-      m_conn.try_query(fmt::format("SELECT version, name, module, checksum, status, {}, execution_ms, applied_by, "
-                                   "failed_statement, error FROM agentpg.schema_migrations",
-                                   applied_at),
-                       rows);
+  std::string sql = fmt::format("SELECT {}, direction = 'down' FROM agentpg.schema_migrations",
+                                fmt::format(columns, applied_at));
+  std::optional<ServerError> error = m_conn.try_query(sql, rows);
+  m_needs_upgrade = error && error->sqlstate == "42703";  // a table from before the direction column
+  if (m_needs_upgrade) {
+    error = m_conn.try_query(
+        fmt::format("SELECT {}, false FROM agentpg.schema_migrations", fmt::format(columns, applied_at)), rows);
+  }
   if (error && (error->sqlstate == "42P01" || error->sqlstate == "3F000")) {  // no table, or no schema
     return std::nullopt;
   }
@@ -90,11 +87,52 @@ std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_hi
     a.applied_by = rows.view(r, 7);
     a.failed_statement = rows.is_null(r, 8) ? 0 : std::atoi(rows.text(r, 8).c_str());
     a.error = rows.view(r, 9);
+    a.failed_down = rows.view(r, 10) == "t";
   }
   return history;
 }
 
-std::string MigrationDatabase::create_history_sql() const {
+std::optional<migrate::RecordedMigration> MigrationDatabase::read_recorded(const std::string& version) {
+  Rows rows;
+  try {
+    rows = m_conn.query("SELECT up_sql, up_transactional, down_sql, down_transactional "
+                        "FROM agentpg.schema_migrations WHERE version = $1 AND up_sql IS NOT NULL",
+                        {version});
+  } catch (const core::Error&) {
+    return std::nullopt;  // a table from before the recorded sections
+  }
+  if (rows.empty()) {
+    return std::nullopt;
+  }
+  migrate::RecordedMigration recorded;
+  recorded.up_sql = rows.text(0, 0);
+  recorded.up_transactional = rows.view(0, 1) != "f";
+  if (!rows.is_null(0, 2)) {
+    recorded.down_sql = rows.text(0, 2);
+  }
+  recorded.down_transactional = rows.view(0, 3) != "f";
+  return recorded;
+}
+
+std::string MigrationDatabase::missing_history_privileges() {
+  Rows rows = m_conn.query(
+      "SELECT current_user, p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) WITH ORDINALITY AS x(p, i) "
+      "WHERE NOT has_table_privilege('agentpg.schema_migrations', p) ORDER BY i");
+  std::vector<std::string> missing;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    missing.push_back(rows.text(r, 1));
+  }
+  if (missing.empty()) {
+    return "";
+  }
+  std::string list;
+  for (size_t i = 0; i < missing.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ") + missing[i];
+  }
+  return fmt::format("the user {} may not {} agentpg.schema_migrations", rows.text(0, 0), list);
+}
+
+Query MigrationDatabase::create_history() const {
   return "CREATE SCHEMA IF NOT EXISTS agentpg;\n"
          "CREATE TABLE IF NOT EXISTS agentpg.schema_migrations (\n"
          "  version text PRIMARY KEY,\n"
@@ -107,64 +145,110 @@ std::string MigrationDatabase::create_history_sql() const {
          "  status text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'running', 'failed')),\n"
          "  failed_statement integer,\n"
          "  error text\n"
-         ");";
+         ");\n"
+         "ALTER TABLE agentpg.schema_migrations\n"
+         "  ADD COLUMN IF NOT EXISTS direction text CHECK (direction IN ('up', 'down')),\n"
+         "  ADD COLUMN IF NOT EXISTS up_sql text,\n"
+         "  ADD COLUMN IF NOT EXISTS up_transactional boolean,\n"
+         "  ADD COLUMN IF NOT EXISTS down_sql text,\n"
+         "  ADD COLUMN IF NOT EXISTS down_transactional boolean;";
 }
 
-std::string MigrationDatabase::record_applied_sql(const migrate::MigrationFile& m) const {
+namespace {
+
+std::vector<Value> texts(const migrate::MigrationFile& m) {
+  return {m.up.sql, std::string(m.up.transactional ? "t" : "f"),
+          m.down.present ? Value(m.down.sql) : std::nullopt, std::string(m.down.transactional ? "t" : "f")};
+}
+
+std::vector<Value> row_values(const migrate::MigrationFile& m, std::vector<Value> more) {
+  std::vector<Value> values = {m.version, m.name, m.module, m.checksum};
+  for (auto& v : texts(m)) {
+    values.push_back(std::move(v));
+  }
+  for (auto& v : more) {
+    values.push_back(std::move(v));
+  }
+  return values;
+}
+
+const char* direction_name(migrate::Direction d) { return d == migrate::Direction::up ? "up" : "down"; }
+
+} // namespace
+
+Query MigrationDatabase::record_applied(const migrate::MigrationFile& m) const {
   // now() is the transaction's start, so the row times the whole migration.
-  return fmt::format("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, execution_ms) "
-                     "VALUES ({}, {}, {}, {}, 1000 * extract(epoch FROM clock_timestamp() - now()))",
-                     sql_literal(m.version), sql_literal(m.name), sql_literal(m.module), sql_literal(m.checksum));
+  return Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, up_transactional, "
+               "down_sql, down_transactional, execution_ms) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1000 * extract(epoch FROM clock_timestamp() - now()))",
+               row_values(m, {}));
 }
 
-std::string MigrationDatabase::record_adopted_sql(const migrate::MigrationFile& m, const std::string& applied_by) const {
-  return fmt::format("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, applied_by) "
-                     "VALUES ({}, {}, {}, {}, {})",
-                     sql_literal(m.version), sql_literal(m.name), sql_literal(m.module), sql_literal(m.checksum),
-                     sql_literal(applied_by));
+Query MigrationDatabase::record_adopted(const migrate::MigrationFile& m, const std::string& applied_by) const {
+  return Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, up_transactional, "
+               "down_sql, down_transactional, applied_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+               row_values(m, {applied_by}));
 }
 
-std::string MigrationDatabase::record_running_sql(const migrate::MigrationFile& m, int statement) const {
-  return fmt::format("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, status, failed_statement) "
-                     "VALUES ({}, {}, {}, {}, 'running', {}) ON CONFLICT (version) DO UPDATE SET status = 'running', "
-                     "failed_statement = excluded.failed_statement, checksum = excluded.checksum, error = NULL",
-                     sql_literal(m.version), sql_literal(m.name), sql_literal(m.module), sql_literal(m.checksum),
-                     statement);
+Query MigrationDatabase::record_running(const migrate::MigrationFile& m, migrate::Direction direction,
+                                        int statement) const {
+  if (direction == migrate::Direction::down) {
+    return Query("UPDATE agentpg.schema_migrations SET status = 'running', failed_statement = $2, direction = 'down', "
+                 "error = NULL WHERE version = $1",
+                 {m.version, std::to_string(statement)});
+  }
+  return Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, up_transactional, "
+               "down_sql, down_transactional, status, failed_statement, direction) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', $9, 'up') ON CONFLICT (version) DO UPDATE SET "
+               "status = 'running', failed_statement = excluded.failed_statement, direction = 'up', "
+               "checksum = excluded.checksum, up_sql = excluded.up_sql, up_transactional = excluded.up_transactional, "
+               "down_sql = excluded.down_sql, down_transactional = excluded.down_transactional, error = NULL",
+               row_values(m, {std::to_string(statement)}));
 }
 
-std::string MigrationDatabase::record_failed_sql(const std::string& version, int statement,
-                                                 const std::string& error) const {
-  return fmt::format("UPDATE agentpg.schema_migrations SET status = 'failed', failed_statement = {}, error = {} "
-                     "WHERE version = {}",
-                     statement, sql_literal(error), sql_literal(version));
+Query MigrationDatabase::record_failed(const std::string& version, migrate::Direction direction, int statement,
+                                       const std::string& error) const {
+  return Query("UPDATE agentpg.schema_migrations SET status = 'failed', failed_statement = $2, direction = $3, "
+               "error = $4 WHERE version = $1",
+               {version, std::to_string(statement), std::string(direction_name(direction)), error});
 }
 
-std::string MigrationDatabase::record_finished_sql(const std::string& version) const {
-  return fmt::format("UPDATE agentpg.schema_migrations SET status = 'applied', failed_statement = NULL, error = NULL, "
-                     "execution_ms = 1000 * extract(epoch FROM clock_timestamp() - applied_at), applied_at = now() "
-                     "WHERE version = {}",
-                     sql_literal(version));
+Query MigrationDatabase::record_finished(const std::string& version) const {
+  return Query("UPDATE agentpg.schema_migrations SET status = 'applied', failed_statement = NULL, direction = NULL, "
+               "error = NULL, execution_ms = 1000 * extract(epoch FROM clock_timestamp() - applied_at), "
+               "applied_at = now() WHERE version = $1",
+               {version});
 }
 
-std::string MigrationDatabase::forget_sql(const std::string& version) const {
-  return fmt::format("DELETE FROM agentpg.schema_migrations WHERE version = {}", sql_literal(version));
+Query MigrationDatabase::record_reapplied(const std::string& version) const {
+  return Query("UPDATE agentpg.schema_migrations SET status = 'applied', failed_statement = NULL, direction = NULL, "
+               "error = NULL WHERE version = $1",
+               {version});
 }
 
-std::string MigrationDatabase::set_lock_timeout_sql(int seconds) const {
+Query MigrationDatabase::forget(const std::string& version) const {
+  return Query("DELETE FROM agentpg.schema_migrations WHERE version = $1", {version});
+}
+
+Query MigrationDatabase::set_lock_timeout(int seconds) const {
   return fmt::format("SET LOCAL lock_timeout = '{}s'", seconds);
 }
 
-std::string MigrationDatabase::relaxed_commits_sql() const { return "SET synchronous_commit = off"; }
+Query MigrationDatabase::relaxed_commits() const { return "SET synchronous_commit = off"; }
 
-std::string MigrationDatabase::flush_commits_sql() const {
-  // A transaction with an xid writes a commit record; committing it synchronously flushes
-  // the WAL up to there, and with it every asynchronous commit before it.
-  return "BEGIN; SET LOCAL synchronous_commit = on; SELECT txid_current(); COMMIT";
+std::vector<Query> MigrationDatabase::flush_commits() const {
+  // A synchronous commit flushes the WAL only when its transaction wrote some: a row is
+  // written and deleted again (the migration lock keeps others away), and the commit
+  // flushes the WAL up to it, with every asynchronous commit before it.
+  return {"BEGIN", "SET LOCAL synchronous_commit = on",
+          "INSERT INTO agentpg.schema_migrations (version, name, checksum, status) "
+          "VALUES ('agentpg:flush', '', '', 'running')",
+          "DELETE FROM agentpg.schema_migrations WHERE version = 'agentpg:flush'", "COMMIT"};
 }
 
-std::optional<ServerError> MigrationDatabase::execute(const std::string& sql) { return m_conn.try_execute(sql); }
+std::optional<ServerError> MigrationDatabase::execute(const Query& query) { return m_conn.try_execute(query); }
 
-std::optional<BatchFailure> MigrationDatabase::execute_batch(const std::vector<std::string>& statements) {
+std::optional<BatchFailure> MigrationDatabase::execute_batch(const std::vector<Query>& statements) {
   return m_conn.try_execute_batch(statements);
 }
 
@@ -177,7 +261,9 @@ void MigrationDatabase::unlock() { m_conn.try_execute(fmt::format("SELECT pg_adv
 std::optional<migrate::LockHolder> MigrationDatabase::lock_holder() {
   Rows rows = m_conn.query(fmt::format(
       "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local socket'), "
-      "to_char(coalesce(a.backend_start, now()), 'YYYY-MM-DD HH24:MI:SS TZ') "
+      "to_char(coalesce(a.backend_start, now()), 'YYYY-MM-DD HH24:MI:SS TZ'), "
+      "CASE WHEN a.state = 'active' THEN 'running: ' || left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) "
+      "ELSE coalesce(a.state, '') END "
       "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
       "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {} AND l.objid = {} AND l.objsubid = 1 "
       "AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())",
@@ -185,7 +271,8 @@ std::optional<migrate::LockHolder> MigrationDatabase::lock_holder() {
   if (rows.empty()) {
     return std::nullopt;
   }
-  return migrate::LockHolder{std::stoi(rows.text(0, 0)), rows.text(0, 1), rows.text(0, 2), rows.text(0, 3)};
+  return migrate::LockHolder{std::stoi(rows.text(0, 0)), rows.text(0, 1), rows.text(0, 2), rows.text(0, 3),
+                             rows.text(0, 4)};
 }
 
 } // namespace agentpg::pg

@@ -17,27 +17,30 @@ public:
   // The history's digest (one row however long it is); std::nullopt when there is no
   // history table, or the server has no sha256() (before PostgreSQL 11).
   std::optional<migrate::HistoryDigest> read_history_digest();
-  std::string create_history_sql() const override;
-  std::string record_applied_sql(const migrate::MigrationFile& m) const override;
-  std::string record_adopted_sql(const migrate::MigrationFile& m, const std::string& applied_by) const override;
-  std::string record_running_sql(const migrate::MigrationFile& m, int statement) const override;
-  std::string record_failed_sql(const std::string& version, int statement, const std::string& error) const override;
-  std::string record_finished_sql(const std::string& version) const override;
-  std::string forget_sql(const std::string& version) const override;
-  std::string set_lock_timeout_sql(int seconds) const override;
-  std::string relaxed_commits_sql() const override;
-  std::string flush_commits_sql() const override;
-  std::optional<ServerError> execute(const std::string& sql) override;
-  std::optional<BatchFailure> execute_batch(const std::vector<std::string>& statements) override;
+  std::optional<migrate::RecordedMigration> read_recorded(const std::string& version) override;
+  bool history_needs_upgrade() const override { return m_needs_upgrade; }
+  std::string missing_history_privileges() override;
+  Query create_history() const override;
+  Query record_applied(const migrate::MigrationFile& m) const override;
+  Query record_adopted(const migrate::MigrationFile& m, const std::string& applied_by) const override;
+  Query record_running(const migrate::MigrationFile& m, migrate::Direction direction, int statement) const override;
+  Query record_failed(const std::string& version, migrate::Direction direction, int statement,
+                      const std::string& error) const override;
+  Query record_finished(const std::string& version) const override;
+  Query record_reapplied(const std::string& version) const override;
+  Query forget(const std::string& version) const override;
+  Query set_lock_timeout(int seconds) const override;
+  Query relaxed_commits() const override;
+  std::vector<Query> flush_commits() const override;
+  std::optional<ServerError> execute(const Query& query) override;
+  std::optional<BatchFailure> execute_batch(const std::vector<Query>& statements) override;
   bool try_lock() override;
   void unlock() override;
   std::optional<migrate::LockHolder> lock_holder() override;
 
 private:
   Connection& m_conn;
+  bool m_needs_upgrade = false;
 };
-
-// A SQL string literal ('it''s'), for the history statements --dry-run prints.
-std::string sql_literal(const std::string& value);
 
 } // namespace agentpg::pg

@@ -31,9 +31,41 @@ bool plain_scalar_is(const YamlNode& node, std::initializer_list<const char*> wo
   return !node.quoted && std::any_of(words.begin(), words.end(), [&](const char* w) { return node.value == w; });
 }
 
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?, read without std::regex (which recurses
+// once a character and overflows the stack on a long number).
 bool plain_number(const YamlNode& node) {
-  static const std::regex k_number(R"(^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?$)");
-  return !node.quoted && std::regex_match(node.value, k_number);
+  if (node.quoted) {
+    return false;
+  }
+  const std::string& v = node.value;
+  size_t i = 0;
+  auto digits = [&] {
+    size_t start = i;
+    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) {
+      ++i;
+    }
+    return i - start;
+  };
+  i += i < v.size() && v[i] == '-' ? 1 : 0;
+  size_t integer_start = i;
+  size_t integer = digits();
+  if (integer == 0 || (integer > 1 && v[integer_start] == '0')) {
+    return false;
+  }
+  if (i < v.size() && v[i] == '.') {
+    ++i;
+    if (digits() == 0) {
+      return false;
+    }
+  }
+  if (i < v.size() && (v[i] == 'e' || v[i] == 'E')) {
+    ++i;
+    i += i < v.size() && (v[i] == '-' || v[i] == '+') ? 1 : 0;
+    if (digits() == 0) {
+      return false;
+    }
+  }
+  return i == v.size();
 }
 
 // A map key's text: keys are single values.
@@ -245,6 +277,12 @@ std::vector<SeedFile> load_seed_files(const std::string& dir) {
       continue;
     }
     f.checksum = util::sha256_hex(*text);
+    if (size_t nul = text->find('\0'); nul != std::string::npos) {
+      throw Error(ExitCode::validation,
+                  fmt::format("{}:{}: the file contains a NUL byte (SQL after it would never run)", path,
+                              1 + std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(nul), '\n')),
+                  "remove the NUL byte; is this a binary file, or saved as UTF-16?");
+    }
     {
       f.kind = SeedKind::sql;
       f.sql = *text;

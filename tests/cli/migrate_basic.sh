@@ -18,7 +18,7 @@ run "$AGENTPG" migrate --dry-run
 expect_code 0
 expect_out "CREATE TABLE IF NOT EXISTS agentpg.schema_migrations"
 expect_out "CREATE TABLE agents (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text UNIQUE);"
-expect_out "INSERT INTO agentpg.schema_migrations (version, name, module, checksum, execution_ms) VALUES ('20240101000002'"
+expect_out "INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, up_transactional, down_sql, down_transactional, execution_ms) VALUES ('20240101000002', 'seed_agent', '', '"
 [ "$(sql_value "$db" "select count(*) from pg_class")" = "$before" ] || fail "--dry-run changed the catalog"
 [ "$(sql_value "$db" "select count(*) from pg_namespace where nspname = 'agentpg'")" = 0 ] || fail "dry run made the schema"
 

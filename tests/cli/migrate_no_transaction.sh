@@ -18,7 +18,7 @@ ALTER TYPE mood ADD VALUE 'great';" "" "transaction:false"
 migration 4 after "CREATE TABLE after_three (id int);"
 run "$AGENTPG" migrate
 expect_code 4
-expect_err "migration of 3_enum failed at statement 3 (transaction:false: the statements before it took effect)"
+expect_err "migration of 3_enum failed at statement 3 (statements 1 to 2 took effect)"
 expect_err "migrations/3_enum.sql:4:1: ERROR 42703: column \"no_such_column\" does not exist"
 expect_err "'agentpg migrate --resume' runs it again from statement 3"
 [ "$(sql_value "$db" "select status || ':' || failed_statement from agentpg.schema_migrations where version = '3'")" = "failed:3" ] ||
@@ -26,7 +26,7 @@ expect_err "'agentpg migrate --resume' runs it again from statement 3"
 
 run "$AGENTPG" migrate
 expect_code 5
-expect_err "migration migrations/3_enum.sql failed at statement 3 and was not run in a transaction"
+expect_err "migration migrations/3_enum.sql failed at statement 3 of its up section, which does not run in one transaction"
 expect_err "'agentpg migrate --resume'"
 expect_err "'agentpg migrate --forget-failed'"
 run "$AGENTPG" status

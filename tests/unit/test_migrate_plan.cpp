@@ -129,9 +129,9 @@ TEST_SUITE("migrate::plan") {
       plan_migrate(status, {});
       FAIL("planned past a failed migration");
     } catch (const agentpg::core::Error& e) {
-      CHECK(std::string(e.what()) == "migration migrations/2_m2.sql failed at statement 2 and was not run in a "
-                                     "transaction, so statements before it took effect");
-      CHECK(e.hint().find("'agentpg migrate --resume' to run 2 again from statement 2") != std::string::npos);
+      CHECK(std::string(e.what()) == "migration migrations/2_m2.sql failed at statement 2 of its up section, which "
+                                     "does not run in one transaction, so statements before it took effect");
+      CHECK(e.hint().find("'agentpg migrate --resume' to run it again from statement 2") != std::string::npos);
       CHECK(e.hint().find("'agentpg migrate --forget-failed'") != std::string::npos);
     }
   }
@@ -158,5 +158,65 @@ TEST_SUITE("migrate::plan") {
       CHECK(std::string(e.what()) ==
             "migrations/1_m1.sql: has no down section, so it cannot be rolled back (nothing was rolled back)");
     }
+  }
+
+  TEST_CASE("an interrupted statement's outcome is unknown: the user says where to go on") {
+    AppliedMigration running = applied("2", "", HistoryStatus::running);
+    running.failed_statement = 2;
+    std::vector<MigrationFile> files = {file("1"), file("2")};
+    files[1].up.sql = "CREATE TABLE a(x int);\nINSERT INTO a VALUES (1);\nCREATE TABLE b(y int);\n";
+    std::vector<StatusEntry> status = compute_status(files, {applied("1"), running});
+    try {
+      plan_migrate(status, {});
+      FAIL("planned past an interrupted migration");
+    } catch (const agentpg::core::Error& e) {
+      CHECK(e.code() == agentpg::core::ExitCode::validation);
+      std::string what = e.what();
+      CHECK(what.find("was interrupted while statement 2 of its up section ran") != std::string::npos);
+      CHECK(what.find("whether statement 2 did is unknown") != std::string::npos);
+      CHECK(what.find("statement 2: INSERT INTO a VALUES (1);") != std::string::npos);
+      CHECK(e.hint().find("'agentpg migrate --resume-from 2' if statement 2 did not take effect") != std::string::npos);
+      CHECK(e.hint().find("'agentpg migrate --resume-from 3' if it did") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("a failed down section blocks migrate and rollback and names rollback --resume") {
+    AppliedMigration failed = applied("2", "", HistoryStatus::failed);
+    failed.failed_statement = 3;
+    failed.failed_down = true;
+    std::vector<MigrationFile> files = {file("1"), file("2")};
+    std::vector<StatusEntry> status = compute_status(files, {applied("1"), failed});
+    CHECK(status[1].state == State::failed);
+    for (int which = 0; which < 2; ++which) {
+      try {
+        which == 0 ? (void)plan_migrate(status, {}) : (void)plan_rollback(status, {});
+        FAIL("planned past a failed down section");
+      } catch (const agentpg::core::Error& e) {
+        CHECK(std::string(e.what()).find("the rollback of migrations/2_m2.sql failed at statement 3 of its down section") !=
+              std::string::npos);
+        CHECK(e.hint().find("'agentpg rollback --resume' to run it again from statement 3") != std::string::npos);
+        CHECK(e.hint().find("'agentpg migrate --forget-failed' to mark it applied again") != std::string::npos);
+      }
+    }
+  }
+
+  TEST_CASE("refuses to roll back a changed or missing migration unless drift is allowed") {
+    std::vector<MigrationFile> files = {file("1"), file("2")};
+    std::vector<StatusEntry> changed = compute_status(files, {applied("1"), applied("2", "other")});
+    std::vector<StatusEntry> missing = compute_status({files[0]}, {applied("1"), applied("2")});
+    for (const auto* status : {&changed, &missing}) {
+      try {
+        plan_rollback(*status, {});
+        FAIL("rolled back a drifted migration");
+      } catch (const agentpg::core::Error& e) {
+        CHECK(e.code() == agentpg::core::ExitCode::validation);
+        CHECK(std::string(e.what()).find("migrations to roll back differ from the files on disk") != std::string::npos);
+        CHECK(e.hint().find("--allow-drift") != std::string::npos);
+      }
+      CHECK(versions(plan_rollback(*status, RollbackRules{1, std::nullopt, true})) == V{"2"});
+    }
+    // Drift in what is not rolled back does not matter.
+    std::vector<StatusEntry> old_change = compute_status(files, {applied("1", "other"), applied("2")});
+    CHECK(versions(plan_rollback(old_change, {})) == V{"2"});
   }
 }

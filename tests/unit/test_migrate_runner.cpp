@@ -1,12 +1,14 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <map>
 
 #include "core/error.hpp"
 #include "migrate/runner.hpp"
 #include "util/sha256.hpp"
 
 using namespace agentpg::migrate;
+using agentpg::pg::Query;
 
 namespace {
 
@@ -15,6 +17,8 @@ namespace {
 class FakeDatabase : public Database {
 public:
   std::vector<AppliedMigration> rows;
+  std::map<std::string, RecordedMigration> recorded;
+  std::string missing_privileges;
   std::vector<std::string> sent;
   bool history = false;
   bool lock_taken_elsewhere = false;
@@ -23,27 +27,36 @@ public:
   std::optional<std::vector<AppliedMigration>> read_history() override {
     return history ? std::optional<std::vector<AppliedMigration>>(rows) : std::nullopt;
   }
-  std::string create_history_sql() const override { return "CREATE HISTORY"; }
-  std::string record_applied_sql(const MigrationFile& m) const override { return "RECORD " + m.version; }
-  std::string record_adopted_sql(const MigrationFile& m, const std::string& by) const override {
+  std::optional<RecordedMigration> read_recorded(const std::string& version) override {
+    auto it = recorded.find(version);
+    return it == recorded.end() ? std::nullopt : std::optional<RecordedMigration>(it->second);
+  }
+  bool history_needs_upgrade() const override { return false; }
+  std::string missing_history_privileges() override { return missing_privileges; }
+  Query create_history() const override { return "CREATE HISTORY"; }
+  Query record_applied(const MigrationFile& m) const override { return "RECORD " + m.version; }
+  Query record_adopted(const MigrationFile& m, const std::string& by) const override {
     return "ADOPT " + m.version + " " + by;
   }
-  std::string record_running_sql(const MigrationFile& m, int statement) const override {
-    return "RUNNING " + m.version + " " + std::to_string(statement);
+  Query record_running(const MigrationFile& m, Direction d, int statement) const override {
+    return std::string(d == Direction::up ? "RUNNING " : "RUNNING DOWN ") + m.version + " " + std::to_string(statement);
   }
-  std::string record_failed_sql(const std::string& version, int statement, const std::string&) const override {
-    return "FAILED " + version + " " + std::to_string(statement);
+  Query record_failed(const std::string& version, Direction d, int statement, const std::string&) const override {
+    return std::string(d == Direction::up ? "FAILED " : "FAILED DOWN ") + version + " " + std::to_string(statement);
   }
-  std::string record_finished_sql(const std::string& version) const override { return "FINISHED " + version; }
-  std::string forget_sql(const std::string& version) const override { return "FORGET " + version; }
-  std::string set_lock_timeout_sql(int seconds) const override { return "LOCK TIMEOUT " + std::to_string(seconds); }
-  std::string relaxed_commits_sql() const override { return "ASYNC"; }
-  std::string flush_commits_sql() const override { return "FLUSH"; }
+  Query record_finished(const std::string& version) const override { return "FINISHED " + version; }
+  Query record_reapplied(const std::string& version) const override { return "REAPPLIED " + version; }
+  Query forget(const std::string& version) const override { return "FORGET " + version; }
+  Query set_lock_timeout(int seconds) const override { return "LOCK TIMEOUT " + std::to_string(seconds); }
+  Query relaxed_commits() const override { return "ASYNC"; }
+  std::vector<Query> flush_commits() const override { return {"FLUSH"}; }
 
-  std::optional<agentpg::pg::ServerError> execute(const std::string& sql) override {
+  std::optional<agentpg::pg::ServerError> execute(const Query& query) override {
+    const std::string& sql = query.text;
     sent.push_back(sql);
     size_t at = sql.find("FAIL");
     if (at != std::string::npos && sql.rfind("FAILED", 0) != 0) {
+      pending_rows.clear();
       agentpg::pg::ServerError e;
       e.sqlstate = "42601";
       e.message = "syntax error at or near \"FAIL\"";
@@ -67,7 +80,7 @@ public:
     }
     return std::nullopt;
   }
-  std::optional<agentpg::pg::BatchFailure> execute_batch(const std::vector<std::string>& statements) override {
+  std::optional<agentpg::pg::BatchFailure> execute_batch(const std::vector<Query>& statements) override {
     for (size_t i = 0; i < statements.size(); ++i) {
       if (auto error = execute(statements[i])) {
         return agentpg::pg::BatchFailure{i, *error};
@@ -83,7 +96,7 @@ public:
     return true;
   }
   void unlock() override { locked = false; }
-  std::optional<LockHolder> lock_holder() override { return LockHolder{4242, "agentpg", "10.1.2.3", "12:00"}; }
+  std::optional<LockHolder> lock_holder() override { return LockHolder{4242, "agentpg", "10.1.2.3", "12:00", "idle"}; }
 
 private:
   std::vector<AppliedMigration> pending_rows;
@@ -194,7 +207,8 @@ TEST_SUITE("migrate::runner") {
     auto out = quiet_output();
     std::vector<MigrationFile> files = {migration("7", "CREATE INDEX A;\nCREATE FAIL;\nCREATE INDEX C;\n", false)};
     CHECK_THROWS_AS(Runner(db, out).migrate(files, {}), agentpg::core::Error);
-    CHECK(db.sent == V{"ASYNC", "RUNNING 7 1", "CREATE INDEX A;", "RUNNING 7 2", "\nCREATE FAIL;", "FAILED 7 2", "FLUSH"});
+    CHECK(db.sent == V{"ASYNC", "BEGIN READ WRITE", "RUNNING 7 1", "COMMIT", "CREATE INDEX A;", "BEGIN READ WRITE",
+                       "RUNNING 7 2", "COMMIT", "\nCREATE FAIL;", "BEGIN READ WRITE", "FAILED 7 2", "COMMIT", "FLUSH"});
   }
 
   TEST_CASE("--resume runs a failed migration again from its failed statement") {
@@ -217,7 +231,9 @@ TEST_SUITE("migrate::runner") {
       Runner(db, out).migrate(files, options);
     } catch (const agentpg::core::Error&) {
     }
-    CHECK(db.sent == V{"RUNNING 7 2", "\nCREATE INDEX B;", "RUNNING 7 3", "\nCREATE INDEX C;", "FINISHED 7"});
+    CHECK(db.sent == V{"ASYNC", "BEGIN READ WRITE", "RUNNING 7 2", "COMMIT", "\nCREATE INDEX B;", "BEGIN READ WRITE",
+                       "RUNNING 7 3", "COMMIT", "\nCREATE INDEX C;", "BEGIN READ WRITE", "FINISHED 7", "COMMIT",
+                       "FLUSH"});
   }
 
   TEST_CASE("--dry-run sends nothing and shows exactly what would run") {
@@ -243,7 +259,7 @@ TEST_SUITE("migrate::runner") {
       FAIL("no error");
     } catch (const agentpg::core::Error& e) {
       CHECK(e.code() == agentpg::core::ExitCode::lock_timeout);
-      CHECK(std::string(e.what()) == "gave up after 0 s waiting for the migration lock (held by pid 4242)");
+      CHECK(std::string(e.what()) == "gave up after 0 s waiting for the migration lock (held by pid 4242, idle)");
     }
     CHECK(db.sent.empty());
   }
