@@ -93,6 +93,9 @@ void parse_query(std::string_view query, ConnParams& params) {
 
 ConnParams parse_url(std::string_view text) {
   ConnParams params;
+  if (text.find_first_of(" \t\r\n") != std::string_view::npos) {
+    bad_url("it holds a space or line break (percent-encode it in a password or value: %20)");
+  }
   size_t scheme_end = text.find("://");
   std::string scheme = util::to_lower(text.substr(0, scheme_end));
   std::string base_scheme = scheme.substr(0, scheme.find('+'));
@@ -222,7 +225,14 @@ ConnParams ConnParams::parse(std::string_view text) {
   if (trimmed.empty()) {
     bad_url("it is empty");
   }
-  if (trimmed.find("://") != std::string::npos) {
+  // A URL starts with its scheme; a key=value string may hold "://" in a value.
+  size_t scheme_end = trimmed.find("://");
+  bool url = scheme_end != std::string::npos && scheme_end > 0 && std::isalpha(static_cast<unsigned char>(trimmed[0]));
+  for (size_t i = 0; url && i < scheme_end; ++i) {
+    char c = trimmed[i];
+    url = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+  }
+  if (url || (scheme_end != std::string::npos && trimmed.find('=') == std::string::npos)) {
     return parse_url(trimmed);
   }
   if (trimmed.find('=') != std::string::npos) {
@@ -288,6 +298,7 @@ std::string ConnParams::display() const {
   if (has("password")) {
     url += ":***";
   }
+  auto secret = [](const std::string& key) { return is_secret_option(key); };
   if (has("user") || has("password")) {
     url += "@";
   }
@@ -311,17 +322,24 @@ std::string ConnParams::display() const {
       continue;
     }
     query += fmt::format("{}{}={}", query.empty() ? "?" : "&", key,
-                         key == "host" ? value : percent_encode(value));
+                         secret(key) ? "***" : key == "host" ? value : percent_encode(value));
   }
   return url + query;
+}
+
+bool is_secret_option(const std::string& key) {
+  // libpq's connection options whose display character is '*' (PQconndefaults).
+  return key == "password" || key == "sslpassword";
 }
 
 std::string mask_secrets(std::string_view text) {
   std::string out(text);
   // user:password@ after a scheme's "://".
   for (size_t scheme = out.find("://"); scheme != std::string::npos; scheme = out.find("://", scheme + 3)) {
+    // As the parser reads it: the user-info ends at the last '@' before the query, so a
+    // password may hold an unencoded '/' or '#'.
     size_t start = scheme + 3;
-    size_t end = out.find_first_of("/?# \t\n", start);
+    size_t end = out.find_first_of("? \t\n", start);
     size_t at = out.rfind('@', end == std::string::npos ? std::string::npos : end);
     if (at == std::string::npos || at < start) {
       continue;
@@ -349,7 +367,10 @@ std::string mask_secrets(std::string_view text) {
       }
       end = std::min(out.size(), end + 1);
     } else {
-      end = out.find_first_of(" \t\n&", value);
+      // In a URL's query (after '?' or '&') a value ends at the next '&'; in a key=value
+      // string only a blank ends it.
+      bool in_query = key > 0 && (out[key - 1] == '?' || out[key - 1] == '&');
+      end = out.find_first_of(in_query ? " \t\n&" : " \t\n", value);
       end = end == std::string::npos ? out.size() : end;
     }
     out.replace(value, end - value, "***");

@@ -28,12 +28,15 @@ public:
 
   // The libpq conninfo string (key='value' pairs, quoted and escaped).
   std::string conninfo() const;
-  // A postgresql:// URL for people and logs; the password shows as ***.
+  // A postgresql:// URL for people and logs; every secret (is_secret_option) shows as ***.
   std::string display() const;
 
 private:
   std::vector<std::pair<std::string, std::string>> m_params;
 };
+
+// Whether libpq treats a connection option as a secret (password, sslpassword).
+bool is_secret_option(const std::string& key);
 
 // Replaces passwords in free text (user:password@ in URLs, password=... pairs) with ***.
 std::string mask_secrets(std::string_view text);

@@ -30,7 +30,14 @@ public:
     if (it == m_anchors.end()) { // the parser reports it first; kept for safety
       throw YAML::ParserException(mark, "this alias names no anchor defined before it");
     }
-    add(YamlNode(it->second));
+    // Each alias is a copy of its anchor's tree: bounded, so that a few lines cannot
+    // expand into billions of values.
+    m_alias_values += it->second.second;
+    if (m_alias_values > k_max_alias_values) {
+      throw YAML::ParserException(mark, "aliases expand to more than 100,000 values; a seed file is data: write "
+                                        "the rows out, or split the file");
+    }
+    add(YamlNode(it->second.first));
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -61,7 +68,17 @@ private:
     YAML::anchor_t anchor;
   };
   std::vector<Open> m_open;
-  std::map<YAML::anchor_t, YamlNode> m_anchors;
+  static constexpr size_t k_max_alias_values = 100000;
+  std::map<YAML::anchor_t, std::pair<YamlNode, size_t>> m_anchors;  // the node and its count of values
+  size_t m_alias_values = 0;
+
+  static size_t count_values(const YamlNode& node) {
+    size_t count = 1;
+    for (const auto& item : node.items) {
+      count += count_values(item);
+    }
+    return count;
+  }
 
   YamlNode& add(YamlNode node) {
     if (m_open.empty()) {
@@ -89,7 +106,13 @@ private:
   // An anchored node is kept whole for the aliases that follow it.
   void complete(const YamlNode& node, YAML::anchor_t anchor) {
     if (anchor != YAML::NullAnchor) {
-      m_anchors[anchor] = node;
+      size_t values = count_values(node);
+      m_alias_values += values;  // the anchor's copy counts too
+      if (m_alias_values > k_max_alias_values) {
+        throw YAML::ParserException(node.mark, "aliases expand to more than 100,000 values; a seed file is data: "
+                                               "write the rows out, or split the file");
+      }
+      m_anchors[anchor] = {node, values};
     }
   }
 };

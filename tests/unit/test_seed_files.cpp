@@ -73,4 +73,26 @@ TEST_SUITE("seed::files") {
     CHECK(error_of("table: a.b\nrows:\n  - {p: {$ref: a.b}}\n") ==
           "seeds/dev/x.yaml:3:9: a $ref needs at least one column to find the row by");
   }
+
+  TEST_CASE("aliases that expand beyond a bound are refused, naming file and line") {
+    std::string text = "table: public.t\nrows:\n  - id: 1\n    a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n";
+    for (int level = 1; level <= 9; ++level) {
+      std::string prev = "*a" + std::to_string(level - 1);
+      text += "    a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+      for (int k = 0; k < 10; ++k) {
+        text += (k ? "," : "") + prev;
+      }
+      text += "]\n";
+    }
+    std::string error = error_of(text.c_str());
+    CHECK(error.rfind("seeds/dev/x.yaml:", 0) == 0);
+    CHECK(error.find("aliases expand to more than 100,000 values") != std::string::npos);
+  }
+
+  TEST_CASE("a very long number is read as a number, not a crash") {
+    std::string digits(60000, '7');
+    SeedFile f = parse_yaml_seed("seeds/dev/x.yaml", "table: a.b\nrows:\n  - n: [" + digits + "]\n    m: 1.5e3\n    z: 012\n");
+    REQUIRE(f.rows.size() == 1);
+    CHECK(f.rows[0].values[0].second.items == std::vector<std::string>{digits});
+  }
 }
