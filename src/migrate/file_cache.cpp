@@ -15,7 +15,7 @@ namespace agentpg::migrate {
 
 namespace {
 
-const char k_magic[] = "agentpg migration cache 1 " AGENTPG_VERSION "\n";
+const char k_magic[] = "agentpg migration cache 2 " AGENTPG_VERSION "\n";
 // A file modified this recently may still change within the same clock tick without its
 // key changing: it is read every time until it is older.
 const long long k_settle_ns = 2'000'000'000LL;
@@ -116,7 +116,7 @@ bool read_key(Reader& in, FileKey& key) {
 
 // A section without its SQL, which is read from the file when it runs (with_sql()).
 void put_section(std::string& out, const Section& s) {
-  put_number(out, (s.present ? 1 : 0) | (s.transactional ? 2 : 0));
+  put_number(out, (s.present ? 1 : 0) | (s.transactional ? 2 : 0) | (s.own_transactions ? 4 : 0));
   put_number(out, static_cast<unsigned long long>(s.first_line));
 }
 
@@ -128,6 +128,7 @@ bool read_section(Reader& in, Section& s) {
   }
   s.present = (flags & 1) != 0;
   s.transactional = (flags & 2) != 0;
+  s.own_transactions = (flags & 4) != 0;
   s.first_line = static_cast<int>(line);
   return true;
 }

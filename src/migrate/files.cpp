@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "migrate/file_cache.hpp"
+#include "migrate/splitter.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
@@ -398,6 +399,20 @@ std::string content_checksum(std::string_view text) {
   return util::sha256_hex(normalised);
 }
 
+namespace {
+
+// Whether SQL controls transactions itself: the parser's answer, asked only of text that
+// holds BEGIN or START at all.
+bool controls_transactions(std::string_view sql) {
+  std::string lower = util::to_lower(std::string(sql));
+  if (lower.find("begin") == std::string::npos && lower.find("start") == std::string::npos) {
+    return false;
+  }
+  return has_transaction_control(sql);
+}
+
+} // namespace
+
 Section parse_plain_section(const std::string& path, std::string_view text) {
   require_utf8(path, text);
   Section section;
@@ -405,6 +420,7 @@ Section parse_plain_section(const std::string& path, std::string_view text) {
   section.sql = std::string(strip_bom(text));
   section.path = path;
   section.first_line = 1;
+  section.own_transactions = controls_transactions(section.sql);
   return section;
 }
 
@@ -460,6 +476,8 @@ MigrationFile parse_native(const std::string& path, std::string_view raw) {
     pos = next;
   }
   close_section(text.size());
+  m.up.own_transactions = controls_transactions(m.up.sql);
+  m.down.own_transactions = controls_transactions(m.down.sql);
   if (!m.up.present) {
     malformed(path, 1, text.empty() ? "the file is empty: no '-- migrate:up' section" : "no '-- migrate:up' section");
   }

@@ -16,6 +16,7 @@ struct Section {
   std::string sql;
   std::string path;  // the file this section is in
   int first_line = 1;  // line of `path` where `sql` begins
+  bool own_transactions = false;  // the SQL begins and commits transactions itself (BEGIN/COMMIT)
 };
 
 struct MigrationFile {

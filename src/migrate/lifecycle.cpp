@@ -24,12 +24,16 @@ ExitCode run_init(core::Context& ctx) {
   const config::Config& config = ctx.config;
   util::Clock::time_point start = util::Clock::now();
   config::ConnParams params = config::target_params(ctx);
+  // The files are read (and a malformed one refused) before anything is created.
+  std::vector<MigrationFile> files;
+  if (config.auto_migrate) {
+    files = load_migrations(config.migrations_dir, config.modules);
+  }
   bool created = pg::create_database_if_missing(params, config.connect_timeout);
   ctx.out.line(created ? fmt::format("created database {}", params.get("dbname"))
                        : fmt::format("database {} exists", params.get("dbname")));
   core::Json doc = core::Json::object().set("database", params.display()).set("created", created);
   if (config.auto_migrate) {
-    std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
     std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
     pg::MigrationDatabase db(*conn);
     MigrateOptions options;

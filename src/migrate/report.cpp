@@ -34,6 +34,12 @@ Style state_style(State state) {
   return Style::plain;
 }
 
+// How a migration's up section runs: in one transaction, statement by statement, or by
+// its own BEGIN/COMMIT.
+const char* transactions_word(const Section& up) {
+  return up.own_transactions ? "own" : up.transactional ? "one" : "none";
+}
+
 } // namespace
 
 StatusCounts count_states(const std::vector<StatusEntry>& status) {
@@ -102,10 +108,14 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
           .set("name", e.name)
           .set("module", e.module)
           .set("file", e.file ? Json(e.file->path) : Json())
+          .set("transactions", e.file ? Json(transactions_word(e.file->up)) : Json())
           .set("applied_at", e.applied ? Json(e.applied->applied_at) : Json())
           .set("execution_ms", e.applied ? Json(e.applied->execution_ms) : Json());
       if (e.applied && e.applied->status != HistoryStatus::applied) {
-        item.set("failed_statement", e.applied->failed_statement).set("error", e.applied->error);
+        item.set("failed_statement", e.applied->failed_statement)
+            .set("error", e.applied->error)
+            .set("failed_in", e.applied->failed_down ? "down" : "up")
+            .set("outcome_unknown", e.applied->status == HistoryStatus::running);
       }
       migrations.push(std::move(item));
     }
@@ -120,8 +130,17 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
   std::vector<std::vector<std::string>> rows = {{"STATE", "VERSION", "MODULE", "NAME", "APPLIED AT (UTC)", "TIME"}};
   rows.reserve(status.size() + 1);
   for (const auto& e : status) {
+    std::string name = e.name;
+    if (e.file && e.file->up.own_transactions) {
+      name += " (own BEGIN/COMMIT)";
+    } else if (e.file && !e.file->up.transactional) {
+      name += " (transaction:false)";
+    }
+    if (e.applied && e.applied->status == HistoryStatus::running) {
+      name += fmt::format(" (interrupted at statement {})", e.applied->failed_statement);
+    }
     rows.push_back({out.paint(state_style(e.state), state_name(e.state)), e.version, e.module.empty() ? "-" : e.module,
-                    e.name, e.applied ? e.applied->applied_at : "",
+                    name, e.applied ? e.applied->applied_at : "",
                     e.applied ? util::format_duration_ms(e.applied->execution_ms) : ""});
   }
   out.line(fmt::format("database {}", url));

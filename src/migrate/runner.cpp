@@ -145,12 +145,14 @@ const char* mode_words(Mode mode) {
   case Mode::statements:
     return "transaction:false";
   case Mode::own:
-    return "its own transactions (BEGIN/COMMIT in the file)";
+    return "its own BEGIN/COMMIT";
   }
   return "";
 }
 
+// The line where the statement at `offset` starts (its first word, past blanks and comments).
 int line_at(const Section& section, size_t offset) {
+  offset = skip_blanks_and_comments(section.sql, offset);
   int line = section.first_line;
   for (size_t i = 0; i < offset && i < section.sql.size(); ++i) {
     line += section.sql[i] == '\n' ? 1 : 0;
@@ -234,14 +236,15 @@ void Runner::start_commits(RunReport& report) {
   if (m_relaxed) {
     return;
   }
-  m_relaxed = true;
   if (report.dry_run) {
+    m_relaxed = true;
     send(m_db.relaxed_commits(), report);
     return;
   }
   if (std::string missing = m_db.missing_history_privileges(); !missing.empty()) {
     throw Error(ExitCode::sql, fmt::format("{}: nothing was run", missing), k_history_hint);
   }
+  m_relaxed = true;
   m_db.execute(m_db.relaxed_commits());
 }
 
@@ -270,7 +273,9 @@ std::string Runner::finish_commits(RunReport& report) {
 
 void Runner::write_history(const Step& step, const pg::Query& query, int statement, RunReport& report) {
   if (report.dry_run) {
+    send("BEGIN READ WRITE", report);
     send(query, report);
+    send("COMMIT", report);
     return;
   }
   // Its own read-write transaction: the session's default may have been changed by the
@@ -418,8 +423,9 @@ void Runner::run_statements(const Step& step, int first_statement, RunReport& re
       effect = fmt::format("the transaction it began at statement {} (line {}) was rolled back; ", block,
                            line_at(section, statements[static_cast<size_t>(block) - 1].offset));
     }
-    effect += resume_at > 1 ? fmt::format("statements 1 to {} took effect", resume_at - 1)
-                            : "nothing of it took effect";
+    effect += resume_at > 2   ? fmt::format("statements 1 to {} took effect", resume_at - 1)
+              : resume_at == 2 ? std::string("statement 1 took effect")
+                               : std::string("nothing of it took effect");
     write_history(step, m_db.record_failed(step.m.version, step.direction, resume_at, fmt::format("{}: {}", where, error->message)),
                   resume_at - 1, report);
     throw Error(ExitCode::sql,
@@ -634,6 +640,9 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
   } else {
     plan = plan_rollback(status, options.rules);
     first.assign(plan.size(), 1);
+  }
+  for (const StatusEntry* e : plan) {
+    report.from_version = newer(report.from_version, e->version);
   }
   stand_ins.reserve(plan.size());
   for (const StatusEntry* e : plan) {

@@ -240,7 +240,7 @@ std::vector<Query> MigrationDatabase::flush_commits() const {
   // A synchronous commit flushes the WAL only when its transaction wrote some: a row is
   // written and deleted again (the migration lock keeps others away), and the commit
   // flushes the WAL up to it, with every asynchronous commit before it.
-  return {"BEGIN", "SET LOCAL synchronous_commit = on",
+  return {"BEGIN READ WRITE", "SET LOCAL synchronous_commit = on",
           "INSERT INTO agentpg.schema_migrations (version, name, checksum, status) "
           "VALUES ('agentpg:flush', '', '', 'running')",
           "DELETE FROM agentpg.schema_migrations WHERE version = 'agentpg:flush'", "COMMIT"};
@@ -262,7 +262,7 @@ std::optional<migrate::LockHolder> MigrationDatabase::lock_holder() {
   Rows rows = m_conn.query(fmt::format(
       "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local socket'), "
       "to_char(coalesce(a.backend_start, now()), 'YYYY-MM-DD HH24:MI:SS TZ'), "
-      "CASE WHEN a.state = 'active' THEN 'running: ' || left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) "
+      "CASE WHEN a.state = 'active' THEN 'running: ' || left(btrim(regexp_replace(a.query, '\\s+', ' ', 'g')), 120) "
       "ELSE coalesce(a.state, '') END "
       "FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
       "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {} AND l.objid = {} AND l.objsubid = 1 "
