@@ -370,7 +370,15 @@ std::string normalise_version(std::string_view text) {
 }
 
 bool version_less(const std::string& a, const std::string& b) {
-  return a.size() != b.size() ? a.size() < b.size() : a < b;
+  bool a_timestamp = a.size() >= k_timestamp_digits;
+  bool b_timestamp = b.size() >= k_timestamp_digits;
+  if (a_timestamp != b_timestamp) {
+    return b_timestamp;  // sequence numbers first
+  }
+  if (a_timestamp) {
+    return a < b;  // digit by digit, as text
+  }
+  return a.size() != b.size() ? a.size() < b.size() : a < b;  // as numbers (no leading zeros)
 }
 
 std::string content_checksum(std::string_view text) {

@@ -31,7 +31,13 @@ struct MigrationFile {
   bool sql_loaded = true;        // false when it came from the cache: see with_sql()
 };
 
-// Compares two normalised versions as numbers.
+// Versions of fewer than this many digits (leading zeros not counted) are sequence numbers;
+// versions of this many or more are timestamps (YYYYMMDDhhmmss, then any finer digits).
+constexpr size_t k_timestamp_digits = 14;
+// The order of two normalised versions: sequence numbers compared as numbers come first,
+// then timestamps compared digit by digit as text (so 20260120162913 < 202601201629140000
+// and 202511190914440000 < 20260120162913, as diesel and dbmate order them). A strict
+// total order on normalised versions.
 bool version_less(const std::string& a, const std::string& b);
 // Pointers to `files` in version order (stable: equal versions keep their order).
 std::vector<const MigrationFile*> in_version_order(const std::vector<MigrationFile>& files);

@@ -91,12 +91,66 @@ TEST_SUITE("migrate::files") {
     CHECK(m.up.sql.size() > 5000000);
   }
 
-  TEST_CASE("versions compare as numbers") {
-    CHECK(version_less("9", "10"));
-    CHECK_FALSE(version_less("10", "9"));
+  TEST_CASE("versions without their leading zeros") {
     CHECK(normalise_version("000123_x") == "123");
     CHECK(normalise_version("0000") == "0");
+    CHECK(normalise_version("00000000000000") == "0");
     CHECK(normalise_version("x1").empty());
+  }
+
+  TEST_CASE("sequence numbers compare as numbers and come before timestamps") {
+    CHECK(version_less("9", "10"));
+    CHECK_FALSE(version_less("10", "9"));
+    CHECK(version_less("0", "1"));
+    CHECK(version_less("2", "10"));
+    CHECK(version_less("9999999999999", "10000000000000"));  // 13 digits: the largest sequence number
+    CHECK(version_less("1700000000", "20260120162913"));     // Unix seconds before timestamps
+    CHECK(version_less("1700000000000", "20260120162913"));  // Unix milliseconds too
+    CHECK_FALSE(version_less("20260120162913", "1700000000"));
+  }
+
+  TEST_CASE("timestamps compare digit by digit, whatever their length") {
+    // diesel 2.2's YYYY-MM-DD-HHMMSS-0000 among diesel's YYYY-MM-DD-HHMMSS: chronological
+    CHECK(version_less("202511190914440000", "20260120162913"));
+    CHECK_FALSE(version_less("20260120162913", "202511190914440000"));
+    CHECK(version_less("20260120162913", "202601201629130000"));
+    CHECK(version_less("202601201629130000", "202601201629130001"));
+    CHECK(version_less("202601201629130001", "20260120162914"));
+    // Unix nanoseconds (19 digits) among themselves: as numbers
+    CHECK(version_less("1700000000000000000", "1700000000000000001"));
+    CHECK(version_less("1799999999999999999", "1800000000000000000"));
+  }
+
+  TEST_CASE("the version order is a strict total order on normalised versions") {
+    std::vector<std::string> versions = {"0",
+                                         "1",
+                                         "2",
+                                         "10",
+                                         "99",
+                                         "1700000000",
+                                         "9999999999999",
+                                         "10000000000000",
+                                         "20251119091444",
+                                         "202511190914440000",
+                                         "20260120162913",
+                                         "202601201629130000",
+                                         "2026012016291300",
+                                         "20260120162914",
+                                         "1700000000000000000",
+                                         "99999999999999999999"};
+    for (const auto& a : versions) {
+      CHECK_FALSE(version_less(a, a));
+      for (const auto& b : versions) {
+        // Asymmetric, and two different versions are never equivalent.
+        CHECK_FALSE((version_less(a, b) && version_less(b, a)));
+        CHECK((a == b || version_less(a, b) || version_less(b, a)));
+        for (const auto& c : versions) {
+          if (version_less(a, b) && version_less(b, c)) {
+            CHECK(version_less(a, c));
+          }
+        }
+      }
+    }
   }
 
   TEST_CASE("loads native, golang-migrate and diesel layouts, flat or in modules, in one version order") {
