@@ -138,7 +138,7 @@ ExitCode run_status(core::Context& ctx, const StatusCommand& command) {
     return c;
   });
   std::vector<StatusEntry> status = compute_status(files, history);
-  StatusCounts counts = print_status(ctx.out, params.display(), current_version(history), status);
+  StatusCounts counts = print_status(ctx.out, params.display(), shown_version(files, current_version(history)), status);
   return command.exit_code && counts.pending > 0 ? ExitCode::unexpected : ExitCode::ok;
 }
 

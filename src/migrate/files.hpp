@@ -19,7 +19,8 @@ struct Section {
 };
 
 struct MigrationFile {
-  std::string version;  // the leading digits without leading zeros ("0" for zero)
+  std::string version;  // the leading digits without leading zeros ("0" for zero): the identity
+  std::string written_version;  // the leading digits as written (diesel: without the dashes)
   std::string name;
   std::string module;   // "" for files directly in the migrations folder
   std::string path;     // the file (native, golang-migrate up) or the folder (diesel)
@@ -43,6 +44,13 @@ bool version_less(const std::string& a, const std::string& b);
 std::vector<const MigrationFile*> in_version_order(const std::vector<MigrationFile>& files);
 // "000123" -> "123"; "" when `text` does not start with a digit.
 std::string normalise_version(std::string_view text);
+// The version as the user wrote it.
+inline const std::string& shown_version(const MigrationFile& m) {
+  return m.written_version.empty() ? m.version : m.written_version;
+}
+// The version as the user wrote it: the written_version of the file with that version,
+// else `version` itself (a history row whose file is gone).
+std::string shown_version(const std::vector<MigrationFile>& files, const std::string& version);
 
 // Parses a native file's text: `-- migrate:up [transaction:false]` ... `-- migrate:down ...`.
 MigrationFile parse_native(const std::string& path, std::string_view text);

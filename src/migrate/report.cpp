@@ -97,7 +97,7 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
     for (const auto& e : status) {
       Json item = Json::object();
       item.set("state", state_name(e.state))
-          .set("version", e.version)
+          .set("version", shown_version(e))
           .set("name", e.name)
           .set("module", e.module)
           .set("file", e.file ? Json(e.file->path) : Json())
@@ -119,7 +119,7 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
   std::vector<std::vector<std::string>> rows = {{"STATE", "VERSION", "MODULE", "NAME", "APPLIED AT (UTC)", "TIME"}};
   rows.reserve(status.size() + 1);
   for (const auto& e : status) {
-    rows.push_back({out.paint(state_style(e.state), state_name(e.state)), e.version, e.module.empty() ? "-" : e.module,
+    rows.push_back({out.paint(state_style(e.state), state_name(e.state)), shown_version(e), e.module.empty() ? "-" : e.module,
                     e.name, e.applied ? e.applied->applied_at : "",
                     e.applied ? util::format_duration_ms(e.applied->execution_ms) : ""});
   }

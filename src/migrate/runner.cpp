@@ -114,8 +114,14 @@ std::string describe_server_error(const pg::ServerError& e) {
 }
 
 std::string label(const MigrationFile& m) {
-  return m.module.empty() ? fmt::format("{}_{}", m.version, m.name)
-                          : fmt::format("{}/{}_{}", m.module, m.version, m.name);
+  return m.module.empty() ? fmt::format("{}_{}", shown_version(m), m.name)
+                          : fmt::format("{}/{}_{}", m.module, shown_version(m), m.name);
+}
+
+// The report's versions as written in the files' names.
+void show_versions(const std::vector<MigrationFile>& files, RunReport& report) {
+  report.from_version = shown_version(files, report.from_version);
+  report.to_version = shown_version(files, report.to_version);
 }
 
 } // namespace
@@ -281,7 +287,7 @@ double Runner::apply(const MigrationFile& file, bool up, int first_statement, in
   m_out.progress(fmt::format("{} {} ...", up ? "applying" : "reverting", label(m)));
   double ms = section.transactional ? run_transactional(m, section, up, statement_lock_timeout, report)
                                     : run_statements(m, section, up, first_statement, report);
-  report.steps.push_back(StepReport{m.version, m.name, m.module, section.path, ms});
+  report.steps.push_back(StepReport{shown_version(m), m.name, m.module, section.path, ms});
   if (!report.dry_run) {
     m_out.line(fmt::format("{} {}  {}", up ? "applied " : "reverted", label(m),
                            m_out.paint(core::Style::dim, util::format_duration_ms(ms))));
@@ -296,7 +302,7 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
     }
     if (options.forget_failed) {
       send(m_db.forget_sql(e.version), report);
-      m_out.line(fmt::format("forgot the failed migration {} (its history row is gone)", e.version));
+      m_out.line(fmt::format("forgot the failed migration {} (its history row is gone)", shown_version(e)));
     } else if (options.resume && e.file != nullptr) {
       int from = std::max(1, e.applied->failed_statement);
       m_out.line(fmt::format("resuming {} from statement {}", e.file->path, from));
@@ -343,6 +349,7 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
   RunReport report;
   report.dry_run = options.dry_run;
   if (!options.dry_run && !options.resume && !options.forget_failed && nothing_to_migrate(files, options, report)) {
+    show_versions(files, report);
     return report;
   }
   LockRelease release(m_db, m_locked);
@@ -372,6 +379,7 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
   if (report.to_version.empty()) {
     report.to_version = report.from_version;
   }
+  show_versions(files, report);
   return report;
 }
 
@@ -405,6 +413,7 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
     }
   }
   report.to_version = newest;
+  show_versions(files, report);
   return report;
 }
 

@@ -153,6 +153,55 @@ TEST_SUITE("migrate::files") {
     }
   }
 
+  TEST_CASE("each tool's own folders load in that tool's order, versions kept as written") {
+    auto order = [](const std::vector<MigrationFile>& all) {
+      std::vector<std::string> out;
+      for (const auto& m : all) {
+        out.push_back(shown_version(m));
+      }
+      return out;
+    };
+    using V = std::vector<std::string>;
+
+    Tree diesel;  // diesel orders its versions as text
+    for (const char* folder : {"00000000000000_diesel_initial_setup", "2025-11-19-091444-0000_y",
+                               "2026-01-20-162913_x", "2025-12-01-080000_w", "2026-01-20-162913-0000_v"}) {
+      diesel.write(std::string(folder) + "/up.sql", "SELECT 1;\n");
+    }
+    std::vector<MigrationFile> d = load_migrations(diesel.path, {});
+    CHECK(order(d) == V{"00000000000000", "202511190914440000", "20251201080000", "20260120162913",
+                        "202601201629130000"});
+    CHECK(d[0].version == "0");
+    CHECK(d[1].version == "202511190914440000");
+    CHECK(d[1].name == "y");
+
+    Tree golang;  // golang-migrate orders its versions as numbers
+    for (const char* stem : {"10_c", "2_b", "1_a", "000011_d"}) {
+      golang.write(std::string(stem) + ".up.sql", "SELECT 1;\n");
+    }
+    CHECK(order(load_migrations(golang.path, {})) == V{"1", "2", "10", "000011"});
+    Tree unix_seconds;
+    for (const char* stem : {"1700000000_a", "999999999_b", "1700000001_c"}) {
+      unix_seconds.write(std::string(stem) + ".up.sql", "SELECT 1;\n");
+    }
+    CHECK(order(load_migrations(unix_seconds.path, {})) == V{"999999999", "1700000000", "1700000001"});
+
+    Tree dbmate;  // dbmate orders its versions as text
+    for (const char* stem : {"20260120162913_b", "00000000000000_init", "20251119091444_a", "20260120162914_c"}) {
+      dbmate.write(std::string(stem) + ".sql", "-- migrate:up\nSELECT 1;\n");
+    }
+    CHECK(order(load_migrations(dbmate.path, {})) ==
+          V{"00000000000000", "20251119091444", "20260120162913", "20260120162914"});
+  }
+
+  TEST_CASE("a version is shown as written") {
+    MigrationFile m = parse_native("m/00000000000000_init.sql", "-- migrate:up\n");
+    CHECK(m.version == "0");
+    CHECK(m.written_version == "00000000000000");
+    CHECK(shown_version({m}, "0") == "00000000000000");
+    CHECK(shown_version({m}, "5") == "5");  // a history row without its file
+  }
+
   TEST_CASE("loads native, golang-migrate and diesel layouts, flat or in modules, in one version order") {
     Tree tree;
     tree.write("3_native.sql", "-- migrate:up\nSELECT 3;\n-- migrate:down\n");
@@ -191,7 +240,7 @@ TEST_SUITE("migrate::files") {
     Tree tree;
     tree.write("a/5_one.sql", "-- migrate:up\nSELECT 1;\n");
     tree.write("b/005_two.sql", "-- migrate:up\nSELECT 2;\n");
-    CHECK(load_error(tree) == tree.path + "/b/005_two.sql:1: version 5 is also used by " + tree.path + "/a/5_one.sql");
+    CHECK(load_error(tree) == tree.path + "/b/005_two.sql:1: version 005 is also used by " + tree.path + "/a/5_one.sql");
     Tree pairs;
     pairs.write("7_x.down.sql", "SELECT 1;\n");
     CHECK(load_error(pairs) == pairs.path + "/7_x.down.sql:1: '7_x.down.sql' has no '7_x.up.sql' beside it");
