@@ -31,14 +31,16 @@ std::string compare_with_disk(const core::Context& ctx, const std::string& resto
   if (newest_on_disk.empty() || newest_on_disk == restored_version) {
     return "";
   }
+  std::string restored_shown = migrate::shown_version(files, restored_version);
+  std::string newest_shown = migrate::shown_version(files.back());
   if (restored_version.empty() || migrate::version_less(restored_version, newest_on_disk)) {
     return fmt::format("the migrations on disk are newer (up to {}) than the restored database ({}): run 'agentpg "
                        "migrate' on it",
-                       newest_on_disk, restored_version.empty() ? "none applied" : restored_version);
+                       newest_shown, restored_version.empty() ? "none applied" : restored_shown);
   }
   return fmt::format("the restored database ({}) is newer than the migrations on disk (up to {}): this checkout is "
                      "older than the backup",
-                     restored_version, newest_on_disk);
+                     restored_shown, newest_shown);
 }
 
 } // namespace

@@ -71,7 +71,7 @@ SchemaCheck check_schema(const core::Context& ctx, pg::Connection& conn) {
   pg::MigrationDatabase db(conn);
   std::vector<migrate::AppliedMigration> history = db.read_history().value_or(std::vector<migrate::AppliedMigration>{});
   migrate::StatusCounts c = migrate::count_states(migrate::compute_status(files, history));
-  std::string current = migrate::current_version(history);
+  std::string current = migrate::shown_version(files, migrate::current_version(history));
   bool drift = (c.changed > 0 || c.missing > 0) && !ctx.config.allow_drift;
   result.code = c.failed > 0 || drift ? ExitCode::validation : c.pending > 0 ? ExitCode::not_latest : ExitCode::ok;
   result.summary = fmt::format("{}: version {}, {} applied, {} pending, {} changed, {} missing, {} failed",

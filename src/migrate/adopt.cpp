@@ -126,7 +126,7 @@ AdoptionPlan plan_adoption(const std::vector<MigrationFile>& files, const pg::Fo
   if (!gaps.empty()) {
     throw Error(ExitCode::validation,
                 fmt::format("these files are older than {}'s newest version ({}) but {} has no row for them:\n  {}",
-                            foreign.tool, plan.head, foreign.table, util::join(gaps, "\n  ")),
+                            foreign.tool, shown_version(files, plan.head), foreign.table, util::join(gaps, "\n  ")),
                 "pass --mark-applied if their changes are in the database, or apply them later with "
                 "'agentpg migrate --allow-out-of-order'");
   }
@@ -163,7 +163,7 @@ RunReport record_all(core::Context& ctx, pg::Connection& conn, const std::vector
   statements.push_back("BEGIN");
   for (const MigrationFile* m : chosen) {
     statements.push_back(db.record_adopted(*m, applied_by));
-    report.steps.push_back(StepReport{m->version, m->name, m->module, m->path, 0});
+    report.steps.push_back(StepReport{shown_version(*m), m->name, m->module, m->path, 0});
   }
   statements.push_back("COMMIT");
   if (dry_run) {
@@ -223,14 +223,14 @@ core::ExitCode run_adopt(core::Context& ctx, const AdoptCommand& command) {
                    .set("dry_run", command.dry_run)
                    .set("recorded", recorded)
                    .set("ignored", ignored)
-                   .set("head", plan.head.empty() ? core::Json() : core::Json(plan.head)));
+                   .set("head", plan.head.empty() ? core::Json() : core::Json(shown_version(files, plan.head))));
   if (command.dry_run) {
     ctx.out.data(report.sql);
     return ExitCode::ok;
   }
   ctx.out.line(fmt::format("adopted {} migration{} from {} ({}), up to {}; {} is left as it was", plan.record.size(),
                            plan.record.size() == 1 ? "" : "s", foreign->tool, foreign->table,
-                           plan.head.empty() ? "none" : plan.head, foreign->table));
+                           plan.head.empty() ? "none" : shown_version(files, plan.head), foreign->table));
   for (const auto& v : plan.ignored) {
     ctx.out.warn(fmt::format("version {} of {} has no file and was not recorded", v, foreign->table));
   }
@@ -267,13 +267,14 @@ core::ExitCode run_baseline(core::Context& ctx, const BaselineCommand& command) 
     }
   }
   RunReport report = record_all(ctx, *conn, chosen, "baseline", command.dry_run);
-  ctx.out.emit(core::Json::object().set("baseline", version).set("recorded", static_cast<long long>(chosen.size()))
+  std::string shown = shown_version(files, version);
+  ctx.out.emit(core::Json::object().set("baseline", shown).set("recorded", static_cast<long long>(chosen.size()))
                    .set("dry_run", command.dry_run));
   if (command.dry_run) {
     ctx.out.data(report.sql);
     return ExitCode::ok;
   }
-  ctx.out.line(fmt::format("baseline {}: recorded {} migration{} as applied without running them", version,
+  ctx.out.line(fmt::format("baseline {}: recorded {} migration{} as applied without running them", shown,
                            chosen.size(), chosen.size() == 1 ? "" : "s"));
   return ExitCode::ok;
 }

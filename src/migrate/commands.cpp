@@ -144,7 +144,7 @@ ExitCode run_status(core::Context& ctx, const StatusCommand& command) {
     return c;
   });
   std::vector<StatusEntry> status = compute_status(files, history);
-  StatusCounts counts = print_status(ctx.out, params.display(), current_version(history), status);
+  StatusCounts counts = print_status(ctx.out, params.display(), shown_version(files, current_version(history)), status);
   return command.exit_code && counts.pending > 0 ? ExitCode::unexpected : ExitCode::ok;
 }
 
@@ -159,14 +159,15 @@ ExitCode run_new(core::Context& ctx, const NewCommand& command) {
   if (!util::make_dirs(dir)) {
     throw Error(ExitCode::usage, fmt::format("cannot create {}", dir));
   }
-  // Two files made within one second get consecutive versions, never the same one.
-  unsigned long long version = 0;
-  util::parse_uint(util::utc_compact_timestamp(), version);
+  // The version comes after every existing one: two files made within one second get
+  // consecutive versions, and a newer longer timestamp (diesel's YYYYMMDDhhmmss0000) is
+  // passed by the second after its first 14 digits.
+  std::string version = util::utc_compact_timestamp();
   std::vector<MigrationFile> existing = load_migrations(ctx.config.migrations_dir, {});
   for (const auto& m : existing) {
     unsigned long long taken = 0;
-    if (util::parse_uint(m.version, taken) && taken >= version) {
-      version = taken + 1;
+    if (!version_less(m.version, version) && util::parse_uint(m.version.substr(0, k_timestamp_digits), taken)) {
+      version = std::to_string(taken + 1);
     }
   }
   std::string path = fmt::format("{}/{}_{}.sql", dir, version, command.name);
@@ -174,7 +175,7 @@ ExitCode run_new(core::Context& ctx, const NewCommand& command) {
   if (!util::write_file_atomic(path, text, 0644)) {
     throw Error(ExitCode::unexpected, fmt::format("cannot write {}", path));
   }
-  ctx.out.emit(core::Json::object().set("path", path).set("version", std::to_string(version)));
+  ctx.out.emit(core::Json::object().set("path", path).set("version", version));
   ctx.out.line(fmt::format("created {}", path));
   return ExitCode::ok;
 }

@@ -167,18 +167,31 @@ std::string read_or_fail(const std::string& path) {
   return *text;
 }
 
-// "<digits>_<name><suffix>" -> (version, name); version "" when the name does not fit.
-std::pair<std::string, std::string> split_file_name(const std::string& file, const std::string& suffix) {
-  std::string stem = file.substr(0, file.size() - suffix.size());
+struct FileName {
+  std::string version;  // normalised; "" when the name does not fit
+  std::string written;  // the digits as written
+  std::string name;
+};
+
+// The leading digits of a file name, as written.
+std::string leading_digits(std::string_view text) {
   size_t digits = 0;
-  while (digits < stem.size() && std::isdigit(static_cast<unsigned char>(stem[digits]))) {
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) {
     ++digits;
   }
-  if (digits == 0) {
-    return {"", ""};
+  return std::string(text.substr(0, digits));
+}
+
+// "<digits>_<name><suffix>" -> its version and name.
+FileName split_file_name(const std::string& file, const std::string& suffix) {
+  std::string stem = file.substr(0, file.size() - suffix.size());
+  std::string written = leading_digits(stem);
+  if (written.empty()) {
+    return {};
   }
+  size_t digits = written.size();
   std::string name = digits < stem.size() && stem[digits] == '_' ? stem.substr(digits + 1) : stem.substr(digits);
-  return {normalise_version(stem), name};
+  return {normalise_version(stem), std::move(written), std::move(name)};
 }
 
 bool is_diesel_folder(const std::string& path) {
@@ -195,6 +208,7 @@ MigrationFile load_diesel(const std::string& path, const std::string& folder, co
   }
   MigrationFile m;
   m.version = normalise_version(raw);
+  m.written_version = raw;
   m.name = underscore == std::string::npos ? "" : folder.substr(underscore + 1);
   m.module = module;
   m.path = path;
@@ -252,6 +266,7 @@ void parse_native_files(const std::string& dir, const std::string& module, const
       continue;
     }
     std::string path = dir + "/" + names[i];
+    parsed[i].written_version = leading_digits(names[i]);
     parsed[i].path = path;
     parsed[i].up.path = path;
     parsed[i].down.path = std::move(path);
@@ -329,8 +344,8 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
     bool down_file = util::ends_with(entry, ".down.sql");
     if (up_file || down_file) {
       std::string suffix = up_file ? ".up.sql" : ".down.sql";
-      auto [version, name] = split_file_name(entry, suffix);
-      if (version.empty()) {
+      FileName parts = split_file_name(entry, suffix);
+      if (parts.version.empty()) {
         continue;
       }
       std::string stem = entry.substr(0, entry.size() - suffix.size());
@@ -339,8 +354,9 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
       std::string text = read_or_fail(path);
       (up_file ? pair.up : pair.down) = parse_plain_section(path, text);
       (up_file ? texts[stem].first : texts[stem].second) = text;
-      pair.version = version;
-      pair.name = name;
+      pair.version = parts.version;
+      pair.written_version = parts.written;
+      pair.name = parts.name;
       pair.module = module;
       pair.layout = Layout::golang_migrate;
       pair.path = up_file ? path : pair.path;
@@ -381,7 +397,24 @@ std::string normalise_version(std::string_view text) {
 }
 
 bool version_less(const std::string& a, const std::string& b) {
-  return a.size() != b.size() ? a.size() < b.size() : a < b;
+  bool a_timestamp = a.size() >= k_timestamp_digits;
+  bool b_timestamp = b.size() >= k_timestamp_digits;
+  if (a_timestamp != b_timestamp) {
+    return b_timestamp;  // sequence numbers first
+  }
+  if (a_timestamp) {
+    return a < b;  // digit by digit, as text
+  }
+  return a.size() != b.size() ? a.size() < b.size() : a < b;  // as numbers (no leading zeros)
+}
+
+std::string shown_version(const std::vector<MigrationFile>& files, const std::string& version) {
+  for (const auto& f : files) {
+    if (f.version == version) {
+      return shown_version(f);
+    }
+  }
+  return version;
 }
 
 std::string content_checksum(std::string_view text) {
@@ -428,10 +461,11 @@ MigrationFile parse_native(const std::string& path, std::string_view raw) {
   require_utf8(path, raw);
   std::string_view text = strip_bom(raw);
   std::string file_name = path.substr(path.find_last_of('/') + 1);
-  auto [version, name] = split_file_name(file_name, ".sql");
+  FileName parts = split_file_name(file_name, ".sql");
   MigrationFile m;
-  m.version = version;
-  m.name = name;
+  m.version = std::move(parts.version);
+  m.written_version = std::move(parts.written);
+  m.name = std::move(parts.name);
   m.path = path;
   m.layout = Layout::native;
   m.checksum = content_checksum(raw);
@@ -500,7 +534,7 @@ void check_unique_versions(const std::vector<MigrationFile>& migrations) {
   for (size_t i = 1; i < order.size(); ++i) {
     if (order[i]->version == order[i - 1]->version) {
       throw Error(ExitCode::validation,
-                  fmt::format("{}:1: version {} is also used by {}", order[i]->path, order[i]->version,
+                  fmt::format("{}:1: version {} is also used by {}", order[i]->path, shown_version(*order[i]),
                               order[i - 1]->path),
                   "every migration needs its own version; rename one of them ('agentpg new' makes unique ones)");
     }

@@ -20,7 +20,8 @@ struct Section {
 };
 
 struct MigrationFile {
-  std::string version;  // the leading digits without leading zeros ("0" for zero)
+  std::string version;  // the leading digits without leading zeros ("0" for zero): the identity
+  std::string written_version;  // the leading digits as written (diesel: without the dashes)
   std::string name;
   std::string module;   // "" for files directly in the migrations folder
   std::string path;     // the file (native, golang-migrate up) or the folder (diesel)
@@ -32,12 +33,25 @@ struct MigrationFile {
   bool sql_loaded = true;        // false when it came from the cache: see with_sql()
 };
 
-// Compares two normalised versions as numbers.
+// Versions of fewer than this many digits (leading zeros not counted) are sequence numbers;
+// versions of this many or more are timestamps (YYYYMMDDhhmmss, then any finer digits).
+constexpr size_t k_timestamp_digits = 14;
+// The order of two normalised versions: sequence numbers compared as numbers come first,
+// then timestamps compared digit by digit as text (so 20260120162913 < 202601201629140000
+// and 202511190914440000 < 20260120162913, as diesel and dbmate order them). A strict
+// total order on normalised versions.
 bool version_less(const std::string& a, const std::string& b);
 // Pointers to `files` in version order (stable: equal versions keep their order).
 std::vector<const MigrationFile*> in_version_order(const std::vector<MigrationFile>& files);
 // "000123" -> "123"; "" when `text` does not start with a digit.
 std::string normalise_version(std::string_view text);
+// The version as the user wrote it.
+inline const std::string& shown_version(const MigrationFile& m) {
+  return m.written_version.empty() ? m.version : m.written_version;
+}
+// The version as the user wrote it: the written_version of the file with that version,
+// else `version` itself (a history row whose file is gone).
+std::string shown_version(const std::vector<MigrationFile>& files, const std::string& version);
 
 // Parses a native file's text: `-- migrate:up [transaction:false]` ... `-- migrate:down ...`.
 MigrationFile parse_native(const std::string& path, std::string_view text);

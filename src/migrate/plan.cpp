@@ -161,6 +161,7 @@ std::string current_version(const std::vector<AppliedMigration>& history) {
 std::vector<const MigrationFile*> plan_migrate(const std::vector<StatusEntry>& status, const MigrateRules& rules) {
   std::vector<std::string> drift;
   std::string newest_applied;
+  std::string newest_applied_shown;
   for (const auto& e : status) {
     if (e.state == State::failed) {
       refuse_failed(e);
@@ -170,6 +171,7 @@ std::vector<const MigrationFile*> plan_migrate(const std::vector<StatusEntry>& s
     }
     if (e.applied != nullptr) {
       newest_applied = e.version;
+      newest_applied_shown = shown_version(e);
     }
   }
   if (!drift.empty() && !rules.allow_drift) {
@@ -190,7 +192,7 @@ std::vector<const MigrationFile*> plan_migrate(const std::vector<StatusEntry>& s
   }
   if (!out_of_order.empty() && !rules.allow_out_of_order) {
     throw Error(ExitCode::validation,
-                fmt::format("pending migrations are older than the newest applied one ({}):\n{}", newest_applied,
+                fmt::format("pending migrations are older than the newest applied one ({}):\n{}", newest_applied_shown,
                             util::join(out_of_order, "\n")),
                 "give them newer versions, or pass --allow-out-of-order to apply them anyway");
   }

@@ -23,6 +23,11 @@ struct StatusEntry {
   const AppliedMigration* applied = nullptr;  // nullptr when pending
 };
 
+// The entry's version as written in its file's name (the stored one when it has no file).
+inline const std::string& shown_version(const StatusEntry& e) {
+  return e.file ? shown_version(*e.file) : e.version;
+}
+
 // One entry per version found in either list, in version order.
 std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files,
                                         const std::vector<AppliedMigration>& history);

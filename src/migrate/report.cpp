@@ -104,7 +104,7 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
     for (const auto& e : status) {
       Json item = Json::object();
       item.set("state", state_name(e.state))
-          .set("version", e.version)
+          .set("version", shown_version(e))
           .set("name", e.name)
           .set("module", e.module)
           .set("file", e.file ? Json(e.file->path) : Json())
@@ -139,7 +139,7 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
     if (e.applied && e.applied->status == HistoryStatus::running) {
       name += fmt::format(" (interrupted at statement {})", e.applied->failed_statement);
     }
-    rows.push_back({out.paint(state_style(e.state), state_name(e.state)), e.version, e.module.empty() ? "-" : e.module,
+    rows.push_back({out.paint(state_style(e.state), state_name(e.state)), shown_version(e), e.module.empty() ? "-" : e.module,
                     name, e.applied ? e.applied->applied_at : "",
                     e.applied ? util::format_duration_ms(e.applied->execution_ms) : ""});
   }

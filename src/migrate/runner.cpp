@@ -89,8 +89,14 @@ const char* k_history_hint =
     "writes (a migration that runs SET ROLE or SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY changes that)";
 
 std::string label(const MigrationFile& m) {
-  return m.module.empty() ? fmt::format("{}_{}", m.version, m.name)
-                          : fmt::format("{}/{}_{}", m.module, m.version, m.name);
+  return m.module.empty() ? fmt::format("{}_{}", shown_version(m), m.name)
+                          : fmt::format("{}/{}_{}", m.module, shown_version(m), m.name);
+}
+
+// The report's versions as written in the files' names.
+void show_versions(const std::vector<MigrationFile>& files, RunReport& report) {
+  report.from_version = shown_version(files, report.from_version);
+  report.to_version = shown_version(files, report.to_version);
 }
 
 } // namespace
@@ -462,7 +468,7 @@ void Runner::apply(const Step& step, int first_statement, int statement_lock_tim
     run_statements(step, first_statement, report);
   }
   double ms = util::elapsed_ms(start);
-  report.steps.push_back(StepReport{step.m.version, step.m.name, step.m.module, section.path, ms, step.note});
+  report.steps.push_back(StepReport{shown_version(step.m), step.m.name, step.m.module, section.path, ms, step.note});
   if (!report.dry_run) {
     m_done.push_back(fmt::format("{} {}  {}{}", step.up() ? "applied " : "reverted", label(step.m),
                                  m_out.paint(core::Style::dim, util::format_duration_ms(ms)),
@@ -480,8 +486,8 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
       start_commits(report);
       send(a.failed_down ? m_db.record_reapplied(e.version) : m_db.forget(e.version), report);
       m_done.push_back(a.failed_down
-                           ? fmt::format("forgot the failed rollback of {} (it is recorded as applied again)", e.version)
-                           : fmt::format("forgot the failed migration {} (its history row is gone)", e.version));
+                           ? fmt::format("forgot the failed rollback of {} (it is recorded as applied again)", shown_version(e))
+                           : fmt::format("forgot the failed migration {} (its history row is gone)", shown_version(e)));
       continue;
     }
     if (a.failed_down) {
@@ -553,6 +559,7 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
   report.dry_run = options.dry_run;
   bool resolving = options.resume || options.resume_from > 0 || options.forget_failed;
   if (!options.dry_run && !resolving && nothing_to_migrate(files, options, report)) {
+    show_versions(files, report);
     return report;
   }
   LockRelease release(m_db, m_locked);
@@ -569,7 +576,7 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
         history = m_db.read_history().value_or(std::vector<AppliedMigration>{});
       }
       for (const auto& s : report.steps) {
-        report.to_version = newer(report.to_version, s.version);
+        report.to_version = newer(report.to_version, normalise_version(s.version));
       }
     }
     std::vector<StatusEntry> status = compute_status(files, history);
@@ -602,6 +609,7 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
     throw Error(ExitCode::sql, "the migrations were committed, but flushing them to disk failed: " + failure,
                 "check the server's log; 'agentpg status' shows what is recorded");
   }
+  show_versions(files, report);
   return report;
 }
 
@@ -728,6 +736,7 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
     }
   }
   report.to_version = newest;
+  show_versions(files, report);
   return report;
 }
 

@@ -93,10 +93,10 @@ sql_value "$db" "CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL
                    (3, NULL, 'views', 'SQL', 'R__views.sql', 34567, 'app', now(), 3, true)" >/dev/null
 run "$AGENTPG" --migrations-dir "$fixtures/golang-migrate" adopt
 expect_code 0
-expect_out "adopted 1 migration from flyway (public.flyway_schema_history), up to 1"
+expect_out "adopted 1 migration from flyway (public.flyway_schema_history), up to 000001"
 run "$AGENTPG" --migrations-dir "$fixtures/golang-migrate" migrate
 expect_code 0
-expect_out "applied 1 migration (1 -> 2)"
+expect_out "applied 1 migration (000001 -> 000002)"
 
 # baseline: refused on an empty database, records up to VERSION on a built one.
 db=$(new_db)
@@ -108,7 +108,7 @@ psql_db "$db" -f "$fixtures/golang-migrate/000001_create_accounts.up.sql" >/dev/
 run "$AGENTPG" --migrations-dir "$fixtures/golang-migrate" baseline 1
 expect_code 0
 expect_err "the database holds tables (public.accounts)"
-expect_out "baseline 1: recorded 1 migration as applied without running them"
+expect_out "baseline 000001: recorded 1 migration as applied without running them"
 run "$AGENTPG" --migrations-dir "$fixtures/golang-migrate" migrate
 expect_code 0
-expect_out "applied 1 migration (1 -> 2)"
+expect_out "applied 1 migration (000001 -> 000002)"

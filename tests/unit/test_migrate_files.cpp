@@ -91,12 +91,115 @@ TEST_SUITE("migrate::files") {
     CHECK(m.up.sql.size() > 5000000);
   }
 
-  TEST_CASE("versions compare as numbers") {
-    CHECK(version_less("9", "10"));
-    CHECK_FALSE(version_less("10", "9"));
+  TEST_CASE("versions without their leading zeros") {
     CHECK(normalise_version("000123_x") == "123");
     CHECK(normalise_version("0000") == "0");
+    CHECK(normalise_version("00000000000000") == "0");
     CHECK(normalise_version("x1").empty());
+  }
+
+  TEST_CASE("sequence numbers compare as numbers and come before timestamps") {
+    CHECK(version_less("9", "10"));
+    CHECK_FALSE(version_less("10", "9"));
+    CHECK(version_less("0", "1"));
+    CHECK(version_less("2", "10"));
+    CHECK(version_less("9999999999999", "10000000000000"));  // 13 digits: the largest sequence number
+    CHECK(version_less("1700000000", "20260120162913"));     // Unix seconds before timestamps
+    CHECK(version_less("1700000000000", "20260120162913"));  // Unix milliseconds too
+    CHECK_FALSE(version_less("20260120162913", "1700000000"));
+  }
+
+  TEST_CASE("timestamps compare digit by digit, whatever their length") {
+    // diesel 2.2's YYYY-MM-DD-HHMMSS-0000 among diesel's YYYY-MM-DD-HHMMSS: chronological
+    CHECK(version_less("202511190914440000", "20260120162913"));
+    CHECK_FALSE(version_less("20260120162913", "202511190914440000"));
+    CHECK(version_less("20260120162913", "202601201629130000"));
+    CHECK(version_less("202601201629130000", "202601201629130001"));
+    CHECK(version_less("202601201629130001", "20260120162914"));
+    // Unix nanoseconds (19 digits) among themselves: as numbers
+    CHECK(version_less("1700000000000000000", "1700000000000000001"));
+    CHECK(version_less("1799999999999999999", "1800000000000000000"));
+  }
+
+  TEST_CASE("the version order is a strict total order on normalised versions") {
+    std::vector<std::string> versions = {"0",
+                                         "1",
+                                         "2",
+                                         "10",
+                                         "99",
+                                         "1700000000",
+                                         "9999999999999",
+                                         "10000000000000",
+                                         "20251119091444",
+                                         "202511190914440000",
+                                         "20260120162913",
+                                         "202601201629130000",
+                                         "2026012016291300",
+                                         "20260120162914",
+                                         "1700000000000000000",
+                                         "99999999999999999999"};
+    for (const auto& a : versions) {
+      CHECK_FALSE(version_less(a, a));
+      for (const auto& b : versions) {
+        // Asymmetric, and two different versions are never equivalent.
+        CHECK_FALSE((version_less(a, b) && version_less(b, a)));
+        CHECK((a == b || version_less(a, b) || version_less(b, a)));
+        for (const auto& c : versions) {
+          if (version_less(a, b) && version_less(b, c)) {
+            CHECK(version_less(a, c));
+          }
+        }
+      }
+    }
+  }
+
+  TEST_CASE("each tool's own folders load in that tool's order, versions kept as written") {
+    auto order = [](const std::vector<MigrationFile>& all) {
+      std::vector<std::string> out;
+      for (const auto& m : all) {
+        out.push_back(shown_version(m));
+      }
+      return out;
+    };
+    using V = std::vector<std::string>;
+
+    Tree diesel;  // diesel orders its versions as text
+    for (const char* folder : {"00000000000000_diesel_initial_setup", "2025-11-19-091444-0000_y",
+                               "2026-01-20-162913_x", "2025-12-01-080000_w", "2026-01-20-162913-0000_v"}) {
+      diesel.write(std::string(folder) + "/up.sql", "SELECT 1;\n");
+    }
+    std::vector<MigrationFile> d = load_migrations(diesel.path, {});
+    CHECK(order(d) == V{"00000000000000", "202511190914440000", "20251201080000", "20260120162913",
+                        "202601201629130000"});
+    CHECK(d[0].version == "0");
+    CHECK(d[1].version == "202511190914440000");
+    CHECK(d[1].name == "y");
+
+    Tree golang;  // golang-migrate orders its versions as numbers
+    for (const char* stem : {"10_c", "2_b", "1_a", "000011_d"}) {
+      golang.write(std::string(stem) + ".up.sql", "SELECT 1;\n");
+    }
+    CHECK(order(load_migrations(golang.path, {})) == V{"1", "2", "10", "000011"});
+    Tree unix_seconds;
+    for (const char* stem : {"1700000000_a", "999999999_b", "1700000001_c"}) {
+      unix_seconds.write(std::string(stem) + ".up.sql", "SELECT 1;\n");
+    }
+    CHECK(order(load_migrations(unix_seconds.path, {})) == V{"999999999", "1700000000", "1700000001"});
+
+    Tree dbmate;  // dbmate orders its versions as text
+    for (const char* stem : {"20260120162913_b", "00000000000000_init", "20251119091444_a", "20260120162914_c"}) {
+      dbmate.write(std::string(stem) + ".sql", "-- migrate:up\nSELECT 1;\n");
+    }
+    CHECK(order(load_migrations(dbmate.path, {})) ==
+          V{"00000000000000", "20251119091444", "20260120162913", "20260120162914"});
+  }
+
+  TEST_CASE("a version is shown as written") {
+    MigrationFile m = parse_native("m/00000000000000_init.sql", "-- migrate:up\n");
+    CHECK(m.version == "0");
+    CHECK(m.written_version == "00000000000000");
+    CHECK(shown_version({m}, "0") == "00000000000000");
+    CHECK(shown_version({m}, "5") == "5");  // a history row without its file
   }
 
   TEST_CASE("loads native, golang-migrate and diesel layouts, flat or in modules, in one version order") {
@@ -137,7 +240,7 @@ TEST_SUITE("migrate::files") {
     Tree tree;
     tree.write("a/5_one.sql", "-- migrate:up\nSELECT 1;\n");
     tree.write("b/005_two.sql", "-- migrate:up\nSELECT 2;\n");
-    CHECK(load_error(tree) == tree.path + "/b/005_two.sql:1: version 5 is also used by " + tree.path + "/a/5_one.sql");
+    CHECK(load_error(tree) == tree.path + "/b/005_two.sql:1: version 005 is also used by " + tree.path + "/a/5_one.sql");
     Tree pairs;
     pairs.write("7_x.down.sql", "SELECT 1;\n");
     CHECK(load_error(pairs) == pairs.path + "/7_x.down.sql:1: '7_x.down.sql' has no '7_x.up.sql' beside it");

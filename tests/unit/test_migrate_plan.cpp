@@ -120,6 +120,35 @@ TEST_SUITE("migrate::plan") {
     CHECK(versions(plan_migrate(status, MigrateRules{std::nullopt, false, true})) == V{"2"});
   }
 
+  TEST_CASE("diesel's 14- and 18-digit versions are applied in diesel's order, a newer one is not out of order") {
+    std::vector<MigrationFile> files = {file("20260120162913"), file("202511190914440000"), file("20251201080000")};
+    std::vector<StatusEntry> status = compute_status(files, {});
+    CHECK(versions(plan_migrate(status, {})) == V{"202511190914440000", "20251201080000", "20260120162913"});
+
+    // All three applied (in that order); then a new migration, either form.
+    std::vector<AppliedMigration> history = {applied("202511190914440000"), applied("20251201080000"),
+                                             applied("20260120162913")};
+    CHECK(current_version(history) == "20260120162913");
+    files.push_back(file("202602010930000000"));
+    files.push_back(file("20260201093001"));
+    status = compute_status(files, history);
+    CHECK(versions(plan_migrate(status, {})) == V{"202602010930000000", "20260201093001"});
+    // An older one is still refused.
+    files.push_back(file("202601010000000000"));
+    status = compute_status(files, history);
+    CHECK(refusal(status) == "pending migrations are older than the newest applied one (20260120162913):\n"
+                             "  migrations/202601010000000000_m202601010000000000.sql");
+  }
+
+  TEST_CASE("a rollback --to a timestamp keeps the longer versions after it") {
+    std::vector<MigrationFile> files = {file("20260120162913"), file("202601201629130000"), file("20260120162914")};
+    std::vector<AppliedMigration> history = {applied("20260120162913"), applied("202601201629130000"),
+                                             applied("20260120162914")};
+    std::vector<StatusEntry> status = compute_status(files, history);
+    CHECK(versions(plan_rollback(status, RollbackRules{1, std::string("20260120162913")})) ==
+          V{"20260120162914", "202601201629130000"});
+  }
+
   TEST_CASE("refuses to go on past a failed migration and says how to resolve it") {
     AppliedMigration failed = applied("2", "", HistoryStatus::failed);
     failed.failed_statement = 2;
