@@ -17,7 +17,7 @@ _agentpg() {
     drop-db) COMPREPLY=($(compgen -W "--help --force $globals" -- "$cur")) ;;
     migrate) COMPREPLY=($(compgen -W "--help --to --dry-run --resume --resume-from --forget-failed --backup-first $globals" -- "$cur")) ;;
     rollback) COMPREPLY=($(compgen -W "--help --steps --to --dry-run --resume --recorded-down --resume-from $globals" -- "$cur")) ;;
-    status) COMPREPLY=($(compgen -W "--help --exit-code $globals" -- "$cur")) ;;
+    status) COMPREPLY=($(compgen -W "--help --exit-code --diff $globals" -- "$cur")) ;;
     new) COMPREPLY=($(compgen -W "--help --module $globals" -- "$cur")) ;;
     seed) COMPREPLY=($(compgen -W "--help --env --reset --dry-run $globals" -- "$cur")) ;;
     adopt) COMPREPLY=($(compgen -W "--help --from --table --dry-run --allow-missing --mark-applied --dirty-is $globals" -- "$cur")) ;;

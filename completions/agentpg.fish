@@ -61,6 +61,7 @@ complete -c agentpg -n '__fish_seen_subcommand_from rollback' -l recorded-down -
 complete -c agentpg -n '__fish_seen_subcommand_from rollback' -l resume-from -r -d 'run a failed or interrupted down section again from statement N, and stop'
 complete -c agentpg -n '__fish_seen_subcommand_from status' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__fish_seen_subcommand_from status' -l exit-code -d 'exit 1 when migrations are pending'
+complete -c agentpg -n '__fish_seen_subcommand_from status' -l diff -d 'show how each changed migration differs from the text recorded when it was applied'
 complete -c agentpg -n '__fish_seen_subcommand_from new' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__fish_seen_subcommand_from new' -l module -r -d 'module folder under the migrations folder'
 complete -c agentpg -n '__fish_seen_subcommand_from seed' -s h -l help -d 'Print this help message and exit'

@@ -3,6 +3,7 @@
 #include <exception>
 #include <future>
 #include <limits>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,7 @@
 #include "migrate/runner.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
+#include "util/diff.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -144,7 +146,29 @@ ExitCode run_status(core::Context& ctx, const StatusCommand& command) {
     return c;
   });
   std::vector<StatusEntry> status = compute_status(files, history);
-  StatusCounts counts = print_status(ctx.out, params.display(), shown_version(files, current_version(history)), status);
+  std::map<std::string, std::string> diffs;
+  if (command.diff) {
+    pg::MigrationDatabase db(*conn);
+    for (const auto& e : status) {
+      if (e.state != State::changed) {
+        continue;
+      }
+      std::optional<RecordedMigration> recorded = db.read_recorded(e.version);
+      if (!recorded) {
+        diffs[e.version] = "(its sections were not recorded when it was applied: only the checksum differs)\n";
+        continue;
+      }
+      MigrationFile storage;
+      const MigrationFile& m = with_sql(*e.file, storage);
+      std::string label = m.path;
+      diffs[e.version] = util::unified_diff(recorded->up_sql, m.up.sql, label + " (up, as applied)",
+                                            label + " (up, now)") +
+                         util::unified_diff(recorded->down_sql.value_or(""), m.down.sql,
+                                            label + " (down, as applied)", label + " (down, now)");
+    }
+  }
+  StatusCounts counts = print_status(ctx.out, params.display(), shown_version(files, current_version(history)), status,
+                                     diffs);
   return command.exit_code && counts.pending > 0 ? ExitCode::unexpected : ExitCode::ok;
 }
 

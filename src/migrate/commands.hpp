@@ -28,6 +28,7 @@ struct RollbackCommand {
 
 struct StatusCommand {
   bool exit_code = false;  // exit 1 when anything is pending
+  bool diff = false;       // show how changed migrations differ from what was applied
 };
 
 struct NewCommand {

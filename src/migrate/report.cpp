@@ -97,7 +97,7 @@ void print_run_report(const core::Output& out, const RunReport& report, const ch
 }
 
 StatusCounts print_status(const core::Output& out, const std::string& url, const std::string& current,
-                          const std::vector<StatusEntry>& status) {
+                          const std::vector<StatusEntry>& status, const std::map<std::string, std::string>& diffs) {
   StatusCounts counts = count_states(status);
   if (out.json()) {
     Json migrations = Json::array();
@@ -116,6 +116,9 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
             .set("error", e.applied->error)
             .set("failed_in", e.applied->failed_down ? "down" : "up")
             .set("outcome_unknown", e.applied->status == HistoryStatus::running);
+      }
+      if (auto diff = diffs.find(e.version); diff != diffs.end()) {
+        item.set("diff", diff->second);
       }
       migrations.push(std::move(item));
     }
@@ -152,6 +155,12 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
   }
   out.line(fmt::format("{} applied, {} pending, {} changed, {} missing, {} failed", counts.applied, counts.pending,
                        counts.changed, counts.missing, counts.failed));
+  for (const auto& e : status) {
+    if (auto diff = diffs.find(e.version); diff != diffs.end()) {
+      out.line("");
+      out.data(diff->second);
+    }
+  }
   return counts;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // How migrate, rollback and status present their results, as text and as JSON.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,8 @@ StatusCounts count_states(const std::vector<StatusEntry>& status);
 
 // `verb` is "migrate" or "rollback".
 void print_run_report(const core::Output& out, const RunReport& report, const char* verb, double total_ms);
+// `diffs`: by version, how a changed migration's sections differ from what was applied.
 StatusCounts print_status(const core::Output& out, const std::string& url, const std::string& current,
-                          const std::vector<StatusEntry>& status);
+                          const std::vector<StatusEntry>& status, const std::map<std::string, std::string>& diffs = {});
 
 } // namespace agentpg::migrate

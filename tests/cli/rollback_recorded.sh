@@ -57,6 +57,19 @@ expect_code 5
 expect_err "migrations to roll back differ from the files on disk (nothing was rolled back)"
 expect_err "changed migrations/2_indexes.sql"
 [ "$(history)" = "1:applied:-:-,2:applied:-:-" ] || fail "drift refused, yet: $(history)"
+# status --diff shows the change against the text recorded when it was applied, as diff -u would.
+run "$AGENTPG" status --diff
+expect_code 0
+expect_out "--- migrations/2_indexes.sql (down, as applied)"
+expect_out "+++ migrations/2_indexes.sql (down, now)"
+printf '%s\n' "$(sql_value "$db" "select down_sql from agentpg.schema_migrations where version = '2'")" >"$WORK/applied_down.sql"
+sed -n '/^-- migrate:down/,$p' migrations/2_indexes.sql | tail -n +2 >"$WORK/now_down.sql"
+diff -u "$WORK/applied_down.sql" "$WORK/now_down.sql" | tail -n +3 >"$WORK/expected.diff" || true
+sed -n '/^+++ migrations\/2_indexes.sql (down, now)$/,$p' "$WORK/out" | tail -n +2 >"$WORK/shown.diff"
+diff "$WORK/expected.diff" "$WORK/shown.diff" >/dev/null || fail "status --diff differs from diff -u: $(cat "$WORK/shown.diff")"
+run "$AGENTPG" --json status --diff
+expect_json
+[ "$(json_get '"+SELECT 1;" in d["migrations"][1]["diff"]')" = True ] || fail "status --json --diff: $(out)"
 # --allow-drift --recorded-down runs the down recorded at apply time and says so.
 run "$AGENTPG" --allow-drift --yes rollback --recorded-down --dry-run
 expect_code 0
