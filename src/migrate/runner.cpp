@@ -384,6 +384,12 @@ void Runner::run_statements(const Step& step, int first_statement, RunReport& re
                             line_at(section, statements[static_cast<size_t>(open) - 1].offset)),
                 "end it with COMMIT; at the end of a file psql would roll it back");
   }
+  if (first_statement > static_cast<int>(count) + 1) {
+    throw Error(ExitCode::usage,
+                fmt::format("{} has {} statement{} in its {} section: resume from 1 to {}", label(step.m), count,
+                            count == 1 ? "" : "s", step.up() ? "up" : "down", count + 1),
+                fmt::format("{} means every statement took effect", count + 1));
+  }
   bool commit_last = count > 0 && statements[count - 1].control == TransactionControl::commit &&
                      block_of[count] != 0;
   pg::Query finish = step.up() ? m_db.record_finished(step.m.version) : m_db.forget(step.m.version);

@@ -38,6 +38,9 @@ run "$AGENTPG" status
 expect_out "(interrupted at statement 2)"
 run "$AGENTPG" --json status
 [ "$(json_get 'd["migrations"][1]["outcome_unknown"]')" = True ] || fail "status --json: $(out)"
+run "$AGENTPG" migrate --resume-from 9
+expect_code 2
+expect_err "2_rows has 3 statements in its up section: resume from 1 to 4"
 # It did take effect: go on after it. Row 2 exists once.
 run "$AGENTPG" migrate --resume-from 3
 expect_code 0
