@@ -324,7 +324,19 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
     send("COMMIT", report);
     return;
   }
-  std::optional<pg::BatchFailure> failure = m_db.execute_batch(batch);
+  // A COPY cannot be pipelined (it may wait for data): such a section goes statement by
+  // statement, in the same transaction.
+  bool copy = std::any_of(statements.begin(), statements.end(), [](const Statement& st) { return st.copy; });
+  std::optional<pg::BatchFailure> failure;
+  if (copy) {
+    for (size_t i = 0; i < batch.size() && !failure; ++i) {
+      if (auto error = m_db.execute(batch[i])) {
+        failure = pg::BatchFailure{i, *error};
+      }
+    }
+  } else {
+    failure = m_db.execute_batch(batch);
+  }
   if (!failure) {
     std::optional<pg::ServerError> commit_error = m_db.execute("COMMIT");
     if (!commit_error) {

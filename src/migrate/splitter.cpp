@@ -105,6 +105,11 @@ TransactionControl classify(std::string_view statement) {
   return TransactionControl::none;
 }
 
+bool is_copy(std::string_view statement) {
+  std::vector<std::string> w = first_words(statement, 1);
+  return !w.empty() && w[0] == "copy";
+}
+
 } // namespace
 
 std::vector<Statement> split_statements(std::string_view sql) {
@@ -123,14 +128,14 @@ std::vector<Statement> split_statements(std::string_view sql) {
       continue;
     }
     std::string_view piece = sql.substr(start, end - start);
-    statements.push_back(Statement{start, end - start, true, classify(piece)});
+    statements.push_back(Statement{start, end - start, true, classify(piece), is_copy(piece)});
     start = end;
   }
   if (start < sql.size()) {
     bool has_sql = !parsed && !only_blanks(text.substr(start));
     std::string_view piece = sql.substr(start);
-    statements.push_back(
-        Statement{start, sql.size() - start, has_sql, has_sql ? classify(piece) : TransactionControl::none});
+    statements.push_back(Statement{start, sql.size() - start, has_sql,
+                                   has_sql ? classify(piece) : TransactionControl::none, has_sql && is_copy(piece)});
   }
   return statements;
 }

@@ -23,6 +23,7 @@ struct Statement {
   size_t length = 0;  // includes the ';' and what precedes the next statement
   bool has_sql = false;  // false when it holds only blanks, comments and ';'
   TransactionControl control = TransactionControl::none;
+  bool copy = false;  // a COPY statement (it may wait for data from the client)
 };
 
 // The pieces cover the text exactly, in order: concatenated they give it back. The text

@@ -98,6 +98,29 @@ std::vector<const char*> param_values(const Query& query) {
   return values;
 }
 
+const char* k_no_copy_data =
+    "agentpg sends no COPY data: COPY ... FROM STDIN with the rows inline works in psql only; load the rows with a "
+    "CSV seed file or INSERT statements";
+
+// A statement that started a COPY from or to the client (COPY ... FROM STDIN in a
+// migration file): a COPY in is ended with an error, a COPY out's rows are read and
+// dropped, so the connection never waits on data that will not come.
+bool settle_copy(PGconn* conn, const PGresult* result) {
+  ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COPY_IN || status == PGRES_COPY_BOTH) {
+    PQputCopyEnd(conn, k_no_copy_data);
+    return true;
+  }
+  if (status == PGRES_COPY_OUT) {
+    char* buffer = nullptr;
+    while (PQgetCopyData(conn, &buffer, 0) > 0) {
+      PQfreemem(buffer);
+    }
+    return true;
+  }
+  return false;
+}
+
 bool succeeded(const PGresult* result) {
   if (result == nullptr) {
     return false;
@@ -227,6 +250,20 @@ std::optional<ServerError> Connection::try_execute(const Query& query) {
   Result result(query.params.empty() ? PQexec(m_impl->raw(), query.text.c_str())
                                      : PQexecParams(m_impl->raw(), query.text.c_str(), static_cast<int>(values.size()),
                                                     nullptr, values.data(), nullptr, nullptr, 0));
+  if (settle_copy(m_impl->raw(), result.get())) {
+    // The COPY's own outcome follows (an error for a COPY in), then the rest of the text's.
+    std::optional<ServerError> error;
+    while (PGresult* raw = PQgetResult(m_impl->raw())) {
+      Result next(raw);
+      if (settle_copy(m_impl->raw(), raw)) {
+        continue;
+      }
+      if (!succeeded(raw) && !error) {
+        error = server_error(raw, m_impl->raw());
+      }
+    }
+    return error;
+  }
   if (succeeded(result.get())) {
     return std::nullopt;
   }
@@ -258,6 +295,9 @@ std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<Quer
   for (size_t i = 0; i < sent; ++i) {
     while (PGresult* raw = PQgetResult(conn)) {
       Result result(raw);
+      if (settle_copy(conn, raw)) {
+        continue;
+      }
       if (PQresultStatus(raw) == PGRES_FATAL_ERROR && !failure) {
         failure = BatchFailure{i, server_error(raw, conn)};
       }

@@ -56,6 +56,27 @@ expect_err "migrations/5_nul.sql:3: the file contains a NUL byte (SQL after it w
 [ "$(sql_value "$db" "select to_regclass('public.nul1') is null")" = t ] || fail "nul1 applied"
 rm migrations/5_nul.sql
 
+# COPY ... FROM STDIN with inline rows (psql's feature): a clear error in either mode,
+# never a hang or a broken connection; nothing of it stays.
+for mode in "" "transaction:false"; do
+  printf -- '-- migrate:up %s\nCREATE TABLE copied (a int, b text);\nCOPY copied FROM stdin;\n1\tx\n\\.\n' "$mode" \
+    >migrations/5_copy.sql
+  run timeout 30 "$AGENTPG" migrate
+  expect_code 4
+  expect_err "COPY from stdin failed: agentpg sends no COPY data"
+  expect_err "migrations/5_copy.sql:3:1"
+  if [ -z "$mode" ]; then
+    [ "$(sql_value "$db" "select to_regclass('public.copied') is null")" = t ] || fail "copied rolled back"
+  else
+    # Statement 1 took effect: undo it by hand, then forget the failure.
+    sql_value "$db" "DROP TABLE copied" >/dev/null
+    rm migrations/5_copy.sql
+    run "$AGENTPG" migrate --forget-failed
+    expect_code 0
+    expect_out "forgot the failed migration 5"
+  fi
+done
+
 # A multi-line DETAIL keeps its lines indented under the error.
 migration 6 detail "DO \$\$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = E'first line\nsecond line'; END \$\$;"
 run "$AGENTPG" migrate
