@@ -77,9 +77,23 @@ void check_masking(std::string_view input, const ConnParams& params) {
   if (password.empty() || password.find('*') != std::string::npos) {
     return;
   }
-  // Written as the password, not percent-encoded: ":<password>@" or "password=<password>".
-  bool literal = input.find(":" + password + "@") != std::string_view::npos ||
-                 input.find("password=" + password) != std::string_view::npos;
+  // Written as the password, not percent-encoded: the user-info of the URL (up to the
+  // last '@' before the query, as the parser reads it) ends with ":<password>", or a
+  // key=value string holds "password=<password>" at a word's start.
+  bool literal = false;
+  size_t scheme = input.find("://");
+  if (scheme != std::string_view::npos) {
+    std::string_view rest = input.substr(scheme + 3);
+    rest = rest.substr(0, rest.find('?'));
+    size_t at = rest.rfind('@');
+    size_t colon = rest.find(':');
+    literal = at != std::string_view::npos && colon != std::string_view::npos && colon < at &&
+              rest.substr(colon + 1, at - colon - 1) == password;
+  }
+  for (size_t key = input.find("password=" + password); key != std::string_view::npos && !literal;
+       key = input.find("password=" + password, key + 1)) {
+    literal = key == 0 || input[key - 1] == ' ' || input[key - 1] == '?' || input[key - 1] == '&';
+  }
   size_t before = occurrences(input, password);
   if (literal && before > 0) {
     check(occurrences(agentpg::config::mask_secrets(input), password) < before,
