@@ -66,6 +66,10 @@ public:
   // Runs single statements in order in one round trip; the first failure stops the rest.
   virtual std::optional<pg::BatchFailure> execute_batch(const std::vector<pg::Query>& statements) = 0;
 
+  // Fails (55P03) unless this session still holds the migration lock, taking it again
+  // when it was released meanwhile (DISCARD ALL, pg_advisory_unlock_all()) and nobody
+  // else took it: run with each migration and before each history write.
+  virtual pg::Query lock_check() const = 0;
   // The session-level migration lock: never a blocking call.
   virtual bool try_lock() = 0;
   virtual void unlock() = 0;

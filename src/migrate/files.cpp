@@ -155,6 +155,22 @@ std::vector<DirEntry> list_dir(const std::string& dir) {
   return entries;
 }
 
+// A migration's name is shown, stored and written in JSON: it must be UTF-8 text without
+// control characters.
+void check_file_name(const std::string& dir, const std::string& name) {
+  bool control = std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  if (!control && invalid_utf8_line(name) == 0) {
+    return;
+  }
+  std::string shown;
+  for (unsigned char c : name) {
+    shown += c < 0x20 || c >= 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
+  }
+  throw Error(ExitCode::validation,
+              fmt::format("{}/{}: the file name is not UTF-8 text without control characters", dir, shown),
+              "rename it: its name is shown, stored in the history and written in JSON");
+}
+
 std::string relative_path(const std::string& module, const std::string& name) {
   return module.empty() ? name : module + "/" + name;
 }
@@ -331,6 +347,7 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
   std::map<std::string, std::pair<std::string, std::string>> texts;  // their up and down texts
   for (auto& dir_entry : list_dir(dir)) {
     std::string& entry = dir_entry.name;
+    check_file_name(dir, entry);
     if (dir_entry.directory) {
       std::string path = dir + "/" + entry;
       if (is_diesel_folder(path)) {
@@ -438,7 +455,11 @@ namespace {
 // holds BEGIN or START at all.
 bool controls_transactions(std::string_view sql) {
   std::string lower = util::to_lower(std::string(sql));
-  if (lower.find("begin") == std::string::npos && lower.find("start") == std::string::npos) {
+  bool maybe = false;
+  for (const char* word : {"begin", "start", "commit", "end", "rollback", "abort", "prepare"}) {
+    maybe = maybe || lower.find(word) != std::string::npos;
+  }
+  if (!maybe) {
     return false;
   }
   return has_transaction_control(sql);

@@ -117,9 +117,10 @@ std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files,
       entries.push_back(StatusEntry{state, row->version, row->name, row->module, nullptr, row});
       ++h;
     } else {
-      State state = row->status != HistoryStatus::applied ? State::failed
-                    : row->checksum != file->checksum     ? State::changed
-                                                          : State::applied;
+      // Another module's migration with this version is another migration.
+      State state = row->status != HistoryStatus::applied                              ? State::failed
+                    : row->checksum != file->checksum || row->module != file->module ? State::changed
+                                                                                       : State::applied;
       entries.push_back(StatusEntry{state, file->version, file->name, file->module, file, row});
       ++f;
       ++h;
@@ -144,6 +145,8 @@ std::string files_digest(const std::vector<MigrationFile>& files) {
     lines += f->version;
     lines += ' ';
     lines += f->checksum;
+    lines += ' ';
+    lines += f->module;
   }
   return util::sha256_hex(lines);
 }

@@ -140,7 +140,8 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
       name += " (transaction:false)";
     }
     if (e.applied && e.applied->status == HistoryStatus::running) {
-      name += fmt::format(" (interrupted at statement {})", e.applied->failed_statement);
+      name += fmt::format(" (interrupted at statement {}{})", e.applied->failed_statement,
+                          e.applied->failed_down ? " of its down section" : "");
     }
     rows.push_back({out.paint(state_style(e.state), state_name(e.state)), shown_version(e), e.module.empty() ? "-" : e.module,
                     name, e.applied ? e.applied->applied_at : "",

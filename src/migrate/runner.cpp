@@ -177,6 +177,33 @@ std::vector<Statement> sql_statements(const Section& section) {
   return out;
 }
 
+// Whether statements 1 to before-1 read the same in both texts (blanks around them aside).
+bool same_statements_before(const std::string& a, const std::string& b, int before) {
+  auto first = [before](const std::string& text) {
+    std::vector<std::string> out;
+    for (const Statement& st : split_statements(text)) {
+      if (st.has_sql && static_cast<int>(out.size()) + 1 < before) {
+        out.push_back(util::trim(text.substr(st.offset, st.length)));
+      }
+    }
+    return out;
+  };
+  return first(a) == first(b);
+}
+
+// Resuming runs a section from statement `from`: the statements before it must be the
+// ones that ran, or the numbers would point at other statements.
+void check_resumable(const std::optional<std::string>& ran, const Section& now, int from, const std::string& what) {
+  if (ran && from > 1 && !same_statements_before(*ran, now.sql, from)) {
+    throw Error(ExitCode::validation,
+                fmt::format("{}: statements 1 to {} changed since they ran, so statement {} is no longer the one to "
+                            "resume from (nothing was run)",
+                            what, from - 1, from),
+                "restore them as they were ('agentpg status --diff' shows the change), or settle it by hand and "
+                "'agentpg migrate --forget-failed'");
+  }
+}
+
 } // namespace
 
 std::optional<pg::ServerError> Runner::send(const pg::Query& query, RunReport& report) {
@@ -278,15 +305,16 @@ std::string Runner::finish_commits(RunReport& report) {
 }
 
 void Runner::write_history(const Step& step, const pg::Query& query, int statement, RunReport& report) {
+  std::vector<pg::Query> batch = {"BEGIN READ WRITE", m_db.lock_check(), query, "COMMIT"};
   if (report.dry_run) {
-    send("BEGIN READ WRITE", report);
-    send(query, report);
-    send("COMMIT", report);
+    for (const auto& q : batch) {
+      send(q, report);
+    }
     return;
   }
   // Its own read-write transaction: the session's default may have been changed by the
   // migration itself.
-  if (auto failure = m_db.execute_batch({"BEGIN READ WRITE", query, "COMMIT"})) {
+  if (auto failure = m_db.execute_batch(batch)) {
     m_db.execute("ROLLBACK");
     std::string where =
         statement > 0 ? fmt::format("statement {} of its {} section took effect", statement, step.up() ? "up" : "down")
@@ -314,6 +342,7 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
   for (const Statement& st : statements) {
     batch.push_back(section.sql.substr(st.offset, st.length));
   }
+  batch.push_back(m_db.lock_check());
   size_t history_index = batch.size();
   batch.push_back(step.up() ? m_db.record_applied(step.m) : m_db.forget(step.m.version));
   size_t commit_index = batch.size();
@@ -369,7 +398,7 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
 // statement. The history says which statement runs before it runs. In a transaction of
 // the file's own, nothing is written until its end: a file's last transaction carries
 // the history write that finishes the migration, so the two commit together.
-void Runner::run_statements(const Step& step, int first_statement, RunReport& report) {
+void Runner::run_statements(const Step& step, int first_statement, int statement_lock_timeout, RunReport& report) {
   const Section& section = step.section;
   std::vector<Statement> statements = sql_statements(section);
   const char* what = step.up() ? "migration" : "rollback";
@@ -413,6 +442,11 @@ void Runner::run_statements(const Step& step, int first_statement, RunReport& re
                             "{}: resume from there",
                             first_statement, label(step.m), block_of[static_cast<size_t>(first_statement)]));
   }
+  // The lock timeout holds for the section's statements (for the session: they run
+  // outside agentpg's transactions), and is reset after them.
+  if (statement_lock_timeout > 0) {
+    send(fmt::format("SET lock_timeout = '{}s'", statement_lock_timeout), report);
+  }
   for (size_t i = 0; i < count; ++i) {
     int number = static_cast<int>(i) + 1;
     if (number < first_statement) {
@@ -430,8 +464,10 @@ void Runner::run_statements(const Step& step, int first_statement, RunReport& re
                     fmt::format("{} of {}: writing its history row in its last transaction failed, so that "
                                 "transaction (from statement {}) was rolled back: {} (SQLSTATE {})",
                                 what, label(step.m), block_of[count], error->message, error->sqlstate),
-                    fmt::format("{}; statements 1 to {} took effect; then 'agentpg {} --resume'", k_history_hint,
-                                block_of[count] - 1, verb));
+                    fmt::format("{}; {}; then 'agentpg {} --resume'", k_history_hint,
+                                block_of[count] > 1 ? fmt::format("statements 1 to {} took effect", block_of[count] - 1)
+                                                    : std::string("nothing before that transaction ran"),
+                                verb));
       }
     }
     std::optional<pg::ServerError> error = send(section.sql.substr(st.offset, st.length), report);
@@ -449,7 +485,16 @@ void Runner::run_statements(const Step& step, int first_statement, RunReport& re
     }
     effect += resume_at > 2   ? fmt::format("statements 1 to {} took effect", resume_at - 1)
               : resume_at == 2 ? std::string("statement 1 took effect")
-                               : std::string("nothing of it took effect");
+                               : std::string("no statement before it ran");
+    if (block == 0) {
+      // Outside a transaction a failed statement can still leave something behind.
+      std::string text = util::to_lower(section.sql.substr(st.offset, st.length));
+      if (text.find("concurrently") != std::string::npos) {
+        effect += "; a failed CONCURRENTLY statement can leave an INVALID index behind: drop it before resuming";
+      } else if (text.find("call") != std::string::npos) {
+        effect += "; a procedure may have committed part of its work";
+      }
+    }
     write_history(step, m_db.record_failed(step.m.version, step.direction, resume_at, fmt::format("{}: {}", where, error->message)),
                   resume_at - 1, report);
     throw Error(ExitCode::sql,
@@ -463,6 +508,9 @@ void Runner::run_statements(const Step& step, int first_statement, RunReport& re
                                         "and 'agentpg migrate --forget-failed' marks it applied again",
                                         resume_at));
   }
+  if (statement_lock_timeout > 0) {
+    send("RESET lock_timeout", report);
+  }
   if (!commit_last || first_statement > static_cast<int>(count)) {
     if (count == 0 && step.up()) {
       write_history(step, m_db.record_running(step.m, step.direction, 1), 0, report);  // the row to finish
@@ -474,7 +522,18 @@ void Runner::run_statements(const Step& step, int first_statement, RunReport& re
 void Runner::apply(const Step& step, int first_statement, int statement_lock_timeout, RunReport& report) {
   util::Clock::time_point start = util::Clock::now();
   const Section& section = step.section;
-  Mode mode = mode_of(section, split_statements(section.sql));
+  std::vector<Statement> all = split_statements(section.sql);
+  for (const Statement& st : all) {
+    if (st.control == TransactionControl::two_phase) {
+      throw Error(ExitCode::validation,
+                  fmt::format("{}:{}: two-phase commit (PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED) cannot be part "
+                              "of a migration: its work would wait in a prepared transaction while the history said "
+                              "applied (nothing of {} was run)",
+                              section.path, line_at(section, st.offset), label(step.m)),
+                  "commit the migration's work normally");
+    }
+  }
+  Mode mode = mode_of(section, all);
   if (report.dry_run) {
     report.sql += fmt::format("-- {} ({}, {}{})\n", section.path, step.up() ? "up" : "down", mode_words(mode),
                               step.note.empty() ? "" : "; " + step.note);
@@ -483,7 +542,7 @@ void Runner::apply(const Step& step, int first_statement, int statement_lock_tim
   if (mode == Mode::transaction && first_statement <= 1) {
     run_transactional(step, statement_lock_timeout, report);
   } else {
-    run_statements(step, first_statement, report);
+    run_statements(step, first_statement, statement_lock_timeout, report);
   }
   double ms = util::elapsed_ms(start);
   report.steps.push_back(StepReport{shown_version(step.m), step.m.name, step.m.module, section.path, ms, step.note});
@@ -525,6 +584,8 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
     start_commits(report);
     MigrationFile storage;
     const MigrationFile& m = with_sql(*e.file, storage);
+    std::optional<RecordedMigration> recorded = m_db.read_recorded(e.version);
+    check_resumable(recorded ? std::optional<std::string>(recorded->up_sql) : std::nullopt, m.up, from, m.path);
     apply(Step{m, m.up, Direction::up, ""}, from, options.statement_lock_timeout, report);
   }
 }
@@ -711,6 +772,10 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
                   fmt::format("{}: has no down section, so it cannot be rolled back (nothing was rolled back)",
                               e->file ? e->file->path : e->version),
                   "add a '-- migrate:down' section (it may be empty for a deliberate no-op)");
+    }
+    if (resuming) {
+      std::optional<RecordedMigration> ran = recorded ? recorded : m_db.read_recorded(e->version);
+      check_resumable(ran ? ran->down_sql : std::nullopt, section, first[sections.size()], section.path);
     }
     sections.push_back(std::move(section));
     notes.push_back(std::move(note));

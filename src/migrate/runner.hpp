@@ -76,7 +76,7 @@ private:
   // Runs a section of m (its up, or a down: the file's or the recorded one).
   void apply(const Step& step, int first_statement, int statement_lock_timeout, RunReport& report);
   void run_transactional(const Step& step, int statement_lock_timeout, RunReport& report);
-  void run_statements(const Step& step, int first_statement, RunReport& report);
+  void run_statements(const Step& step, int first_statement, int statement_lock_timeout, RunReport& report);
   // A history write outside any transaction of the migration's own, checked.
   void write_history(const Step& step, const pg::Query& query, int statement, RunReport& report);
   std::optional<pg::ServerError> send(const pg::Query& query, RunReport& report);

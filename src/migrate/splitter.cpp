@@ -93,6 +93,10 @@ TransactionControl classify(std::string_view statement) {
   std::vector<std::string> w = first_words(statement, 2);
   std::string first = w.empty() ? "" : w[0];
   std::string second = w.size() > 1 ? w[1] : "";
+  if ((first == "prepare" && second == "transaction") ||
+      ((first == "commit" || first == "rollback") && second == "prepared")) {
+    return TransactionControl::two_phase;
+  }
   if (first == "begin" || (first == "start" && second == "transaction")) {
     return TransactionControl::begin;
   }

@@ -16,6 +16,7 @@ enum class TransactionControl {
   begin,     // BEGIN, START TRANSACTION
   commit,    // COMMIT, END (not COMMIT PREPARED)
   rollback,  // ROLLBACK, ABORT (not ROLLBACK TO SAVEPOINT, ROLLBACK PREPARED)
+  two_phase,  // PREPARE TRANSACTION, COMMIT PREPARED, ROLLBACK PREPARED
 };
 
 struct Statement {

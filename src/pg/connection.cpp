@@ -121,6 +121,24 @@ bool settle_copy(PGconn* conn, const PGresult* result) {
   return false;
 }
 
+// The error for a statement that changed another number of rows than it must.
+std::optional<ServerError> wrong_row_count(const Query& query, const PGresult* result) {
+  if (!query.rows) {
+    return std::nullopt;
+  }
+  long long changed = std::strtoll(PQcmdTuples(const_cast<PGresult*>(result)), nullptr, 10);
+  if (changed == *query.rows) {
+    return std::nullopt;
+  }
+  ServerError error;
+  error.severity = "ERROR";
+  error.sqlstate = "P0004";
+  error.message = fmt::format("it changed {} rows of agentpg.schema_migrations, not {} (is there a trigger, rule or "
+                              "row-level policy on that table?)",
+                              changed, *query.rows);
+  return error;
+}
+
 bool succeeded(const PGresult* result) {
   if (result == nullptr) {
     return false;
@@ -265,7 +283,7 @@ std::optional<ServerError> Connection::try_execute(const Query& query) {
     return error;
   }
   if (succeeded(result.get())) {
-    return std::nullopt;
+    return wrong_row_count(query, result.get());
   }
   return server_error(result.get(), m_impl->raw());
 }
@@ -300,6 +318,10 @@ std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<Quer
       }
       if (PQresultStatus(raw) == PGRES_FATAL_ERROR && !failure) {
         failure = BatchFailure{i, server_error(raw, conn)};
+      } else if (!failure) {
+        if (std::optional<ServerError> wrong = wrong_row_count(statements[i], raw)) {
+          failure = BatchFailure{i, *wrong};
+        }
       }
     }
   }

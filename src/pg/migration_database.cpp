@@ -37,7 +37,7 @@ std::optional<migrate::HistoryDigest> MigrationDatabase::read_history_digest() {
   Rows rows;
   std::optional<ServerError> error = m_conn.try_query(
       "SELECT count(*), count(*) FILTER (WHERE status <> 'applied'), "
-      "encode(sha256(convert_to(coalesce(string_agg(version || ' ' || checksum, E'\\n' ORDER BY version COLLATE \"C\"), "
+      "encode(sha256(convert_to(coalesce(string_agg(version || ' ' || checksum || ' ' || module, E'\\n' ORDER BY version COLLATE \"C\"), "
       "''), 'UTF8')), 'hex') FROM agentpg.schema_migrations",
       rows);
   if (error || rows.size() != 1) {
@@ -181,13 +181,13 @@ Query MigrationDatabase::record_applied(const migrate::MigrationFile& m) const {
   return Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, up_transactional, "
                "down_sql, down_transactional, execution_ms) "
                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1000 * extract(epoch FROM clock_timestamp() - now()))",
-               row_values(m, {}));
+               row_values(m, {})).changing(1);
 }
 
 Query MigrationDatabase::record_adopted(const migrate::MigrationFile& m, const std::string& applied_by) const {
   return Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, up_transactional, "
                "down_sql, down_transactional, applied_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-               row_values(m, {applied_by}));
+               row_values(m, {applied_by})).changing(1);
 }
 
 Query MigrationDatabase::record_running(const migrate::MigrationFile& m, migrate::Direction direction,
@@ -195,7 +195,7 @@ Query MigrationDatabase::record_running(const migrate::MigrationFile& m, migrate
   if (direction == migrate::Direction::down) {
     return Query("UPDATE agentpg.schema_migrations SET status = 'running', failed_statement = $2, direction = 'down', "
                  "error = NULL WHERE version = $1",
-                 {m.version, std::to_string(statement)});
+                 {m.version, std::to_string(statement)}).changing(1);
   }
   return Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, up_transactional, "
                "down_sql, down_transactional, status, failed_statement, direction) "
@@ -203,31 +203,31 @@ Query MigrationDatabase::record_running(const migrate::MigrationFile& m, migrate
                "status = 'running', failed_statement = excluded.failed_statement, direction = 'up', "
                "checksum = excluded.checksum, up_sql = excluded.up_sql, up_transactional = excluded.up_transactional, "
                "down_sql = excluded.down_sql, down_transactional = excluded.down_transactional, error = NULL",
-               row_values(m, {std::to_string(statement)}));
+               row_values(m, {std::to_string(statement)})).changing(1);
 }
 
 Query MigrationDatabase::record_failed(const std::string& version, migrate::Direction direction, int statement,
                                        const std::string& error) const {
   return Query("UPDATE agentpg.schema_migrations SET status = 'failed', failed_statement = $2, direction = $3, "
                "error = $4 WHERE version = $1",
-               {version, std::to_string(statement), std::string(direction_name(direction)), error});
+               {version, std::to_string(statement), std::string(direction_name(direction)), error}).changing(1);
 }
 
 Query MigrationDatabase::record_finished(const std::string& version) const {
   return Query("UPDATE agentpg.schema_migrations SET status = 'applied', failed_statement = NULL, direction = NULL, "
                "error = NULL, execution_ms = 1000 * extract(epoch FROM clock_timestamp() - applied_at), "
                "applied_at = now() WHERE version = $1",
-               {version});
+               {version}).changing(1);
 }
 
 Query MigrationDatabase::record_reapplied(const std::string& version) const {
   return Query("UPDATE agentpg.schema_migrations SET status = 'applied', failed_statement = NULL, direction = NULL, "
                "error = NULL WHERE version = $1",
-               {version});
+               {version}).changing(1);
 }
 
 Query MigrationDatabase::forget(const std::string& version) const {
-  return Query("DELETE FROM agentpg.schema_migrations WHERE version = $1", {version});
+  return Query("DELETE FROM agentpg.schema_migrations WHERE version = $1", {version}).changing(1);
 }
 
 Query MigrationDatabase::set_lock_timeout(int seconds) const {
@@ -241,15 +241,27 @@ std::vector<Query> MigrationDatabase::flush_commits() const {
   // written and deleted again (the migration lock keeps others away), and the commit
   // flushes the WAL up to it, with every asynchronous commit before it.
   return {"BEGIN READ WRITE", "SET LOCAL synchronous_commit = on",
-          "INSERT INTO agentpg.schema_migrations (version, name, checksum, status) "
-          "VALUES ('agentpg:flush', '', '', 'running')",
-          "DELETE FROM agentpg.schema_migrations WHERE version = 'agentpg:flush'", "COMMIT"};
+          Query("INSERT INTO agentpg.schema_migrations (version, name, checksum, status) "
+                "VALUES ('agentpg:flush', '', '', 'running')")
+              .changing(1),
+          Query("DELETE FROM agentpg.schema_migrations WHERE version = 'agentpg:flush'").changing(1), "COMMIT"};
 }
 
 std::optional<ServerError> MigrationDatabase::execute(const Query& query) { return m_conn.try_execute(query); }
 
 std::optional<BatchFailure> MigrationDatabase::execute_batch(const std::vector<Query>& statements) {
   return m_conn.try_execute_batch(statements);
+}
+
+Query MigrationDatabase::lock_check() const {
+  return fmt::format(
+      "DO $agentpg$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND granted AND "
+      "pid = pg_catalog.pg_backend_pid() AND classid = {} AND objid = {} AND objsubid = 1) AND NOT "
+      "pg_catalog.pg_try_advisory_lock({}) THEN RAISE EXCEPTION 'agentpg lost the migration lock, and another session "
+      "holds it now' USING ERRCODE = '55P03', HINT = 'a statement of the migration released it (DISCARD ALL, "
+      "pg_advisory_unlock_all()); two runs may have overlapped: check the database before going on'; END IF; END "
+      "$agentpg$",
+      k_lock_classid, k_lock_objid, k_lock_key);
 }
 
 bool MigrationDatabase::try_lock() {

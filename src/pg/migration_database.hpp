@@ -34,6 +34,7 @@ public:
   std::vector<Query> flush_commits() const override;
   std::optional<ServerError> execute(const Query& query) override;
   std::optional<BatchFailure> execute_batch(const std::vector<Query>& statements) override;
+  Query lock_check() const override;
   bool try_lock() override;
   void unlock() override;
   std::optional<migrate::LockHolder> lock_holder() override;

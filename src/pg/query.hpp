@@ -12,10 +12,18 @@ using Value = std::optional<std::string>;  // nullopt is SQL NULL
 struct Query {
   std::string text;
   std::vector<Value> params;
+  // The number of rows the statement must change (INSERT/UPDATE/DELETE); any other count
+  // is an error, as if the server had reported one (a trigger, rule or policy at work).
+  std::optional<long long> rows;
 
   Query(std::string sql) : text(std::move(sql)) {}  // NOLINT: a plain statement converts
   Query(const char* sql) : text(sql) {}             // NOLINT
   Query(std::string sql, std::vector<Value> values) : text(std::move(sql)), params(std::move(values)) {}
+  // This query, required to change exactly `count` rows.
+  Query changing(long long count) && {
+    rows = count;
+    return std::move(*this);
+  }
 };
 
 // A SQL string literal that reads the same whatever standard_conforming_strings says

@@ -42,9 +42,11 @@ def chunks(text):
             continue
         if line.startswith(HISTORY) or line.startswith(FINISHED):
             if current is not None:
-                # The history write's own transaction opens on the line before it.
-                if current.endswith(WRAP_BEGIN):
-                    current = current[: -len(WRAP_BEGIN)]
+                # The history write's own transaction opens a few lines before it
+                # (BEGIN READ WRITE, then agentpg's check that it holds its lock).
+                wrap = current.rfind(WRAP_BEGIN)
+                if wrap >= 0 and current[wrap:].count("\n") <= 2:
+                    current = current[:wrap]
                 out.append(current)
                 current = None
             if line.startswith(FINISHED):

@@ -50,6 +50,7 @@ public:
   Query set_lock_timeout(int seconds) const override { return "LOCK TIMEOUT " + std::to_string(seconds); }
   Query relaxed_commits() const override { return "ASYNC"; }
   std::vector<Query> flush_commits() const override { return {"FLUSH"}; }
+  Query lock_check() const override { return "LOCK CHECK"; }
 
   std::optional<agentpg::pg::ServerError> execute(const Query& query) override {
     const std::string& sql = query.text;
@@ -124,8 +125,8 @@ TEST_SUITE("migrate::runner") {
     auto out = quiet_output();
     std::vector<MigrationFile> files = {migration("1", "CREATE A;\nCREATE B;\n"), migration("2", "CREATE C;")};
     RunReport report = Runner(db, out).migrate(files, {});
-    CHECK(db.sent == V{"CREATE HISTORY", "ASYNC", "BEGIN", "CREATE A;", "\nCREATE B;", "RECORD 1", "COMMIT",
-                       "BEGIN", "CREATE C;", "RECORD 2", "COMMIT", "FLUSH"});
+    CHECK(db.sent == V{"CREATE HISTORY", "ASYNC", "BEGIN", "CREATE A;", "\nCREATE B;", "LOCK CHECK", "RECORD 1", "COMMIT",
+                       "BEGIN", "CREATE C;", "LOCK CHECK", "RECORD 2", "COMMIT", "FLUSH"});
     CHECK(report.steps.size() == 2);
     CHECK(report.to_version == "2");
     CHECK_FALSE(db.locked);
@@ -157,7 +158,7 @@ TEST_SUITE("migrate::runner") {
     files[0].checksum = "aa";
     files[1].checksum = "bb";
     // The server's order is byte order of version: "10" before "9".
-    CHECK(files_digest(files) == agentpg::util::sha256_hex("10 bb\n9 aa"));
+    CHECK(files_digest(files) == agentpg::util::sha256_hex("10 bb \n9 aa "));
     MigrateOptions options;
     options.lock_timeout = 0;
     options.unlocked_digest = HistoryDigest{2, 0, files_digest(files)};
@@ -207,8 +208,9 @@ TEST_SUITE("migrate::runner") {
     auto out = quiet_output();
     std::vector<MigrationFile> files = {migration("7", "CREATE INDEX A;\nCREATE FAIL;\nCREATE INDEX C;\n", false)};
     CHECK_THROWS_AS(Runner(db, out).migrate(files, {}), agentpg::core::Error);
-    CHECK(db.sent == V{"ASYNC", "BEGIN READ WRITE", "RUNNING 7 1", "COMMIT", "CREATE INDEX A;", "BEGIN READ WRITE",
-                       "RUNNING 7 2", "COMMIT", "\nCREATE FAIL;", "BEGIN READ WRITE", "FAILED 7 2", "COMMIT", "FLUSH"});
+    CHECK(db.sent == V{"ASYNC", "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 1", "COMMIT", "CREATE INDEX A;",
+                       "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 2", "COMMIT", "\nCREATE FAIL;", "BEGIN READ WRITE",
+                       "LOCK CHECK", "FAILED 7 2", "COMMIT", "FLUSH"});
   }
 
   TEST_CASE("--resume runs a failed migration again from its failed statement") {
@@ -231,9 +233,9 @@ TEST_SUITE("migrate::runner") {
       Runner(db, out).migrate(files, options);
     } catch (const agentpg::core::Error&) {
     }
-    CHECK(db.sent == V{"ASYNC", "BEGIN READ WRITE", "RUNNING 7 2", "COMMIT", "\nCREATE INDEX B;", "BEGIN READ WRITE",
-                       "RUNNING 7 3", "COMMIT", "\nCREATE INDEX C;", "BEGIN READ WRITE", "FINISHED 7", "COMMIT",
-                       "FLUSH"});
+    CHECK(db.sent == V{"ASYNC", "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 2", "COMMIT", "\nCREATE INDEX B;",
+                       "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 3", "COMMIT", "\nCREATE INDEX C;", "BEGIN READ WRITE",
+                       "LOCK CHECK", "FINISHED 7", "COMMIT", "FLUSH"});
   }
 
   TEST_CASE("--dry-run sends nothing and shows exactly what would run") {
@@ -245,7 +247,7 @@ TEST_SUITE("migrate::runner") {
     RunReport report = Runner(db, out).migrate({migration("1", "CREATE A;\n")}, options);
     CHECK(db.sent.empty());
     CHECK(report.sql == "CREATE HISTORY;\nASYNC;\n-- migrations/1_m.sql (up, in a transaction)\nBEGIN;\nLOCK TIMEOUT 5;\n"
-                        "CREATE A;\nRECORD 1;\nCOMMIT;\nFLUSH;\n");
+                        "CREATE A;\nLOCK CHECK;\nRECORD 1;\nCOMMIT;\nFLUSH;\n");
   }
 
   TEST_CASE("gives up on the lock after --lock-timeout with exit 6") {
@@ -276,7 +278,8 @@ TEST_SUITE("migrate::runner") {
     RollbackOptions options;
     options.rules.to = "0";
     RunReport report = Runner(db, out).rollback({migration("1", "A;"), migration("2", "B;")}, options);
-    CHECK(db.sent == V{"ASYNC", "BEGIN", "DROP 2;", "FORGET 2", "COMMIT", "BEGIN", "DROP 1;", "FORGET 1", "COMMIT", "FLUSH"});
+    CHECK(db.sent == V{"ASYNC", "BEGIN", "DROP 2;", "LOCK CHECK", "FORGET 2", "COMMIT", "BEGIN", "DROP 1;", "LOCK CHECK",
+                       "FORGET 1", "COMMIT", "FLUSH"});
     CHECK(report.to_version.empty());
   }
 

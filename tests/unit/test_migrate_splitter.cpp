@@ -99,7 +99,7 @@ TEST_SUITE("migrate::splitter") {
     }
     using T = TransactionControl;
     CHECK(kinds == std::vector<T>{T::begin, T::none, T::commit, T::begin, T::none, T::none, T::rollback, T::begin,
-                                  T::commit, T::rollback, T::none});
+                                  T::commit, T::rollback, T::two_phase});
     CHECK(has_transaction_control("BEGIN; SELECT 1; COMMIT;"));
     CHECK_FALSE(has_transaction_control("DO $$ BEGIN PERFORM 1; END $$; CREATE TABLE t(begin int);"));
     CHECK_FALSE(has_transaction_control("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;"));
