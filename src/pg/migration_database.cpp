@@ -254,14 +254,13 @@ std::optional<BatchFailure> MigrationDatabase::execute_batch(const std::vector<Q
 }
 
 Query MigrationDatabase::lock_check() const {
-  return fmt::format(
-      "DO $agentpg$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND granted AND "
-      "pid = pg_catalog.pg_backend_pid() AND classid = {} AND objid = {} AND objsubid = 1) AND NOT "
-      "pg_catalog.pg_try_advisory_lock({}) THEN RAISE EXCEPTION 'agentpg lost the migration lock, and another session "
-      "holds it now' USING ERRCODE = '55P03', HINT = 'a statement of the migration released it (DISCARD ALL, "
-      "pg_advisory_unlock_all()); two runs may have overlapped: check the database before going on'; END IF; END "
-      "$agentpg$",
-      k_lock_classid, k_lock_objid, k_lock_key);
+  // Plain SQL (a DO block is compiled on every call): taking the lock again succeeds when
+  // this session holds it (the count only grows until the session ends) or nobody does;
+  // when another session took it, the cast of the message fails and names it.
+  return fmt::format("SELECT (CASE WHEN pg_catalog.pg_try_advisory_lock({}) THEN NULL ELSE 'agentpg lost the migration "
+                     "lock, and another session holds it now (a statement of the migration released it, such as "
+                     "DISCARD ALL or pg_advisory_unlock_all(); check the database before going on)' END)::int",
+                     k_lock_key);
 }
 
 bool MigrationDatabase::try_lock() {

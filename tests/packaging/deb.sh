@@ -8,14 +8,18 @@ out=$(mktemp -d /tmp/agentpg-deb-XXXXXX)
 trap 'dpkg -r agentpg >/dev/null 2>&1 || true; rm -rf "$out"' EXIT
 (cd "$AGENTPG_BUILD" && cpack -G DEB -B "$out" >"$out/cpack.log" 2>&1) || { cat "$out/cpack.log" >&2; exit 1; }
 deb=$(ls "$out"/agentpg_*.deb)
-# The shared libraries it loads are libc's, libpq's and libcrypto's: the C++ runtime,
-# libpqxx, yaml-cpp and PostgreSQL's parser are linked in.
+# The shared libraries it loads are libssl's and libcrypto's: libpq and the C++ ones are
+# linked in, and libpq's GSSAPI and LDAP libraries are loaded at first use, so recommended.
 depends=$(dpkg-deb --field "$deb" Depends)
-for lib in libpq5 libssl3 libc6; do
+recommends=$(dpkg-deb --field "$deb" Recommends)
+for lib in libssl3 libc6; do
   grep -q "$lib" <<<"$depends" || { echo "FAIL: the package does not depend on $lib: $depends" >&2; exit 1; }
 done
-for lib in libpqxx libyaml-cpp libfmt libstdc++ libpg-query; do
-  ! grep -q "$lib" <<<"$depends" || { echo "FAIL: the package depends on $lib (linked in): $depends" >&2; exit 1; }
+for lib in libgssapi-krb5-2 libldap; do
+  grep -q "$lib" <<<"$recommends" || { echo "FAIL: the package does not recommend $lib: $recommends" >&2; exit 1; }
+done
+for lib in libpq5 libpqxx libyaml-cpp libfmt libstdc++ libgssapi libldap; do
+  ! grep -q "$lib" <<<"$depends" || { echo "FAIL: the package depends on $lib (linked in, or loaded at first use): $depends" >&2; exit 1; }
 done
 dpkg -i "$deb" >/dev/null
 /usr/bin/agentpg --version | grep -qx "agentpg [0-9.]*" || { echo "FAIL: installed agentpg --version" >&2; exit 1; }
