@@ -35,23 +35,6 @@ private:
   bool& m_locked;
 };
 
-size_t skip_blanks_and_comments(std::string_view sql, size_t pos) {
-  while (pos < sql.size()) {
-    if (std::isspace(static_cast<unsigned char>(sql[pos]))) {
-      ++pos;
-    } else if (sql.compare(pos, 2, "--") == 0) {
-      size_t end = sql.find('\n', pos);
-      pos = end == std::string_view::npos ? sql.size() : end + 1;
-    } else if (sql.compare(pos, 2, "/*") == 0) {
-      size_t end = sql.find("*/", pos + 2);
-      pos = end == std::string_view::npos ? sql.size() : end + 2;
-    } else {
-      break;
-    }
-  }
-  return pos;
-}
-
 // Byte offset of the `chars`-th character (0-based) of UTF-8 text.
 size_t byte_offset_of_char(std::string_view text, size_t chars) {
   size_t i = 0;
@@ -434,13 +417,14 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
   bool commit_last = count > 0 && statements[count - 1].control == TransactionControl::commit &&
                      block_of[count] != 0;
   pg::Query finish = step.up() ? m_db.record_finished(step.m.version) : m_db.forget(step.m.version);
-  if (first_statement > 1 && block_of[static_cast<size_t>(std::min<size_t>(first_statement, count))] != 0 &&
-      first_statement <= static_cast<int>(count) &&
-      block_of[static_cast<size_t>(first_statement)] != first_statement) {
-    throw Error(ExitCode::usage,
-                fmt::format("statement {} of {} is inside a transaction of the file's own, which begins at statement "
-                            "{}: resume from there",
-                            first_statement, label(step.m), block_of[static_cast<size_t>(first_statement)]));
+  if (first_statement > 1 && first_statement <= static_cast<int>(count)) {
+    int block = block_of[static_cast<size_t>(first_statement)];
+    if (block != 0 && block != first_statement) {
+      throw Error(ExitCode::usage,
+                  fmt::format("statement {} of {} is inside a transaction of the file's own, which begins at "
+                              "statement {}: resume from there",
+                              first_statement, label(step.m), block));
+    }
   }
   // The lock timeout holds for the section's statements (for the session: they run
   // outside agentpg's transactions), and is reset after them.

@@ -41,35 +41,6 @@ bool only_blanks(const std::string& text) {
   return blank;
 }
 
-size_t skip_blanks_and_comments(std::string_view sql, size_t pos) {
-  while (pos < sql.size()) {
-    if (std::isspace(static_cast<unsigned char>(sql[pos])) || sql[pos] == ';') {
-      ++pos;
-    } else if (sql.compare(pos, 2, "--") == 0) {
-      size_t end = sql.find('\n', pos);
-      pos = end == std::string_view::npos ? sql.size() : end + 1;
-    } else if (sql.compare(pos, 2, "/*") == 0) {
-      int depth = 0;
-      while (pos < sql.size()) {
-        if (sql.compare(pos, 2, "/*") == 0) {
-          ++depth;
-          pos += 2;
-        } else if (sql.compare(pos, 2, "*/") == 0) {
-          pos += 2;
-          if (--depth == 0) {
-            break;
-          }
-        } else {
-          ++pos;
-        }
-      }
-    } else {
-      break;
-    }
-  }
-  return pos;
-}
-
 // The statement's first `count` words, lower-cased.
 std::vector<std::string> first_words(std::string_view statement, size_t count) {
   std::vector<std::string> words;
@@ -115,6 +86,35 @@ bool is_copy(std::string_view statement) {
 }
 
 } // namespace
+
+size_t skip_blanks_and_comments(std::string_view sql, size_t pos) {
+  while (pos < sql.size()) {
+    if (std::isspace(static_cast<unsigned char>(sql[pos])) || sql[pos] == ';') {
+      ++pos;
+    } else if (sql.compare(pos, 2, "--") == 0) {
+      size_t end = sql.find('\n', pos);
+      pos = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (sql.compare(pos, 2, "/*") == 0) {
+      int depth = 0;
+      while (pos < sql.size()) {
+        if (sql.compare(pos, 2, "/*") == 0) {
+          ++depth;
+          pos += 2;
+        } else if (sql.compare(pos, 2, "*/") == 0) {
+          pos += 2;
+          if (--depth == 0) {
+            break;
+          }
+        } else {
+          ++pos;
+        }
+      }
+    } else {
+      break;
+    }
+  }
+  return pos;
+}
 
 std::vector<Statement> split_statements(std::string_view sql) {
   std::string text(sql);

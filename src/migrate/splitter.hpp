@@ -31,6 +31,10 @@ struct Statement {
 // must not contain a NUL byte (the file reader refuses those).
 std::vector<Statement> split_statements(std::string_view sql);
 
+// The offset of the first byte at or after `pos` that is not a blank, a ';' or inside a
+// comment (-- and nested /* */): where a statement's first word starts.
+size_t skip_blanks_and_comments(std::string_view sql, size_t pos);
+
 // True when a statement of `sql` begins, commits or rolls back a transaction itself.
 bool has_transaction_control(std::string_view sql);
 
