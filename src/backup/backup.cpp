@@ -11,6 +11,7 @@
 #include "config/target.hpp"
 #include "migrate/plan.hpp"
 #include "pg/connection.hpp"
+#include "pg/health.hpp"
 #include "pg/migration_database.hpp"
 #include "pg/tools.hpp"
 #include "util/files.hpp"
@@ -145,8 +146,7 @@ Manifest take_backup(const core::Context& ctx, const config::ConnParams& params,
   m.latest_migration = latest_migration(*conn);
   m.format = pg::format_name(request.format);
   m.schema_only = command.schema_only;
-  unsigned long long estimate =
-      std::stoull(conn->query("SELECT pg_database_size(current_database())").text(0, 0));
+  auto estimate = static_cast<unsigned long long>(pg::database_size(*conn));
   conn.reset();
 
   std::string dir = backup_dir(ctx, command.output);

@@ -4,7 +4,8 @@
 
 #include "config/target.hpp"
 #include "pg/health.hpp"
-#include "pg/migration_database.hpp"
+#include "pg/connection.hpp"
+#include "pg/upkeep.hpp"
 #include "util/strings.hpp"
 
 namespace agentpg::check {
@@ -15,34 +16,8 @@ using core::Error;
 using core::ExitCode;
 using core::Json;
 
-struct Job {
-  const char* name;
-  const char* schedule;  // cron syntax, for --schedule
-  const char* sql;       // what pg_cron runs
-};
-
-const Job k_jobs[] = {
-    {"expired-charges", "*/5 * * * *", "SELECT caracal.release_expired_charges()"},
-    {"retention", "0 3 * * *", "SELECT agency.cleanup_old_tasks(); SELECT agency.cleanup_old_metrics(); "
-                               "SELECT agency.cleanup_old_audit_logs()"},
-    {"analyze", "30 3 * * *", "ANALYZE"},
-};
-
-void run_sql(pg::Connection& conn, const std::string& sql, const char* job) {
-  if (auto error = conn.try_execute(sql)) {
-    conn.try_execute("ROLLBACK");
-    throw Error(ExitCode::sql, fmt::format("maintain {}: {} (SQLSTATE {})", job, error->message, error->sqlstate),
-                "the job was rolled back");
-  }
-}
-
-long long count(pg::Connection& conn, const std::string& sql, const std::vector<pg::Value>& params = {}) {
-  return std::stoll(conn.query(sql, params).text(0, 0));
-}
-
 std::string interval_setting(pg::Connection& conn, const std::string& value, const char* key) {
-  pg::Rows rows;
-  if (conn.try_query("SELECT " + pg::sql_literal(value) + "::interval::text", rows)) {
+  if (!pg::is_interval(conn, value)) {
     throw Error(ExitCode::usage, fmt::format("{} must be an interval such as '90 days', not '{}'", key, value));
   }
   return value;
@@ -54,13 +29,9 @@ Json expired_charges(pg::Connection& conn, bool dry_run) {
     return result.set("skipped", "the caracal module is not installed");
   }
   if (dry_run) {
-    return result.set("would_release",
-                      count(conn, "SELECT count(*) FROM caracal.provisional_charges WHERE NOT released AND expires_at <= now()"));
+    return result.set("would_release", pg::expired_charges(conn));
   }
-  run_sql(conn, "BEGIN", "expired-charges");
-  long long released = count(conn, "SELECT caracal.release_expired_charges()");
-  run_sql(conn, "COMMIT", "expired-charges");
-  return result.set("released", released);
+  return result.set("released", pg::release_expired_charges(conn));
 }
 
 Json retention(const core::Context& ctx, pg::Connection& conn, bool dry_run) {
@@ -68,38 +39,20 @@ Json retention(const core::Context& ctx, pg::Connection& conn, bool dry_run) {
   if (!pg::function_exists(conn, "agency.cleanup_old_tasks")) {
     return result.set("skipped", "the agency module is not installed");
   }
-  std::string tasks = interval_setting(conn, ctx.config.tasks_retention, "maintain.tasks_retention");
-  std::string metrics = interval_setting(conn, ctx.config.metrics_retention, "maintain.metrics_retention");
-  std::string audit = interval_setting(conn, ctx.config.audit_retention, "maintain.audit_retention");
-  result.set("windows", Json::object().set("tasks", tasks).set("metrics", metrics).set("audit_log", audit));
-  Json counts = Json::object();
-  if (dry_run) {
-    auto older = [&](const char* table, const char* column, const std::string& window) {
-      return count(conn, fmt::format("SELECT count(*) FROM agency.{} WHERE {} < now() - $1::interval", table, column),
-                   {window});
-    };
-    counts.set("task_artifacts", older("task_artifacts", "created_at", tasks))
-        .set("task_progress", older("task_progress", "created_at", tasks))
-        .set("tasks_archived",
-             count(conn, "SELECT count(*) FROM agency.tasks WHERE completed_at < now() - $1::interval AND status <> 'archived'",
-                   {tasks}))
-        .set("system_metrics", older("system_metrics", "collected_at", metrics))
-        .set("slo_measurements", older("slo_measurements", "measured_at", metrics))
-        .set("audit_log", older("audit_log", "created_at", audit));
-    return result.set("would_delete", counts);
-  }
-  run_sql(conn, "BEGIN", "retention");
-  pg::Rows t = conn.query("SELECT * FROM agency.cleanup_old_tasks($1::interval)", {tasks});
-  pg::Rows m = conn.query("SELECT * FROM agency.cleanup_old_metrics($1::interval)", {metrics});
-  pg::Rows a = conn.query("SELECT agency.cleanup_old_audit_logs($1::interval)", {audit});
-  run_sql(conn, "COMMIT", "retention");
-  counts.set("task_artifacts", std::stoll(t.text(0, 0)))
-      .set("task_progress", std::stoll(t.text(0, 1)))
-      .set("tasks_archived", std::stoll(t.text(0, 2)))
-      .set("system_metrics", std::stoll(m.text(0, 0)))
-      .set("slo_measurements", std::stoll(m.text(0, 1)))
-      .set("audit_log", std::stoll(a.text(0, 0)));
-  return result.set("deleted", counts);
+  pg::RetentionWindows windows{interval_setting(conn, ctx.config.tasks_retention, "maintain.tasks_retention"),
+                               interval_setting(conn, ctx.config.metrics_retention, "maintain.metrics_retention"),
+                               interval_setting(conn, ctx.config.audit_retention, "maintain.audit_retention")};
+  result.set("windows",
+             Json::object().set("tasks", windows.tasks).set("metrics", windows.metrics).set("audit_log", windows.audit));
+  pg::RetentionCounts c = dry_run ? pg::retention_due(conn, windows) : pg::apply_retention(conn, windows);
+  Json counts = Json::object()
+                    .set("task_artifacts", c.task_artifacts)
+                    .set("task_progress", c.task_progress)
+                    .set("tasks_archived", c.tasks_archived)
+                    .set("system_metrics", c.system_metrics)
+                    .set("slo_measurements", c.slo_measurements)
+                    .set("audit_log", c.audit_log);
+  return result.set(dry_run ? "would_delete" : "deleted", counts);
 }
 
 Json analyze(pg::Connection& conn, bool dry_run) {
@@ -110,13 +63,7 @@ Json analyze(pg::Connection& conn, bool dry_run) {
   }
   Json result = Json::object().set("job", "analyze").set(dry_run ? "would_analyze" : "analyzed", tables);
   if (!dry_run && !stale.empty()) {
-    run_sql(conn, "BEGIN", "analyze");
-    for (const auto& t : stale) {
-      size_t dot = t.find('.');
-      run_sql(conn, "ANALYZE " + conn.quote_identifier(t.substr(0, dot)) + "." + conn.quote_identifier(t.substr(dot + 1)),
-              "analyze");
-    }
-    run_sql(conn, "COMMIT", "analyze");
+    pg::analyze_tables(conn, stale);
   }
   return result;
 }
@@ -142,17 +89,14 @@ std::string describe(const Json& job) {
 }
 
 ExitCode schedule_jobs(core::Context& ctx, pg::Connection& conn, bool add) {
-  if (conn.query("SELECT 1 FROM pg_extension WHERE extname = 'pg_cron'").empty()) {
+  if (!pg::cron_installed(conn)) {
     throw Error(ExitCode::usage, "pg_cron is not installed in this database, so there is nothing to schedule with",
                 "run 'agentpg maintain --yes' from cron or a Kubernetes CronJob instead");
   }
   Json done = Json::array();
-  for (const auto& job : k_jobs) {
+  for (const auto& job : pg::upkeep_jobs()) {
     std::string name = std::string("agentpg-") + job.name;
-    std::string sql = add ? fmt::format("SELECT cron.schedule({}, {}, {})", pg::sql_literal(name), pg::sql_literal(job.schedule),
-                                        pg::sql_literal(job.sql))
-                          : fmt::format("SELECT cron.unschedule(jobname) FROM cron.job WHERE jobname = {}", pg::sql_literal(name));
-    run_sql(conn, sql, job.name);
+    add ? pg::schedule_job(conn, name, job) : pg::unschedule_job(conn, name, job);
     done.push(name);
     ctx.out.line(fmt::format("{} {}{}", add ? "scheduled" : "unscheduled", name, add ? std::string(" at ") + job.schedule : ""));
   }

@@ -17,7 +17,7 @@
 
 #include "core/error.hpp"
 #include "core/output.hpp"
-#include "pg/connection.hpp"
+#include "pg/admin.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/sha256.hpp"
@@ -272,11 +272,7 @@ void Cluster::create_database() const {
   if (m_settings.database.empty() || m_settings.database == "postgres") {
     return;
   }
-  std::unique_ptr<pg::Connection> conn = pg::Connection::open(params("postgres"), 10);
-  if (auto error = conn->try_execute("CREATE DATABASE " + conn->quote_identifier(m_settings.database))) {
-    throw Error(ExitCode::unexpected,
-                fmt::format("cannot create database {} on the local server: {}", m_settings.database, error->message));
-  }
+  pg::create_database_if_missing(params(m_settings.database), 10);
 }
 
 bool Cluster::stop() const {

@@ -160,12 +160,12 @@ RunReport record_all(core::Context& ctx, pg::Connection& conn, const std::vector
   if (!db.read_history() || db.history_needs_upgrade()) {
     statements.push_back(db.create_history());
   }
-  statements.push_back("BEGIN");
+  statements.push_back(pg::begin());
   for (const MigrationFile* m : chosen) {
     statements.push_back(db.record_adopted(*m, applied_by));
     report.steps.push_back(StepReport{shown_version(*m), m->name, m->module, m->path, 0});
   }
-  statements.push_back("COMMIT");
+  statements.push_back(pg::commit());
   if (dry_run) {
     for (const auto& q : statements) {
       report.sql += pg::display(q) + ";\n";
@@ -177,7 +177,7 @@ RunReport record_all(core::Context& ctx, pg::Connection& conn, const std::vector
   }
   for (const auto& sql : statements) {
     if (auto error = db.execute(sql)) {
-      db.execute("ROLLBACK");
+      db.execute(pg::rollback());
       db.unlock();
       throw Error(ExitCode::sql, fmt::format("recording the history failed: {} (SQLSTATE {})", error->message,
                                              error->sqlstate));

@@ -50,7 +50,8 @@ const ColumnInfo* TableInfo::column(const std::string& wanted) const {
 }
 
 std::optional<TableInfo> table_info(Connection& conn, const std::string& qualified) {
-  Rows exists = conn.query("SELECT to_regclass($1)::oid", {qualified});
+  // The name as written: "schema.table" is quoted part by part, as the seed statements do.
+  Rows exists = conn.query("SELECT to_regclass($1)::oid", {quote_qualified(qualified)});
   if (exists.empty() || exists.is_null(0, 0)) {
     return std::nullopt;
   }
@@ -98,7 +99,7 @@ std::vector<std::string> referencing_tables(Connection& conn, const std::string&
                          "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
                          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
                          "WHERE k.contype = 'f' AND k.confrelid = to_regclass($1) AND k.conrelid <> k.confrelid",
-                         {qualified});
+                         {quote_qualified(qualified)});
   std::vector<std::string> tables;
   for (size_t r = 0; r < rows.size(); ++r) {
     tables.push_back(rows.text(r, 0));

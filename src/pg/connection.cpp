@@ -254,8 +254,10 @@ Rows Connection::query(const std::string& sql, const std::vector<Value>& params)
   return rows;
 }
 
-std::optional<ServerError> Connection::try_query(const std::string& sql, Rows& rows) {
-  Result result(PQexecParams(m_impl->raw(), sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+std::optional<ServerError> Connection::try_query(const Query& query, Rows& rows) {
+  std::vector<const char*> values = param_values(query);
+  Result result(PQexecParams(m_impl->raw(), query.text.c_str(), static_cast<int>(values.size()), nullptr,
+                             values.data(), nullptr, nullptr, 0));
   if (!succeeded(result.get())) {
     return server_error(result.get(), m_impl->raw());
   }

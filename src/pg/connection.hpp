@@ -52,7 +52,7 @@ public:
   // (exit 4) with the server's message on failure.
   Rows query(const std::string& sql, const std::vector<Value>& params = {});
   // Like query(), but the server's error comes back instead of an exception.
-  std::optional<ServerError> try_query(const std::string& sql, Rows& rows);
+  std::optional<ServerError> try_query(const Query& query, Rows& rows);
   // Runs SQL (one statement or several; one only when it has parameters); the server's
   // error instead of an exception.
   std::optional<ServerError> try_execute(const Query& query);

@@ -42,4 +42,26 @@ std::string display(const Query& query) {
   return out;
 }
 
+std::string quote_identifier(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    out += c == '"' ? "\"\"" : std::string(1, c);
+  }
+  return out + "\"";
+}
+
+std::string quote_qualified(const std::string& qualified) {
+  size_t dot = qualified.find('.');
+  if (dot == std::string::npos) {
+    return quote_identifier(qualified);
+  }
+  return quote_identifier(qualified.substr(0, dot)) + "." + quote_identifier(qualified.substr(dot + 1));
+}
+
+Query savepoint(const std::string& name) { return "SAVEPOINT " + quote_identifier(name); }
+
+Query rollback_to_savepoint(const std::string& name) { return "ROLLBACK TO SAVEPOINT " + quote_identifier(name); }
+
+Query set_lock_timeout(int seconds) { return "SET lock_timeout = '" + std::to_string(seconds) + "s'"; }
+
 } // namespace agentpg::pg

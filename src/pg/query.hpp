@@ -33,4 +33,20 @@ std::string sql_literal(const std::string& value);
 // The query as text with its parameters written in as literals, for --dry-run.
 std::string display(const Query& query);
 
+// "name" with inner quotes doubled: any name, also one that needs no quoting.
+std::string quote_identifier(const std::string& name);
+// "schema"."table" from "schema.table" (split at the first dot).
+std::string quote_qualified(const std::string& qualified);
+
+// Transaction control, the same for every caller.
+inline Query begin() { return "BEGIN"; }
+inline Query begin_read_write() { return "BEGIN READ WRITE"; }
+inline Query commit() { return "COMMIT"; }
+inline Query rollback() { return "ROLLBACK"; }
+Query savepoint(const std::string& name);
+Query rollback_to_savepoint(const std::string& name);
+// SET lock_timeout for the session (0: wait forever), and back to the server's setting.
+Query set_lock_timeout(int seconds);
+inline Query reset_lock_timeout() { return "RESET lock_timeout"; }
+
 } // namespace agentpg::pg

@@ -12,7 +12,7 @@
 #include "migrate/splitter.hpp"
 #include "pg/catalog.hpp"
 #include "pg/connection.hpp"
-#include "pg/migration_database.hpp"
+#include "pg/seed_sql.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -22,9 +22,8 @@ namespace {
 
 using core::Error;
 using core::ExitCode;
-using pg::sql_literal;
-
 constexpr size_t k_batch_rows = 500;
+constexpr const char* k_batch_savepoint = "agentpg_seed_batch";
 
 std::string describe(const pg::ServerError& e) {
   std::string text = fmt::format("{} (SQLSTATE {})", e.message, e.sqlstate);
@@ -73,22 +72,13 @@ std::vector<std::string> csv_fields(const std::string& line) {
   return fields;
 }
 
-std::string qualified_name(pg::Connection& conn, const std::string& table) {
-  size_t dot = table.find('.');
-  return conn.quote_identifier(table.substr(0, dot)) + "." + conn.quote_identifier(table.substr(dot + 1));
-}
-
 class Loader {
 public:
   Loader(pg::Connection& conn, const core::Output& out, SeedReport& report) : m_conn(conn), m_out(out), m_report(report) {}
 
   void run(const std::vector<SeedFile>& files, const SeedOptions& options) {
-    exec("BEGIN");
-    exec("CREATE SCHEMA IF NOT EXISTS agentpg; "
-         "CREATE TABLE IF NOT EXISTS agentpg.seed_history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
-         "environment text NOT NULL, file text NOT NULL, checksum text NOT NULL, "
-         "applied_at timestamptz NOT NULL DEFAULT now(), inserted bigint NOT NULL DEFAULT 0, "
-         "updated bigint NOT NULL DEFAULT 0, unchanged bigint NOT NULL DEFAULT 0)");
+    exec(pg::begin());
+    exec(pg::create_seed_history());
     std::vector<const SeedFile*> chosen = installed(files);
     if (options.reset) {
       reset(chosen);
@@ -104,21 +94,18 @@ public:
         load_csv(*f);
       }
       TableCounts after = f->table.empty() ? TableCounts{} : counts(f->table);
-      exec(fmt::format("INSERT INTO agentpg.seed_history (environment, file, checksum, inserted, updated, unchanged) "
-                       "VALUES ({}, {}, {}, {}, {}, {})",
-                       sql_literal(options.environment), sql_literal(f->name), sql_literal(f->checksum),
-                       after.inserted - before.inserted, after.updated - before.updated,
-                       after.unchanged - before.unchanged));
+      exec(pg::record_seed_file(options.environment, f->name, f->checksum, after.inserted - before.inserted,
+                                after.updated - before.updated, after.unchanged - before.unchanged));
       m_report.files.push_back(f->name);
     }
     m_out.end_progress();
-    exec(options.dry_run ? "ROLLBACK" : "COMMIT");
+    exec(options.dry_run ? pg::rollback() : pg::commit());
   }
 
 private:
   // Runs SQL; a failure throws with `where` in front of the server's words.
-  void exec(const std::string& sql, const std::string& where = "") {
-    if (auto error = m_conn.try_execute(sql)) {
+  void exec(const pg::Query& query, const std::string& where = "") {
+    if (auto error = m_conn.try_execute(query)) {
       throw Error(ExitCode::sql, fmt::format("{}{}", where.empty() ? "" : where + ": ", describe(*error)),
                   "nothing of this seed run was written");
     }
@@ -192,11 +179,7 @@ private:
     if (tables.empty()) {
       return;
     }
-    std::vector<std::string> names;
-    for (const auto& t : tables) {
-      names.push_back(qualified_name(m_conn, t));
-    }
-    exec("TRUNCATE " + util::join(names, ", ") + " RESTART IDENTITY", "reset");
+    exec(pg::truncate_tables(std::vector<std::string>(tables.begin(), tables.end())), "reset");
     m_report.reset = true;
   }
 
@@ -216,7 +199,7 @@ private:
     }
   }
 
-  std::string resolve(const SeedFile& f, int line, const SeedValue& v) {
+  pg::Value resolve(const SeedFile& f, int line, const SeedValue& v) {
     std::string cache_key = v.ref_table + "|" + v.ref_column;
     for (const auto& [k, value] : v.ref_key) {
       cache_key += "|" + k + "=" + value;
@@ -237,15 +220,13 @@ private:
       }
       column = info.primary_key[0];
     }
-    std::vector<std::string> conditions;
     for (const auto& [k, value] : v.ref_key) {
       if (info.column(k) == nullptr) {
         throw Error(ExitCode::validation, fmt::format("{}:{}: {} has no column {}", f.path, line, v.ref_table, k));
       }
-      conditions.push_back(fmt::format("{}::text = {}", m_conn.quote_identifier(k), sql_literal(value)));
     }
-    pg::Rows rows = m_conn.query(fmt::format("SELECT {}::text FROM {} WHERE {} LIMIT 2", m_conn.quote_identifier(column),
-                                             qualified_name(m_conn, v.ref_table), util::join(conditions, " AND ")));
+    pg::Query lookup = pg::find_reference(v.ref_table, column, {v.ref_key.begin(), v.ref_key.end()});
+    pg::Rows rows = m_conn.query(lookup.text, lookup.params);
     std::vector<std::string> described;
     for (const auto& [k, value] : v.ref_key) {
       described.push_back(k + "=" + value);
@@ -257,31 +238,32 @@ private:
                   rows.empty() ? "a referenced row must be seeded before it is referenced (this file or an earlier one)"
                                : "reference it by columns that identify one row");
     }
-    std::string literal = rows.is_null(0, 0) ? "NULL" : sql_literal(rows.text(0, 0));
-    m_refs.emplace(cache_key, literal);
-    return literal;
+    pg::Value value = rows.is_null(0, 0) ? pg::Value{} : pg::Value{rows.text(0, 0)};
+    m_refs.emplace(cache_key, value);
+    return value;
   }
 
-  std::string literal(const SeedFile& f, int line, const pg::ColumnInfo& column, const SeedValue& v) {
+  // The value as text, which the upsert casts to the column's type.
+  pg::Value value(const SeedFile& f, int line, const pg::ColumnInfo& column, const SeedValue& v) {
     switch (v.kind) {
     case SeedValue::Kind::null:
-      return "NULL";
+      return std::nullopt;
     case SeedValue::Kind::reference:
-      return resolve(f, line, v) + "::" + column.type;
+      return resolve(f, line, v);
     case SeedValue::Kind::scalar:
-      return sql_literal(v.text) + "::" + column.type;
+      return v.text;
     case SeedValue::Kind::structured:
       if (column.is_json) {
-        return sql_literal(v.text) + "::" + column.type;
+        return v.text;
       }
       if (column.is_array && v.is_list) {
-        return sql_literal(array_literal(v.items)) + "::" + column.type;
+        return array_literal(v.items);
       }
       throw Error(ExitCode::validation,
                   fmt::format("{}:{}: column {} is {}: it takes a single value, not a {}", f.path, line, column.name,
                               column.type, v.is_list ? "list" : "map"));
     }
-    return "NULL";
+    return std::nullopt;
   }
 
   // The conflict columns: the file's key, which must be a unique key of the table.
@@ -314,48 +296,20 @@ private:
                 "seeds are upserted on their key, so re-running them changes nothing: name a unique key with 'key:'");
   }
 
-  std::string upsert_tail(const std::string& table, const std::vector<std::string>& columns,
-                          const std::vector<std::string>& key, const pg::TableInfo& info) {
-    std::vector<std::string> updates;
-    std::vector<std::string> mine;
-    std::vector<std::string> theirs;
-    for (const auto& c : columns) {
-      if (std::find(key.begin(), key.end(), c) != key.end()) {
-        continue;
-      }
-      std::string q = m_conn.quote_identifier(c);
-      bool json = info.column(c)->type == "json";  // json has no equality operator
-      updates.push_back(fmt::format("{0} = EXCLUDED.{0}", q));
-      mine.push_back(fmt::format("t.{}{}", q, json ? "::text" : ""));
-      theirs.push_back(fmt::format("EXCLUDED.{}{}", q, json ? "::text" : ""));
-    }
-    std::vector<std::string> quoted_key;
-    for (const auto& k : key) {
-      quoted_key.push_back(m_conn.quote_identifier(k));
-    }
-    (void)table;
-    if (updates.empty()) {
-      return fmt::format(" ON CONFLICT ({}) DO NOTHING RETURNING true", util::join(quoted_key, ", "));
-    }
-    return fmt::format(" ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({}) RETURNING (xmax = 0)",
-                       util::join(quoted_key, ", "), util::join(updates, ", "), util::join(mine, ", "),
-                       util::join(theirs, ", "));
-  }
-
   // Runs one multi-row upsert; on failure, finds the row to blame by running them one by one.
-  void upsert(const SeedFile& f, const std::string& head, const std::string& tail,
-              const std::vector<std::pair<int, std::string>>& rows) {
-    std::vector<std::string> values;
+  void upsert(const SeedFile& f, const pg::TableInfo& info, const std::vector<std::string>& columns,
+              const std::vector<std::string>& key, const std::vector<std::pair<int, std::vector<pg::Value>>>& rows) {
+    std::vector<std::vector<pg::Value>> values;
     for (const auto& r : rows) {
       values.push_back(r.second);
     }
     pg::Rows result;
-    exec("SAVEPOINT agentpg_seed_batch");
-    if (auto error = m_conn.try_query(head + util::join(values, ", ") + tail, result)) {
-      exec("ROLLBACK TO SAVEPOINT agentpg_seed_batch");
+    exec(pg::savepoint(k_batch_savepoint));
+    if (auto error = m_conn.try_query(pg::upsert_rows(info, columns, key, values), result)) {
+      exec(pg::rollback_to_savepoint(k_batch_savepoint));
       for (const auto& [line, row] : rows) {
         pg::Rows single;
-        if (auto row_error = m_conn.try_query(head + row + tail, single)) {
+        if (auto row_error = m_conn.try_query(pg::upsert_rows(info, columns, key, {row}), single)) {
           throw Error(ExitCode::sql, fmt::format("{}:{}: {}", f.path, line, describe(*row_error)),
                       "nothing of this seed run was written");
         }
@@ -390,15 +344,9 @@ private:
         columns.push_back(name);
       }
       std::vector<std::string> key = conflict_key(f, info, columns);
-      std::vector<std::string> quoted;
-      for (const auto& c : columns) {
-        quoted.push_back(m_conn.quote_identifier(c));
-      }
-      std::string head = fmt::format("INSERT INTO {} AS t ({}) VALUES ", qualified_name(m_conn, f.table),
-                                     util::join(quoted, ", "));
-      std::string tail = upsert_tail(f.table, columns, key, info);
-      std::vector<std::pair<int, std::string>> batch;
-      for (; i < f.rows.size() && batch.size() < k_batch_rows; ++i) {
+      size_t batch_rows = pg::upsert_batch_rows(columns.size(), k_batch_rows);
+      std::vector<std::pair<int, std::vector<pg::Value>>> batch;
+      for (; i < f.rows.size() && batch.size() < batch_rows; ++i) {
         const SeedRow& row = f.rows[i];
         std::vector<std::string> names;
         for (const auto& v : row.values) {
@@ -410,13 +358,13 @@ private:
         if (names != columns || (refers_to_own_table && !batch.empty())) {
           break;  // a row referring to an earlier row of this file needs that row written first
         }
-        std::vector<std::string> literals;
-        for (const auto& [name, value] : row.values) {
-          literals.push_back(literal(f, row.line, *info.column(name), value));
+        std::vector<pg::Value> values;
+        for (const auto& [name, v] : row.values) {
+          values.push_back(value(f, row.line, *info.column(name), v));
         }
-        batch.emplace_back(row.line, "(" + util::join(literals, ", ") + ")");
+        batch.emplace_back(row.line, std::move(values));
       }
-      upsert(f, head, tail, batch);
+      upsert(f, info, columns, key, batch);
     }
   }
 
@@ -447,29 +395,21 @@ private:
       throw Error(ExitCode::validation, fmt::format("{}:1: the CSV has no header row", f.path));
     }
     std::vector<std::string> columns = csv_fields(util::trim(*first_line));
-    std::vector<std::string> quoted;
     for (const auto& c : columns) {
       if (info.column(c) == nullptr) {
         throw Error(ExitCode::validation, fmt::format("{}:1: {} has no column {}", f.path, f.table, c));
       }
-      quoted.push_back(m_conn.quote_identifier(c));
     }
     std::vector<std::string> key = conflict_key(f, info, columns);
-    std::string target = qualified_name(m_conn, f.table);
-    std::string list = util::join(quoted, ", ");
     TableCounts& c = counts(f.table);
-    bool empty = m_conn.query(fmt::format("SELECT NOT EXISTS (SELECT 1 FROM {})", target)).text(0, 0) == "t";
+    bool empty = m_conn.query(pg::table_is_empty(f.table).text).text(0, 0) == "t";
     unsigned long long copied = 0;
     // An empty table takes the rows straight from COPY; otherwise they go through a
     // temporary table and are upserted, so that re-running a seed changes nothing.
-    std::string into = empty ? target : "agentpg_seed_csv";
     if (!empty) {
-      exec(fmt::format("CREATE TEMP TABLE agentpg_seed_csv ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA", list,
-                       target));
+      exec(pg::create_csv_staging(f.table, columns));
     }
-    if (auto error = m_conn.copy_from_file(fmt::format("COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true)", into,
-                                                       list),
-                                           f.path, copied)) {
+    if (auto error = m_conn.copy_from_file(pg::copy_csv(f.table, columns, !empty), f.path, copied)) {
       throw Error(ExitCode::sql, fmt::format("{}:{}: {}", f.path, copy_line(*error), describe(*error)),
                   "nothing of this seed run was written");
     }
@@ -477,12 +417,8 @@ private:
       c.inserted += static_cast<long long>(copied);
       return;
     }
-    std::string tail = upsert_tail(f.table, columns, key, info);
     pg::Rows result;
-    std::string sql = fmt::format("WITH up AS (INSERT INTO {} AS t ({}) SELECT {} FROM agentpg_seed_csv{}) "
-                                  "SELECT count(*) FILTER (WHERE up.r), count(*) FILTER (WHERE NOT up.r) FROM up AS up(r)",
-                                  target, list, list, tail);
-    if (auto error = m_conn.try_query(sql, result)) {
+    if (auto error = m_conn.try_query(pg::upsert_from_csv_staging(info, columns, key), result)) {
       throw Error(ExitCode::sql, fmt::format("{}: {}", f.path, describe(*error)),
                   error->sqlstate == "21000" ? "two rows of the file have the same key" : "");
     }
@@ -491,14 +427,14 @@ private:
     c.inserted += inserted;
     c.updated += updated;
     c.unchanged += static_cast<long long>(copied) - inserted - updated;
-    exec("DROP TABLE agentpg_seed_csv");
+    exec(pg::drop_csv_staging());
   }
 
   pg::Connection& m_conn;
   const core::Output& m_out;
   SeedReport& m_report;
   std::map<std::string, pg::TableInfo> m_tables;
-  std::map<std::string, std::string> m_refs;
+  std::map<std::string, pg::Value> m_refs;
 };
 
 void print_report(const core::Output& out, const SeedReport& r) {
@@ -558,7 +494,7 @@ SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, 
     Loader(conn, out, report).run(files, options);
   } catch (...) {
     out.end_progress();
-    conn.try_execute("ROLLBACK");
+    conn.try_execute(pg::rollback());
     throw;
   }
   report.ms = util::elapsed_ms(start);

@@ -1,0 +1,46 @@
+#pragma once
+// The statements of a seed run: its history table, the reset, reference lookups, and
+// the upserts that make re-running a seed change nothing. Values travel as parameters;
+// names ("schema.table", columns) are quoted here.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pg/catalog.hpp"
+#include "pg/query.hpp"
+
+namespace agentpg::pg {
+
+// agentpg.seed_history, created when missing.
+Query create_seed_history();
+Query record_seed_file(const std::string& environment, const std::string& file, const std::string& checksum,
+                       long long inserted, long long updated, long long unchanged);
+
+// Empties `tables` ("schema.table") at once and restarts their identity sequences.
+Query truncate_tables(const std::vector<std::string>& tables);
+
+// `column` as text of at most two rows of `table` whose columns, as text, equal the
+// values given: a reference must find exactly one.
+Query find_reference(const std::string& table, const std::string& column,
+                     const std::vector<std::pair<std::string, std::string>>& equal);
+
+// The most rows one upsert of `columns` columns may carry (the protocol's 65,535
+// parameters, and at most `preferred`).
+size_t upsert_batch_rows(size_t columns, size_t preferred);
+
+// INSERT of `rows` (values in the order of `columns`, each cast to its column's type)
+// into `table`, upserted on `key`: one row `true` per inserted row and `false` per
+// changed row comes back; rows that would not change are left alone.
+Query upsert_rows(const TableInfo& table, const std::vector<std::string>& columns,
+                  const std::vector<std::string>& key, const std::vector<std::vector<Value>>& rows);
+
+// CSV through COPY: straight into an empty table, else into a temporary staging table
+// whose rows are then upserted (returning the inserted and updated counts).
+Query table_is_empty(const std::string& table);
+Query create_csv_staging(const std::string& table, const std::vector<std::string>& columns);
+std::string copy_csv(const std::string& table, const std::vector<std::string>& columns, bool into_staging);
+Query upsert_from_csv_staging(const TableInfo& table, const std::vector<std::string>& columns,
+                              const std::vector<std::string>& key);
+Query drop_csv_staging();
+
+} // namespace agentpg::pg
