@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "config/target.hpp"
+#include "ops/target.hpp"
 #include "migrate/plan.hpp"
 #include "pg/connection.hpp"
 #include "pg/health.hpp"
@@ -95,7 +95,7 @@ std::string latest_migration(pg::Connection& conn) {
   return migrate::current_version(db.read_history().value_or(std::vector<migrate::AppliedMigration>{}));
 }
 
-std::string backup_dir(const core::Context& ctx, const std::string& output) {
+std::string backup_dir(const ops::Context& ctx, const std::string& output) {
   return output.empty() ? ctx.config.backup_dir : output;
 }
 
@@ -130,7 +130,7 @@ std::vector<std::string> prune(const std::string& dir, const std::string& databa
 
 } // namespace
 
-Manifest take_backup(const core::Context& ctx, const config::ConnParams& params, const BackupCommand& command,
+Manifest take_backup(const ops::Context& ctx, const config::ConnParams& params, const BackupCommand& command,
                      std::string& path) {
   pg::DumpRequest request{parse_format(command.format), std::max(1, command.jobs), command.compress,
                           command.schema_only};
@@ -197,7 +197,7 @@ Manifest take_backup(const core::Context& ctx, const config::ConnParams& params,
   return m;
 }
 
-Manifest verify_backup(const core::Context& ctx, const std::string& path, int server_major) {
+Manifest verify_backup(const ops::Context& ctx, const std::string& path, int server_major) {
   std::optional<Manifest> m = read_manifest(manifest_path(path));
   if (!util::path_exists(path)) {
     throw Error(ExitCode::usage, fmt::format("no backup at {}", path));
@@ -223,8 +223,8 @@ Manifest verify_backup(const core::Context& ctx, const std::string& path, int se
   return *m;
 }
 
-core::ExitCode run_backup(core::Context& ctx, const BackupCommand& command) {
-  config::ConnParams params = config::target_params(ctx);
+core::ExitCode run_backup(ops::Context& ctx, const BackupCommand& command) {
+  config::ConnParams params = ops::target_params(ctx);
   std::string path;
   Manifest m = take_backup(ctx, params, command, path);
   if (command.verify) {
@@ -250,7 +250,7 @@ core::ExitCode run_backup(core::Context& ctx, const BackupCommand& command) {
   return ExitCode::ok;
 }
 
-core::ExitCode run_verify(core::Context& ctx, const std::string& file) {
+core::ExitCode run_verify(ops::Context& ctx, const std::string& file) {
   std::optional<Manifest> m = read_manifest(manifest_path(file));
   int major = 15;
   if (m && !m->server_version.empty()) {
@@ -263,7 +263,7 @@ core::ExitCode run_verify(core::Context& ctx, const std::string& file) {
   return ExitCode::ok;
 }
 
-core::ExitCode run_list(core::Context& ctx, const std::string& output) {
+core::ExitCode run_list(ops::Context& ctx, const std::string& output) {
   std::string dir = backup_dir(ctx, output);
   std::vector<std::vector<std::string>> rows = {{"BACKUP", "DATABASE", "FORMAT", "SIZE", "TAKEN (UTC)", "MIGRATION"}};
   core::Json list = core::Json::array();

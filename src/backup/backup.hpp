@@ -6,7 +6,7 @@
 
 #include "backup/manifest.hpp"
 #include "config/url.hpp"
-#include "core/context.hpp"
+#include "ops/context.hpp"
 #include "core/error.hpp"
 
 namespace agentpg::backup {
@@ -28,17 +28,17 @@ struct RestoreCommand {
   bool clean = false;
 };
 
-core::ExitCode run_backup(core::Context& ctx, const BackupCommand& command);
-core::ExitCode run_verify(core::Context& ctx, const std::string& file);
-core::ExitCode run_list(core::Context& ctx, const std::string& dir);
-core::ExitCode run_restore(core::Context& ctx, const RestoreCommand& command);
+core::ExitCode run_backup(ops::Context& ctx, const BackupCommand& command);
+core::ExitCode run_verify(ops::Context& ctx, const std::string& file);
+core::ExitCode run_list(ops::Context& ctx, const std::string& dir);
+core::ExitCode run_restore(ops::Context& ctx, const RestoreCommand& command);
 
 // Takes a backup of the database `params` names and returns its manifest (with the path
 // in `file`, relative to the backup folder). Used by `migrate --backup-first` too.
-Manifest take_backup(const core::Context& ctx, const config::ConnParams& params, const BackupCommand& command,
+Manifest take_backup(const ops::Context& ctx, const config::ConnParams& params, const BackupCommand& command,
                      std::string& path);
 
 // Throws core::Error (exit 5) when the backup does not match its manifest or cannot be read.
-Manifest verify_backup(const core::Context& ctx, const std::string& path, int server_major);
+Manifest verify_backup(const ops::Context& ctx, const std::string& path, int server_major);
 
 } // namespace agentpg::backup

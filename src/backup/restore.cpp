@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
 #include "backup/backup.hpp"
-#include "config/target.hpp"
-#include "core/guard.hpp"
+#include "ops/target.hpp"
+#include "ops/guard.hpp"
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
 #include "pg/admin.hpp"
@@ -22,7 +22,7 @@ using core::Error;
 using core::ExitCode;
 
 // Where the restored database stands against the migrations on disk, as warnings.
-std::string compare_with_disk(const core::Context& ctx, const std::string& restored_version) {
+std::string compare_with_disk(const ops::Context& ctx, const std::string& restored_version) {
   if (!util::is_directory(ctx.config.migrations_dir)) {
     return "";
   }
@@ -45,8 +45,8 @@ std::string compare_with_disk(const core::Context& ctx, const std::string& resto
 
 } // namespace
 
-core::ExitCode run_restore(core::Context& ctx, const RestoreCommand& command) {
-  config::ConnParams target = config::target_params(ctx);
+core::ExitCode run_restore(ops::Context& ctx, const RestoreCommand& command) {
+  config::ConnParams target = ops::target_params(ctx);
   if (!command.target_db.empty()) {
     target.set("dbname", command.target_db);
   }
@@ -63,7 +63,7 @@ core::ExitCode run_restore(core::Context& ctx, const RestoreCommand& command) {
                 "restore into a new one with --target-db NAME, or replace it with --clean");
   }
   if (exists) {
-    core::confirm_destructive(ctx, fmt::format("replace database {} with the backup {}", name, command.file));
+    ops::confirm_destructive(ctx, fmt::format("replace database {} with the backup {}", name, command.file));
     pg::drop_database(target, ctx.config.connect_timeout, true);
   }
   pg::create_database_if_missing(target, ctx.config.connect_timeout);

@@ -51,7 +51,7 @@ bool fails_on(const std::vector<Finding>& findings, const std::string& level) {
   return false;
 }
 
-HealthReport build_report(const core::Context& ctx, pg::Connection& conn, std::vector<Finding> schema_findings) {
+HealthReport build_report(const ops::Context& ctx, pg::Connection& conn, std::vector<Finding> schema_findings) {
   HealthReport report;
   report.findings = std::move(schema_findings);
   std::vector<Finding>& findings = report.findings;

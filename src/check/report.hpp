@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/context.hpp"
+#include "ops/context.hpp"
 #include "core/json.hpp"
 
 namespace agentpg::pg {
@@ -29,7 +29,7 @@ struct HealthReport {
 };
 
 // Reads the report; `schema_findings` are the migration state's (pending, drift).
-HealthReport build_report(const core::Context& ctx, pg::Connection& conn, std::vector<Finding> schema_findings);
+HealthReport build_report(const ops::Context& ctx, pg::Connection& conn, std::vector<Finding> schema_findings);
 
 // Whether any finding is at least as severe as `level` ("warning" or "critical").
 bool fails_on(const std::vector<Finding>& findings, const std::string& level);

@@ -18,7 +18,7 @@ void wire_adopt(CLI::App* cmd, Runtime& runtime) {
   cmd->add_option("--dirty-is", options->rules.dirty_is, "golang-migrate's dirty version: applied or not-applied")
       ->check(CLI::IsMember({"applied", "not-applied"}));
   cmd->callback([&runtime, options] {
-    runtime.action = [options](core::Context& ctx) { return migrate::run_adopt(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return migrate::run_adopt(ctx, *options); };
   });
 }
 
@@ -27,7 +27,7 @@ void wire_baseline(CLI::App* cmd, Runtime& runtime) {
   cmd->add_option("version", options->version, "the newest migration the database already has")->required();
   cmd->add_flag("--dry-run", options->dry_run, "print the history rows it would write; change nothing");
   cmd->callback([&runtime, options] {
-    runtime.action = [options](core::Context& ctx) { return migrate::run_baseline(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return migrate::run_baseline(ctx, *options); };
   });
 }
 

@@ -158,7 +158,7 @@ int App::run(int argc, char** argv) {
     throw usage_error(*m_app, e, argc, argv);
   }
   m_runtime.sources.environment = config::process_environment();
-  m_context = std::make_unique<core::Context>(config::load_config(m_runtime.sources));
+  m_context = std::make_unique<ops::Context>(config::load_config(m_runtime.sources));
   return core::to_int(m_runtime.action(*m_context));
 }
 

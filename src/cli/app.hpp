@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "core/context.hpp"
+#include "ops/context.hpp"
 #include "core/error.hpp"
 
 namespace CLI {
@@ -16,7 +16,7 @@ class App;
 namespace agentpg::cli {
 
 // What the chosen subcommand does, once the command line is parsed and the Config built.
-using Action = std::function<core::ExitCode(core::Context&)>;
+using Action = std::function<core::ExitCode(ops::Context&)>;
 
 // State the command files share with the wiring.
 struct Runtime {
@@ -44,7 +44,7 @@ private:
   std::vector<CLI::App*> m_subcommands;
   std::vector<bool> m_wired;
   Runtime m_runtime;
-  std::unique_ptr<core::Context> m_context;
+  std::unique_ptr<ops::Context> m_context;
   core::Output m_fallback_output;
 };
 

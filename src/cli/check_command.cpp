@@ -1,12 +1,12 @@
 #include <CLI/CLI.hpp>
 
-#include "check/check.hpp"
+#include "ops/check.hpp"
 #include "cli/commands.hpp"
 
 namespace agentpg::cli {
 
 void wire_check(CLI::App* cmd, Runtime& runtime) {
-  auto options = std::make_shared<check::CheckOptions>();
+  auto options = std::make_shared<ops::CheckOptions>();
   cmd->add_option("--wait", options->wait_seconds,
                   "keep trying this many seconds until the database accepts logins (container start-up)")
       ->type_name("SECONDS")
@@ -17,7 +17,7 @@ void wire_check(CLI::App* cmd, Runtime& runtime) {
   cmd->add_option("--fail-on", options->fail_on, "with --report: exit 1 when a finding is at least this severe")
       ->check(CLI::IsMember({"warning", "critical"}));
   cmd->callback([&runtime, options] {
-    runtime.action = [options](core::Context& ctx) { return check::run_check(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return ops::run_check(ctx, *options); };
   });
 }
 

@@ -12,7 +12,7 @@ void wire_completion(CLI::App* cmd, Runtime& runtime) {
   cmd->add_option("shell", *shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
   CLI::App* root = cmd->get_parent();
   cmd->callback([&runtime, shell, root] {
-    runtime.action = [&runtime, shell, root](core::Context&) {
+    runtime.action = [&runtime, shell, root](ops::Context&) {
       runtime.wire_all();
       CommandSpec spec = describe(*root);
       std::string script = *shell == "bash" ? bash_completion(spec) : *shell == "zsh" ? zsh_completion(spec)
@@ -27,7 +27,7 @@ void wire_completion(CLI::App* cmd, Runtime& runtime) {
 void wire_manpage(CLI::App* cmd, Runtime& runtime) {
   CLI::App* root = cmd->get_parent();
   cmd->callback([&runtime, root] {
-    runtime.action = [&runtime, root](core::Context&) {
+    runtime.action = [&runtime, root](ops::Context&) {
       runtime.wire_all();
       fmt::print("{}", man_page(describe(*root)));
       return core::ExitCode::ok;
@@ -40,7 +40,7 @@ void wire_help(CLI::App* cmd, Runtime& runtime) {
   cmd->add_option("command", *topic, "the command");
   CLI::App* root = cmd->get_parent();
   cmd->callback([&runtime, topic, root] {
-    runtime.action = [&runtime, topic, root](core::Context&) {
+    runtime.action = [&runtime, topic, root](ops::Context&) {
       runtime.wire_all();
       const CLI::App* target = root;
       if (!topic->empty()) {

@@ -9,7 +9,7 @@ void wire_create_db(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<migrate::CreateDbCommand>();
   cmd->add_flag("--force", options->force, "drop it first (guarded: confirmation, --yes, refused in production)");
   cmd->callback([&runtime, options] {
-    runtime.action = [options](core::Context& ctx) { return migrate::run_create_db(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return migrate::run_create_db(ctx, *options); };
   });
 }
 

@@ -9,7 +9,7 @@ void wire_drop_db(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<migrate::DropDbCommand>();
   cmd->add_flag("--force", options->force, "terminate other sessions using it first");
   cmd->callback([&runtime, options] {
-    runtime.action = [options](core::Context& ctx) { return migrate::run_drop_db(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return migrate::run_drop_db(ctx, *options); };
   });
 }
 

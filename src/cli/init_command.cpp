@@ -6,7 +6,7 @@
 namespace agentpg::cli {
 
 void wire_init(CLI::App* cmd, Runtime& runtime) {
-  cmd->callback([&runtime] { runtime.action = [](core::Context& ctx) { return migrate::run_init(ctx); }; });
+  cmd->callback([&runtime] { runtime.action = [](ops::Context& ctx) { return migrate::run_init(ctx); }; });
 }
 
 } // namespace agentpg::cli

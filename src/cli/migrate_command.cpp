@@ -23,7 +23,7 @@ void wire_migrate(CLI::App* cmd, Runtime& runtime) {
   cmd->add_flag("--backup-first", options->backup_first,
                 "take a backup (custom format, to the backup folder) before applying anything");
   cmd->callback([&runtime, options] {
-    runtime.action = [options](core::Context& ctx) { return migrate::run_migrate(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return migrate::run_migrate(ctx, *options); };
   });
 }
 

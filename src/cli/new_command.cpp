@@ -10,7 +10,7 @@ void wire_new(CLI::App* cmd, Runtime& runtime) {
   cmd->add_option("name", options->name, "what it does, in [a-z0-9_]+ (e.g. add_agents_table)")->required();
   cmd->add_option("--module", options->module, "module folder under the migrations folder")->type_name("MODULE");
   cmd->callback([&runtime, options] {
-    runtime.action = [options](core::Context& ctx) { return migrate::run_new(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return migrate::run_new(ctx, *options); };
   });
 }
 

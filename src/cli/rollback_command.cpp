@@ -23,7 +23,7 @@ void wire_rollback(CLI::App* cmd, Runtime& runtime) {
       ->type_name("N")
       ->check(CLI::PositiveNumber);
   cmd->callback([&runtime, options] {
-    runtime.action = [options](core::Context& ctx) { return migrate::run_rollback(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return migrate::run_rollback(ctx, *options); };
   });
 }
 

@@ -12,7 +12,7 @@ void wire_seed(CLI::App* cmd, Runtime& runtime) {
   cmd->add_flag("--reset", options->reset, "empty the tables this environment seeds first (guarded)");
   cmd->add_flag("--dry-run", options->dry_run, "load everything, report the counts, then roll it all back");
   cmd->callback([&runtime, options] {
-    runtime.action = [options](core::Context& ctx) { return seed::run_seed(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return seed::run_seed(ctx, *options); };
   });
 }
 

@@ -11,7 +11,7 @@ void wire_status(CLI::App* cmd, Runtime& runtime) {
   cmd->add_flag("--diff", options->diff,
                 "show how each changed migration differs from the text recorded when it was applied");
   cmd->callback([&runtime, options] {
-    runtime.action = [options](core::Context& ctx) { return migrate::run_status(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return migrate::run_status(ctx, *options); };
   });
 }
 

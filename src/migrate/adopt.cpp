@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "config/target.hpp"
+#include "ops/target.hpp"
 #include "migrate/runner.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
@@ -151,7 +151,7 @@ void refuse_foreign_history(pg::Connection& conn) {
 namespace {
 
 // Records `chosen` as applied in one transaction, under the migration lock.
-RunReport record_all(core::Context& ctx, pg::Connection& conn, const std::vector<const MigrationFile*>& chosen,
+RunReport record_all(ops::Context& ctx, pg::Connection& conn, const std::vector<const MigrationFile*>& chosen,
                      const std::string& applied_by, bool dry_run) {
   pg::MigrationDatabase db(conn);
   RunReport report;
@@ -190,9 +190,9 @@ RunReport record_all(core::Context& ctx, pg::Connection& conn, const std::vector
 
 } // namespace
 
-core::ExitCode run_adopt(core::Context& ctx, const AdoptCommand& command) {
+core::ExitCode run_adopt(ops::Context& ctx, const AdoptCommand& command) {
   std::vector<MigrationFile> files = load_migrations(ctx.config.migrations_dir, ctx.config.modules);
-  std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
+  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
   pg::MigrationDatabase db(*conn);
   if (std::optional<std::vector<AppliedMigration>> history = db.read_history(); history && !history->empty()) {
     throw Error(ExitCode::validation,
@@ -237,7 +237,7 @@ core::ExitCode run_adopt(core::Context& ctx, const AdoptCommand& command) {
   return ExitCode::ok;
 }
 
-core::ExitCode run_baseline(core::Context& ctx, const BaselineCommand& command) {
+core::ExitCode run_baseline(ops::Context& ctx, const BaselineCommand& command) {
   std::string version = normalise_version(command.version);
   if (version.empty() || !util::is_all_digits(command.version)) {
     throw Error(ExitCode::usage, fmt::format("baseline takes a migration version (digits), not '{}'", command.version));
@@ -247,7 +247,7 @@ core::ExitCode run_baseline(core::Context& ctx, const BaselineCommand& command) 
     throw Error(ExitCode::usage, fmt::format("no migration has version {}", command.version),
                 "see 'agentpg status' for the versions");
   }
-  std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
+  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
   std::vector<std::string> tables = pg::user_tables(*conn, 6);
   if (tables.empty()) {
     throw Error(ExitCode::validation,

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/context.hpp"
+#include "ops/context.hpp"
 #include "core/error.hpp"
 #include "migrate/files.hpp"
 #include "pg/foreign_history.hpp"
@@ -40,8 +40,8 @@ struct BaselineCommand {
   bool dry_run = false;
 };
 
-core::ExitCode run_adopt(core::Context& ctx, const AdoptCommand& command);
-core::ExitCode run_baseline(core::Context& ctx, const BaselineCommand& command);
+core::ExitCode run_adopt(ops::Context& ctx, const AdoptCommand& command);
+core::ExitCode run_baseline(ops::Context& ctx, const BaselineCommand& command);
 
 // Throws (exit 5) when the database has another tool's history and no agentpg history,
 // telling the user to run adopt: migrate must not re-run migration #1 on it.

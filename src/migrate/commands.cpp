@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "backup/backup.hpp"
-#include "config/target.hpp"
+#include "ops/target.hpp"
 #include "migrate/adopt.hpp"
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
@@ -20,7 +20,7 @@
 #include "util/files.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
-#include "core/guard.hpp"
+#include "ops/guard.hpp"
 
 namespace agentpg::migrate {
 
@@ -70,11 +70,11 @@ FilesAndConnection load_while_connecting(const config::Config& config,
 
 } // namespace
 
-ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
+ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command) {
   const config::Config& config = ctx.config;
   MigrateOptions options;
   auto [files, conn] = load_while_connecting(config, [&] {
-    std::unique_ptr<pg::Connection> c = config::connect_target(ctx);
+    std::unique_ptr<pg::Connection> c = ops::connect_target(ctx);
     if (!command.dry_run && !command.resume && command.resume_from == 0 && !command.forget_failed) {
       options.unlocked_digest = pg::MigrationDatabase(*c).read_history_digest();
     }
@@ -91,7 +91,7 @@ ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
   if (command.backup_first) {
-    config::ConnParams params = config::target_params(ctx);
+    config::ConnParams params = ops::target_params(ctx);
     options.before_apply = [&ctx, params] {
       std::string path;
       backup::take_backup(ctx, params, backup::BackupCommand{}, path);
@@ -105,7 +105,7 @@ ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
   return ExitCode::ok;
 }
 
-ExitCode run_rollback(core::Context& ctx, const RollbackCommand& command) {
+ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command) {
   const config::Config& config = ctx.config;
   RollbackOptions options;
   if (command.steps < 1) {
@@ -122,13 +122,13 @@ ExitCode run_rollback(core::Context& ctx, const RollbackCommand& command) {
   options.recorded_down = command.recorded_down;
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
-  auto [files, conn] = load_while_connecting(config, [&ctx] { return config::connect_target(ctx); });
+  auto [files, conn] = load_while_connecting(config, [&ctx] { return ops::connect_target(ctx); });
   if (!command.dry_run) {
     std::string what = options.resume || options.resume_from > 0 ? std::string("finish a failed rollback")
                        : command.to.empty() ? fmt::format("roll back {} migration{}", command.steps,
                                                         command.steps == 1 ? "" : "s")
                                           : fmt::format("roll back to {}", command.to);
-    core::confirm_destructive(ctx, fmt::format("{} of database {}", what, conn->database()));
+    ops::confirm_destructive(ctx, fmt::format("{} of database {}", what, conn->database()));
   }
   pg::MigrationDatabase db(*conn);
   util::Clock::time_point start = util::Clock::now();
@@ -137,8 +137,8 @@ ExitCode run_rollback(core::Context& ctx, const RollbackCommand& command) {
   return ExitCode::ok;
 }
 
-ExitCode run_status(core::Context& ctx, const StatusCommand& command) {
-  config::ConnParams params = config::target_params(ctx);
+ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
+  config::ConnParams params = ops::target_params(ctx);
   std::vector<AppliedMigration> history;
   auto [files, conn] = load_while_connecting(ctx.config, [&] {
     std::unique_ptr<pg::Connection> c = pg::Connection::open(params, ctx.config.connect_timeout);
@@ -172,7 +172,7 @@ ExitCode run_status(core::Context& ctx, const StatusCommand& command) {
   return command.exit_code && counts.pending > 0 ? ExitCode::unexpected : ExitCode::ok;
 }
 
-ExitCode run_new(core::Context& ctx, const NewCommand& command) {
+ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
   bool valid = !command.name.empty() && command.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
                                             std::string::npos;
   if (!valid) {

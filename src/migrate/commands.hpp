@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "core/context.hpp"
+#include "ops/context.hpp"
 #include "core/error.hpp"
 
 namespace agentpg::migrate {
@@ -36,9 +36,9 @@ struct NewCommand {
   std::string module;
 };
 
-core::ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command);
-core::ExitCode run_rollback(core::Context& ctx, const RollbackCommand& command);
-core::ExitCode run_status(core::Context& ctx, const StatusCommand& command);
-core::ExitCode run_new(core::Context& ctx, const NewCommand& command);
+core::ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command);
+core::ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command);
+core::ExitCode run_status(ops::Context& ctx, const StatusCommand& command);
+core::ExitCode run_new(ops::Context& ctx, const NewCommand& command);
 
 } // namespace agentpg::migrate

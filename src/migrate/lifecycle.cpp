@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "config/target.hpp"
-#include "core/guard.hpp"
+#include "ops/target.hpp"
+#include "ops/guard.hpp"
 #include "migrate/adopt.hpp"
 #include "migrate/commands.hpp"
 #include "migrate/files.hpp"
@@ -20,10 +20,10 @@ namespace agentpg::migrate {
 using core::Error;
 using core::ExitCode;
 
-ExitCode run_init(core::Context& ctx) {
+ExitCode run_init(ops::Context& ctx) {
   const config::Config& config = ctx.config;
   util::Clock::time_point start = util::Clock::now();
-  config::ConnParams params = config::target_params(ctx);
+  config::ConnParams params = ops::target_params(ctx);
   // The files are read (and a malformed one refused) before anything is created.
   std::vector<MigrationFile> files;
   if (config.auto_migrate) {
@@ -65,11 +65,11 @@ ExitCode run_init(core::Context& ctx) {
   return ExitCode::ok;
 }
 
-ExitCode run_create_db(core::Context& ctx, const CreateDbCommand& command) {
-  config::ConnParams params = config::target_params(ctx);
+ExitCode run_create_db(ops::Context& ctx, const CreateDbCommand& command) {
+  config::ConnParams params = ops::target_params(ctx);
   std::string name = params.get("dbname");
   if (command.force) {
-    core::confirm_destructive(ctx, fmt::format("drop and re-create database {}", name));
+    ops::confirm_destructive(ctx, fmt::format("drop and re-create database {}", name));
     pg::drop_database(params, ctx.config.connect_timeout, true);
   }
   bool created = pg::create_database_if_missing(params, ctx.config.connect_timeout);
@@ -78,10 +78,10 @@ ExitCode run_create_db(core::Context& ctx, const CreateDbCommand& command) {
   return ExitCode::ok;
 }
 
-ExitCode run_drop_db(core::Context& ctx, const DropDbCommand& command) {
-  config::ConnParams params = config::target_params(ctx);
+ExitCode run_drop_db(ops::Context& ctx, const DropDbCommand& command) {
+  config::ConnParams params = ops::target_params(ctx);
   std::string name = params.get("dbname");
-  core::confirm_destructive(ctx, fmt::format("drop database {}", name));
+  ops::confirm_destructive(ctx, fmt::format("drop database {}", name));
   bool dropped = pg::drop_database(params, ctx.config.connect_timeout, command.force);
   ctx.out.emit(core::Json::object().set("database", name).set("dropped", dropped));
   ctx.out.line(dropped ? fmt::format("dropped database {}", name) : fmt::format("database {} does not exist", name));

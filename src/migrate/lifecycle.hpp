@@ -1,6 +1,6 @@
 #pragma once
 // The database's own life: init (create, migrate, seed), create-db and drop-db.
-#include "core/context.hpp"
+#include "ops/context.hpp"
 #include "core/error.hpp"
 
 namespace agentpg::migrate {
@@ -14,8 +14,8 @@ struct DropDbCommand {
 };
 
 // Idempotent: safe on every container start, and from several processes at once.
-core::ExitCode run_init(core::Context& ctx);
-core::ExitCode run_create_db(core::Context& ctx, const CreateDbCommand& command);
-core::ExitCode run_drop_db(core::Context& ctx, const DropDbCommand& command);
+core::ExitCode run_init(ops::Context& ctx);
+core::ExitCode run_create_db(ops::Context& ctx, const CreateDbCommand& command);
+core::ExitCode run_drop_db(ops::Context& ctx, const DropDbCommand& command);
 
 } // namespace agentpg::migrate

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "config/target.hpp"
-#include "core/guard.hpp"
+#include "ops/target.hpp"
+#include "ops/guard.hpp"
 #include "migrate/runner.hpp"
 #include "migrate/splitter.hpp"
 #include "pg/catalog.hpp"
@@ -501,16 +501,16 @@ SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, 
   return report;
 }
 
-core::ExitCode run_seed(core::Context& ctx, const SeedCommand& command) {
+core::ExitCode run_seed(ops::Context& ctx, const SeedCommand& command) {
   std::string environment = command.environment.empty() ? ctx.config.environment_name : command.environment;
   if ((ctx.config.production() || environment == "production") && !ctx.config.allow_production) {
     throw Error(ExitCode::refused, "refused to seed the production environment",
                 "pass --allow-production if production really needs these rows");
   }
   std::vector<SeedFile> files = load_seed_files(ctx.config.seeds_dir + "/" + environment);
-  std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
+  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
   if (command.reset && !command.dry_run) {
-    core::confirm_destructive(ctx, fmt::format("empty the tables that the {} seeds fill in database {}", environment,
+    ops::confirm_destructive(ctx, fmt::format("empty the tables that the {} seeds fill in database {}", environment,
                                                conn->database()));
   }
   SeedReport report = load_seeds(*conn, files, SeedOptions{environment, command.reset, command.dry_run}, ctx.out);
@@ -518,7 +518,7 @@ core::ExitCode run_seed(core::Context& ctx, const SeedCommand& command) {
   return ExitCode::ok;
 }
 
-void seed_for_init(core::Context& ctx, pg::Connection& conn, const std::string& environment) {
+void seed_for_init(ops::Context& ctx, pg::Connection& conn, const std::string& environment) {
   std::vector<SeedFile> files = load_seed_files(ctx.config.seeds_dir + "/" + environment);
   SeedReport report = load_seeds(conn, files, SeedOptions{environment, false, false}, ctx.out);
   print_report(ctx.out, report);

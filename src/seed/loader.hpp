@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "core/context.hpp"
+#include "ops/context.hpp"
 #include "core/error.hpp"
 #include "seed/files.hpp"
 
@@ -50,8 +50,8 @@ struct SeedCommand {
   bool dry_run = false;
 };
 
-core::ExitCode run_seed(core::Context& ctx, const SeedCommand& command);
+core::ExitCode run_seed(ops::Context& ctx, const SeedCommand& command);
 // The seed step of init (no reset), reporting as run_seed does.
-void seed_for_init(core::Context& ctx, pg::Connection& conn, const std::string& environment);
+void seed_for_init(ops::Context& ctx, pg::Connection& conn, const std::string& environment);
 
 } // namespace agentpg::seed

@@ -4,12 +4,12 @@
 // without --yes when stdin is not a terminal.
 #include <string>
 
-#include "core/context.hpp"
+#include "ops/context.hpp"
 
-namespace agentpg::core {
+namespace agentpg::ops {
 
 // Returns when the action may go ahead; throws core::Error (exit 8) when it may not.
 // `action` completes "about to ...", e.g. "drop database app_dev".
 void confirm_destructive(const Context& ctx, const std::string& action);
 
-} // namespace agentpg::core
+} // namespace agentpg::ops

@@ -1,4 +1,4 @@
-#include "config/target.hpp"
+#include "ops/target.hpp"
 
 #include <fmt/format.h>
 
@@ -6,18 +6,18 @@
 #include "local/cluster.hpp"
 #include "pg/connection.hpp"
 
-namespace agentpg::config {
+namespace agentpg::ops {
 
-ConnParams target_params(const core::Context& ctx) {
-  const Config& config = ctx.config;
+config::ConnParams target_params(const ops::Context& ctx) {
+  const config::Config& config = ctx.config;
   if (config.local) {
     local::Cluster cluster({config.local_dir, config.local_user, config.local_database});
     cluster.ensure_running(ctx.out);
     return cluster.params(config.local_database);
   }
-  ConnParams params;
+  config::ConnParams params;
   if (!config.database_url.empty()) {
-    params = ConnParams::parse(config.database_url);
+    params = config::ConnParams::parse(config.database_url);
   } else if (!config.libpq_configured) {
     throw core::Error(core::ExitCode::usage, "no database configured",
                       fmt::format("set {} (or --database-url), or use --local for a project-local PostgreSQL",
@@ -29,16 +29,16 @@ ConnParams target_params(const core::Context& ctx) {
   return params;
 }
 
-std::unique_ptr<pg::Connection> connect_target(const core::Context& ctx) {
-  ConnParams params = target_params(ctx);
+std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx) {
+  config::ConnParams params = target_params(ctx);
   ctx.out.detail(fmt::format("connecting to {}", params.display()));
   return pg::Connection::open(params, ctx.config.connect_timeout);
 }
 
-ConnParams maintenance_params(const ConnParams& target) {
-  ConnParams params = target;
+config::ConnParams maintenance_params(const config::ConnParams& target) {
+  config::ConnParams params = target;
   params.set("dbname", "postgres");
   return params;
 }
 
-} // namespace agentpg::config
+} // namespace agentpg::ops

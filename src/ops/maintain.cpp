@@ -1,14 +1,14 @@
-#include "check/maintain.hpp"
+#include "ops/maintain.hpp"
 
 #include <fmt/format.h>
 
-#include "config/target.hpp"
+#include "ops/target.hpp"
 #include "pg/health.hpp"
 #include "pg/connection.hpp"
 #include "pg/upkeep.hpp"
 #include "util/strings.hpp"
 
-namespace agentpg::check {
+namespace agentpg::ops {
 
 namespace {
 
@@ -34,7 +34,7 @@ Json expired_charges(pg::Connection& conn, bool dry_run) {
   return result.set("released", pg::release_expired_charges(conn));
 }
 
-Json retention(const core::Context& ctx, pg::Connection& conn, bool dry_run) {
+Json retention(const ops::Context& ctx, pg::Connection& conn, bool dry_run) {
   Json result = Json::object().set("job", "retention");
   if (!pg::function_exists(conn, "agency.cleanup_old_tasks")) {
     return result.set("skipped", "the agency module is not installed");
@@ -88,7 +88,7 @@ std::string describe(const Json& job) {
                      tables->size(), tables->dump(0));
 }
 
-ExitCode schedule_jobs(core::Context& ctx, pg::Connection& conn, bool add) {
+ExitCode schedule_jobs(ops::Context& ctx, pg::Connection& conn, bool add) {
   if (!pg::cron_installed(conn)) {
     throw Error(ExitCode::usage, "pg_cron is not installed in this database, so there is nothing to schedule with",
                 "run 'agentpg maintain --yes' from cron or a Kubernetes CronJob instead");
@@ -106,7 +106,7 @@ ExitCode schedule_jobs(core::Context& ctx, pg::Connection& conn, bool add) {
 
 } // namespace
 
-ExitCode run_maintain(core::Context& ctx, const MaintainCommand& command) {
+ExitCode run_maintain(ops::Context& ctx, const MaintainCommand& command) {
   if (!command.only.empty() && command.only != "expired-charges" && command.only != "retention" &&
       command.only != "analyze") {
     throw Error(ExitCode::usage, fmt::format("no maintenance job '{}'", command.only),
@@ -117,7 +117,7 @@ ExitCode run_maintain(core::Context& ctx, const MaintainCommand& command) {
     throw Error(ExitCode::refused, "maintain deletes data: in the production environment it needs --yes",
                 "'agentpg maintain --dry-run' shows what it would do");
   }
-  std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
+  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
   if (command.schedule || command.unschedule) {
     return schedule_jobs(ctx, *conn, command.schedule);
   }
@@ -141,4 +141,4 @@ ExitCode run_maintain(core::Context& ctx, const MaintainCommand& command) {
   return ExitCode::ok;
 }
 
-} // namespace agentpg::check
+} // namespace agentpg::ops

@@ -1,9 +1,9 @@
 #pragma once
 // `agentpg check`: can we reach the database, and what state is it in.
-#include "core/context.hpp"
+#include "ops/context.hpp"
 #include "core/error.hpp"
 
-namespace agentpg::check {
+namespace agentpg::ops {
 
 struct CheckOptions {
   int wait_seconds = 0;  // keep trying this long for the database to accept logins
@@ -13,6 +13,6 @@ struct CheckOptions {
 
 // Prints the report (text or JSON) and returns the exit code: 0 healthy, 3 when the
 // database cannot be reached (after --wait), and what later checks decide.
-core::ExitCode run_check(core::Context& ctx, const CheckOptions& options);
+core::ExitCode run_check(ops::Context& ctx, const CheckOptions& options);
 
-} // namespace agentpg::check
+} // namespace agentpg::ops

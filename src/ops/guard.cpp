@@ -1,4 +1,4 @@
-#include "core/guard.hpp"
+#include "ops/guard.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,10 @@
 #include "core/error.hpp"
 #include "util/strings.hpp"
 
-namespace agentpg::core {
+namespace agentpg::ops {
+
+using core::Error;
+using core::ExitCode;
 
 void confirm_destructive(const Context& ctx, const std::string& action) {
   if (ctx.config.production() && !ctx.config.allow_production) {
@@ -32,4 +35,4 @@ void confirm_destructive(const Context& ctx, const std::string& action) {
   }
 }
 
-} // namespace agentpg::core
+} // namespace agentpg::ops

@@ -2,13 +2,13 @@
 // `agentpg local start|stop|status|url|destroy`.
 #include <string>
 
-#include "core/context.hpp"
+#include "ops/context.hpp"
 #include "core/error.hpp"
 
-namespace agentpg::local {
+namespace agentpg::ops {
 
 enum class LocalAction { start, stop, status, url, destroy };
 
-core::ExitCode run_local(core::Context& ctx, LocalAction action);
+core::ExitCode run_local(ops::Context& ctx, LocalAction action);
 
-} // namespace agentpg::local
+} // namespace agentpg::ops

@@ -1,10 +1,14 @@
-#include "local/commands.hpp"
+#include "ops/local.hpp"
 
 #include <fmt/format.h>
 
 #include "local/cluster.hpp"
 
-namespace agentpg::local {
+namespace agentpg::ops {
+
+using local::Cluster;
+using local::ClusterStatus;
+using local::State;
 
 namespace {
 
@@ -33,7 +37,7 @@ core::Json status_json(const ClusterStatus& status, const std::string& url) {
 
 } // namespace
 
-core::ExitCode run_local(core::Context& ctx, LocalAction action) {
+core::ExitCode run_local(ops::Context& ctx, LocalAction action) {
   Cluster cluster({ctx.config.local_dir, ctx.config.local_user, ctx.config.local_database});
   const core::Output& out = ctx.out;
   auto url_of = [&] { return cluster.params(ctx.config.local_database).display(); };
@@ -80,4 +84,4 @@ core::ExitCode run_local(core::Context& ctx, LocalAction action) {
   return core::ExitCode::ok;
 }
 
-} // namespace agentpg::local
+} // namespace agentpg::ops

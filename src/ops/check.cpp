@@ -1,4 +1,4 @@
-#include "check/check.hpp"
+#include "ops/check.hpp"
 
 #include "check/report.hpp"
 
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "config/target.hpp"
+#include "ops/target.hpp"
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
 #include "migrate/report.hpp"
@@ -17,7 +17,11 @@
 #include "pg/connection.hpp"
 #include "util/time.hpp"
 
-namespace agentpg::check {
+namespace agentpg::ops {
+
+using check::Finding;
+using check::HealthReport;
+using check::Severity;
 
 namespace {
 
@@ -27,7 +31,7 @@ using core::Json;
 
 // Connects, retrying until `wait_seconds` have passed when the server is not there yet
 // (starting, refusing, database not created yet): the container-entrypoint case.
-std::unique_ptr<pg::Connection> connect_waiting(const core::Context& ctx, const config::ConnParams& params,
+std::unique_ptr<pg::Connection> connect_waiting(const ops::Context& ctx, const config::ConnParams& params,
                                                 int wait_seconds) {
   util::Clock::time_point start = util::Clock::now();
   auto deadline = start + std::chrono::seconds(wait_seconds);
@@ -60,7 +64,7 @@ struct SchemaCheck {
 };
 
 // Schema at latest (exit 7 when not), drift and failed migrations (exit 5).
-SchemaCheck check_schema(const core::Context& ctx, pg::Connection& conn) {
+SchemaCheck check_schema(const ops::Context& ctx, pg::Connection& conn) {
   SchemaCheck result;
   if (!util::is_directory(ctx.config.migrations_dir)) {
     result.summary = fmt::format("not checked: no migrations folder at {}", ctx.config.migrations_dir);
@@ -102,8 +106,8 @@ SchemaCheck check_schema(const core::Context& ctx, pg::Connection& conn) {
 
 } // namespace
 
-ExitCode run_check(core::Context& ctx, const CheckOptions& options) {
-  config::ConnParams params = config::target_params(ctx);
+ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
+  config::ConnParams params = ops::target_params(ctx);
   std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, options.wait_seconds);
   double latency = pg::ping_ms(*conn);
   bool history = pg::table_exists(*conn, "agentpg", "schema_migrations");
@@ -126,10 +130,10 @@ ExitCode run_check(core::Context& ctx, const CheckOptions& options) {
       .set("exit_code", core::to_int(schema.code));
   std::optional<HealthReport> health;
   if (options.report) {
-    health = build_report(ctx, *conn, schema.findings);
+    health = check::build_report(ctx, *conn, schema.findings);
     report.set("report", health->json);
   }
-  bool failing = health && fails_on(health->findings, options.fail_on);
+  bool failing = health && check::fails_on(health->findings, options.fail_on);
   if (failing) {
     report.set("ok", false).set("exit_code", 1);
   }
@@ -163,4 +167,4 @@ ExitCode run_check(core::Context& ctx, const CheckOptions& options) {
   return schema.code;
 }
 
-} // namespace agentpg::check
+} // namespace agentpg::ops

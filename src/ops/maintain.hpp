@@ -4,10 +4,10 @@
 // ANALYZE of tables whose statistics are stale. --schedule hands them to pg_cron.
 #include <string>
 
-#include "core/context.hpp"
+#include "ops/context.hpp"
 #include "core/error.hpp"
 
-namespace agentpg::check {
+namespace agentpg::ops {
 
 struct MaintainCommand {
   bool dry_run = false;  // count what would change; change nothing
@@ -16,6 +16,6 @@ struct MaintainCommand {
   bool unschedule = false;
 };
 
-core::ExitCode run_maintain(core::Context& ctx, const MaintainCommand& command);
+core::ExitCode run_maintain(ops::Context& ctx, const MaintainCommand& command);
 
-} // namespace agentpg::check
+} // namespace agentpg::ops

@@ -3,14 +3,14 @@
 #include "config/config.hpp"
 #include "core/output.hpp"
 
-namespace agentpg::core {
+namespace agentpg::ops {
 
 struct Context {
   explicit Context(config::Config c)
-      : config(std::move(c)), out(OutputOptions{config.json, config.quiet, config.verbose, config.no_color}) {}
+      : config(std::move(c)), out(core::OutputOptions{config.json, config.quiet, config.verbose, config.no_color}) {}
 
   config::Config config;
-  Output out;
+  core::Output out;
 };
 
-} // namespace agentpg::core
+} // namespace agentpg::ops
