@@ -3,7 +3,7 @@
 #include <exception>
 
 #include "cli/app.hpp"
-#include "config/url.hpp"
+#include "pg/conn_params.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 
@@ -14,8 +14,8 @@ int main(int argc, char** argv) {
     return app.run(argc, argv);
   } catch (const core::Error& e) {
     // The one place errors are reported; passwords are masked whatever their source.
-    std::string message = config::mask_secrets(e.what());
-    app.output().error(message, config::mask_secrets(e.hint()));
+    std::string message = pg::mask_secrets(e.what());
+    app.output().error(message, pg::mask_secrets(e.hint()));
     app.output().emit(core::Json::object().set(
         "error", core::Json::object()
                      .set("exit_code", core::to_int(e.code()))
@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
                      .set("message", message)));
     return core::to_int(e.code());
   } catch (const std::exception& e) {
-    app.output().error(config::mask_secrets(e.what()), "this is a bug in agentpg; please report it");
+    app.output().error(pg::mask_secrets(e.what()), "this is a bug in agentpg; please report it");
     return core::to_int(core::ExitCode::unexpected);
   }
 }

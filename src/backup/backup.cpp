@@ -130,7 +130,7 @@ std::vector<std::string> prune(const std::string& dir, const std::string& databa
 
 } // namespace
 
-Manifest take_backup(const ops::Context& ctx, const config::ConnParams& params, const BackupCommand& command,
+Manifest take_backup(const ops::Context& ctx, const pg::ConnParams& params, const BackupCommand& command,
                      std::string& path) {
   pg::DumpRequest request{parse_format(command.format), std::max(1, command.jobs), command.compress,
                           command.schema_only};
@@ -224,7 +224,7 @@ Manifest verify_backup(const ops::Context& ctx, const std::string& path, int ser
 }
 
 core::ExitCode run_backup(ops::Context& ctx, const BackupCommand& command) {
-  config::ConnParams params = ops::target_params(ctx);
+  pg::ConnParams params = ops::target_params(ctx);
   std::string path;
   Manifest m = take_backup(ctx, params, command, path);
   if (command.verify) {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "backup/manifest.hpp"
-#include "config/url.hpp"
+#include "pg/conn_params.hpp"
 #include "ops/context.hpp"
 #include "core/error.hpp"
 
@@ -35,7 +35,7 @@ core::ExitCode run_restore(ops::Context& ctx, const RestoreCommand& command);
 
 // Takes a backup of the database `params` names and returns its manifest (with the path
 // in `file`, relative to the backup folder). Used by `migrate --backup-first` too.
-Manifest take_backup(const ops::Context& ctx, const config::ConnParams& params, const BackupCommand& command,
+Manifest take_backup(const ops::Context& ctx, const pg::ConnParams& params, const BackupCommand& command,
                      std::string& path);
 
 // Throws core::Error (exit 5) when the backup does not match its manifest or cannot be read.

@@ -46,7 +46,7 @@ std::string compare_with_disk(const ops::Context& ctx, const std::string& restor
 } // namespace
 
 core::ExitCode run_restore(ops::Context& ctx, const RestoreCommand& command) {
-  config::ConnParams target = ops::target_params(ctx);
+  pg::ConnParams target = ops::target_params(ctx);
   if (!command.target_db.empty()) {
     target.set("dbname", command.target_db);
   }

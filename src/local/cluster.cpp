@@ -297,8 +297,8 @@ void Cluster::destroy() const {
   }
 }
 
-config::ConnParams Cluster::params(const std::string& database) const {
-  config::ConnParams params;
+pg::ConnParams Cluster::params(const std::string& database) const {
+  pg::ConnParams params;
   params.set("host", socket_dir());
   params.set("port", std::to_string(read_port()));
   params.set("user", "postgres");

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "config/url.hpp"
+#include "pg/conn_params.hpp"
 
 namespace agentpg::core {
 class Output;
@@ -44,7 +44,7 @@ public:
   // Stops the server and deletes the folder.
   void destroy() const;
   // Connection parameters for `database` over the cluster's unix socket.
-  config::ConnParams params(const std::string& database) const;
+  pg::ConnParams params(const std::string& database) const;
 
 private:
   std::string path(const char* name) const;

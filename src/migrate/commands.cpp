@@ -91,7 +91,7 @@ ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command) {
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
   if (command.backup_first) {
-    config::ConnParams params = ops::target_params(ctx);
+    pg::ConnParams params = ops::target_params(ctx);
     options.before_apply = [&ctx, params] {
       std::string path;
       backup::take_backup(ctx, params, backup::BackupCommand{}, path);
@@ -138,7 +138,7 @@ ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command) {
 }
 
 ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
-  config::ConnParams params = ops::target_params(ctx);
+  pg::ConnParams params = ops::target_params(ctx);
   std::vector<AppliedMigration> history;
   auto [files, conn] = load_while_connecting(ctx.config, [&] {
     std::unique_ptr<pg::Connection> c = pg::Connection::open(params, ctx.config.connect_timeout);

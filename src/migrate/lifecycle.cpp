@@ -23,7 +23,7 @@ using core::ExitCode;
 ExitCode run_init(ops::Context& ctx) {
   const config::Config& config = ctx.config;
   util::Clock::time_point start = util::Clock::now();
-  config::ConnParams params = ops::target_params(ctx);
+  pg::ConnParams params = ops::target_params(ctx);
   // The files are read (and a malformed one refused) before anything is created.
   std::vector<MigrationFile> files;
   if (config.auto_migrate) {
@@ -66,7 +66,7 @@ ExitCode run_init(ops::Context& ctx) {
 }
 
 ExitCode run_create_db(ops::Context& ctx, const CreateDbCommand& command) {
-  config::ConnParams params = ops::target_params(ctx);
+  pg::ConnParams params = ops::target_params(ctx);
   std::string name = params.get("dbname");
   if (command.force) {
     ops::confirm_destructive(ctx, fmt::format("drop and re-create database {}", name));
@@ -79,7 +79,7 @@ ExitCode run_create_db(ops::Context& ctx, const CreateDbCommand& command) {
 }
 
 ExitCode run_drop_db(ops::Context& ctx, const DropDbCommand& command) {
-  config::ConnParams params = ops::target_params(ctx);
+  pg::ConnParams params = ops::target_params(ctx);
   std::string name = params.get("dbname");
   ops::confirm_destructive(ctx, fmt::format("drop database {}", name));
   bool dropped = pg::drop_database(params, ctx.config.connect_timeout, command.force);

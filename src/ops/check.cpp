@@ -31,7 +31,7 @@ using core::Json;
 
 // Connects, retrying until `wait_seconds` have passed when the server is not there yet
 // (starting, refusing, database not created yet): the container-entrypoint case.
-std::unique_ptr<pg::Connection> connect_waiting(const ops::Context& ctx, const config::ConnParams& params,
+std::unique_ptr<pg::Connection> connect_waiting(const ops::Context& ctx, const pg::ConnParams& params,
                                                 int wait_seconds) {
   util::Clock::time_point start = util::Clock::now();
   auto deadline = start + std::chrono::seconds(wait_seconds);
@@ -107,7 +107,7 @@ SchemaCheck check_schema(const ops::Context& ctx, pg::Connection& conn) {
 } // namespace
 
 ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
-  config::ConnParams params = ops::target_params(ctx);
+  pg::ConnParams params = ops::target_params(ctx);
   std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, options.wait_seconds);
   double latency = pg::ping_ms(*conn);
   bool history = pg::table_exists(*conn, "agentpg", "schema_migrations");

@@ -8,16 +8,16 @@
 
 namespace agentpg::ops {
 
-config::ConnParams target_params(const ops::Context& ctx) {
+pg::ConnParams target_params(const ops::Context& ctx) {
   const config::Config& config = ctx.config;
   if (config.local) {
     local::Cluster cluster({config.local_dir, config.local_user, config.local_database});
     cluster.ensure_running(ctx.out);
     return cluster.params(config.local_database);
   }
-  config::ConnParams params;
+  pg::ConnParams params;
   if (!config.database_url.empty()) {
-    params = config::ConnParams::parse(config.database_url);
+    params = pg::ConnParams::parse(config.database_url);
   } else if (!config.libpq_configured) {
     throw core::Error(core::ExitCode::usage, "no database configured",
                       fmt::format("set {} (or --database-url), or use --local for a project-local PostgreSQL",
@@ -30,13 +30,13 @@ config::ConnParams target_params(const ops::Context& ctx) {
 }
 
 std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx) {
-  config::ConnParams params = target_params(ctx);
+  pg::ConnParams params = target_params(ctx);
   ctx.out.detail(fmt::format("connecting to {}", params.display()));
   return pg::Connection::open(params, ctx.config.connect_timeout);
 }
 
-config::ConnParams maintenance_params(const config::ConnParams& target) {
-  config::ConnParams params = target;
+pg::ConnParams maintenance_params(const pg::ConnParams& target) {
+  pg::ConnParams params = target;
   params.set("dbname", "postgres");
   return params;
 }

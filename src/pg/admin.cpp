@@ -13,7 +13,7 @@ namespace {
 using core::Error;
 using core::ExitCode;
 
-std::string target_database(const config::ConnParams& target) {
+std::string target_database(const pg::ConnParams& target) {
   std::string name = target.get("dbname");
   if (name.empty()) {
     throw Error(ExitCode::usage, fmt::format("the database URL {} names no database", target.display()),
@@ -23,8 +23,8 @@ std::string target_database(const config::ConnParams& target) {
 }
 
 // The server's maintenance database: postgres, or template1 where postgres is gone.
-std::unique_ptr<Connection> open_maintenance(const config::ConnParams& target, int connect_timeout) {
-  config::ConnParams params = target;
+std::unique_ptr<Connection> open_maintenance(const pg::ConnParams& target, int connect_timeout) {
+  pg::ConnParams params = target;
   params.set("dbname", "postgres");
   try {
     return Connection::open(params, connect_timeout);
@@ -40,7 +40,7 @@ std::unique_ptr<Connection> open_maintenance(const config::ConnParams& target, i
 
 } // namespace
 
-bool create_database_if_missing(const config::ConnParams& target, int connect_timeout) {
+bool create_database_if_missing(const pg::ConnParams& target, int connect_timeout) {
   std::string name = target_database(target);
   std::unique_ptr<Connection> conn = open_maintenance(target, connect_timeout);
   if (database_exists(*conn, name)) {
@@ -58,12 +58,12 @@ bool create_database_if_missing(const config::ConnParams& target, int connect_ti
   return true;
 }
 
-bool database_exists_on_server(const config::ConnParams& target, int connect_timeout) {
+bool database_exists_on_server(const pg::ConnParams& target, int connect_timeout) {
   std::string name = target_database(target);
   return database_exists(*open_maintenance(target, connect_timeout), name);
 }
 
-bool drop_database(const config::ConnParams& target, int connect_timeout, bool force) {
+bool drop_database(const pg::ConnParams& target, int connect_timeout, bool force) {
   std::string name = target_database(target);
   std::unique_ptr<Connection> conn = open_maintenance(target, connect_timeout);
   if (!database_exists(*conn, name)) {

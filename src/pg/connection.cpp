@@ -217,8 +217,8 @@ ConnectFailure classify_connect_failure(const std::string& message) {
 Connection::Connection(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Connection::~Connection() = default;
 
-std::unique_ptr<Connection> Connection::open(const config::ConnParams& params, int connect_timeout) {
-  config::ConnParams effective = params;
+std::unique_ptr<Connection> Connection::open(const pg::ConnParams& params, int connect_timeout) {
+  pg::ConnParams effective = params;
   if (connect_timeout > 0) {
     // libpq treats 1 as 2 seconds; anything is better than waiting for TCP's minutes.
     effective.set_default("connect_timeout", std::to_string(connect_timeout));
@@ -227,7 +227,7 @@ std::unique_ptr<Connection> Connection::open(const config::ConnParams& params, i
   try {
     return std::unique_ptr<Connection>(new Connection(std::make_unique<Impl>(effective.conninfo())));
   } catch (const pqxx::broken_connection& e) {
-    std::string libpq_message = config::mask_secrets(util::trim(e.what()));
+    std::string libpq_message = pg::mask_secrets(util::trim(e.what()));
     ConnectFailure failure = classify_connect_failure(libpq_message);
     throw Error(static_cast<ExitCode>(failure.exit_code),
                 fmt::format("cannot connect to {}: {}\n  {}", params.display(), failure.reason,

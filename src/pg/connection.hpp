@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "config/url.hpp"
+#include "pg/conn_params.hpp"
 #include "pg/query.hpp"
 #include "pg/server_error.hpp"
 
@@ -42,7 +42,7 @@ public:
   // Connects, waiting at most `connect_timeout` seconds. Throws core::Error with exit 3
   // and a message that says what went wrong (refused, unknown host, bad password,
   // missing database, timeout), never showing the password.
-  static std::unique_ptr<Connection> open(const config::ConnParams& params, int connect_timeout);
+  static std::unique_ptr<Connection> open(const pg::ConnParams& params, int connect_timeout);
 
   ~Connection();
   Connection(const Connection&) = delete;

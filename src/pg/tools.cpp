@@ -76,9 +76,9 @@ Tool find_tool(const std::string& name, int server_major) {
               fmt::format("install postgresql-client-{} (or set AGENTPG_PG_BINDIR)", server_major));
 }
 
-std::string child_conninfo(const config::ConnParams& params) {
-  config::ConnParams without = params;
-  config::ConnParams clean;
+std::string child_conninfo(const pg::ConnParams& params) {
+  pg::ConnParams without = params;
+  pg::ConnParams clean;
   for (const auto& [key, value] : without.params()) {
     if (key != "password") {
       clean.set(key, value);
@@ -88,7 +88,7 @@ std::string child_conninfo(const config::ConnParams& params) {
   return clean.conninfo();
 }
 
-std::map<std::string, std::string> child_environment(const config::ConnParams& params) {
+std::map<std::string, std::string> child_environment(const pg::ConnParams& params) {
   std::map<std::string, std::string> env;
   if (params.has("password")) {
     env["PGPASSWORD"] = params.get("password");
@@ -120,7 +120,7 @@ const char* format_extension(DumpFormat format) {
   return "dump";
 }
 
-std::vector<std::string> dump_arguments(const Tool& pg_dump, const config::ConnParams& params, const DumpRequest& request,
+std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParams& params, const DumpRequest& request,
                                         const std::string& output) {
   std::vector<std::string> args = {pg_dump.path, "--dbname=" + child_conninfo(params),
                                    std::string("--format=") + format_name(request.format), "--file=" + output,
@@ -137,7 +137,7 @@ std::vector<std::string> dump_arguments(const Tool& pg_dump, const config::ConnP
   return args;
 }
 
-std::vector<std::string> restore_arguments(const Tool& pg_restore, const config::ConnParams& target, int jobs,
+std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::ConnParams& target, int jobs,
                                            const std::string& archive) {
   std::vector<std::string> args = {pg_restore.path, "--dbname=" + child_conninfo(target), "--no-password",
                                    "--exit-on-error"};
@@ -154,7 +154,7 @@ std::vector<std::string> list_arguments(const Tool& pg_restore, const std::strin
   return {pg_restore.path, "--list", archive};
 }
 
-std::vector<std::string> psql_file_arguments(const Tool& psql, const config::ConnParams& target,
+std::vector<std::string> psql_file_arguments(const Tool& psql, const pg::ConnParams& target,
                                              const std::string& file) {
   return {psql.path, "--no-psqlrc", "--quiet", "--no-password", "--single-transaction", "-v", "ON_ERROR_STOP=1",
           "--dbname=" + child_conninfo(target), "--file=" + file};

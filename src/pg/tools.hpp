@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "config/url.hpp"
+#include "pg/conn_params.hpp"
 
 namespace agentpg::pg {
 
@@ -22,8 +22,8 @@ Tool find_tool(const std::string& name, int server_major);
 
 // The libpq conninfo for a child, without the password; and the child's environment
 // that carries it.
-std::string child_conninfo(const config::ConnParams& params);
-std::map<std::string, std::string> child_environment(const config::ConnParams& params);
+std::string child_conninfo(const pg::ConnParams& params);
+std::map<std::string, std::string> child_environment(const pg::ConnParams& params);
 
 enum class DumpFormat { custom, directory, plain };
 const char* format_name(DumpFormat format);
@@ -36,12 +36,12 @@ struct DumpRequest {
   bool schema_only = false;
 };
 
-std::vector<std::string> dump_arguments(const Tool& pg_dump, const config::ConnParams& params, const DumpRequest& request,
+std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParams& params, const DumpRequest& request,
                                         const std::string& output);
-std::vector<std::string> restore_arguments(const Tool& pg_restore, const config::ConnParams& target, int jobs,
+std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::ConnParams& target, int jobs,
                                            const std::string& archive);
 std::vector<std::string> list_arguments(const Tool& pg_restore, const std::string& archive);
-std::vector<std::string> psql_file_arguments(const Tool& psql, const config::ConnParams& target,
+std::vector<std::string> psql_file_arguments(const Tool& psql, const pg::ConnParams& target,
                                              const std::string& file);
 
 } // namespace agentpg::pg

@@ -5,7 +5,7 @@
 //  - conninfo() parses back to the same parameters (when the keys are words);
 //  - mask_secrets() of the input removes at least one occurrence of the password
 //    whenever the password is written literally in it.
-#include "config/url.hpp"
+#include "pg/conn_params.hpp"
 #include "core/error.hpp"
 #include "fuzz_check.hpp"
 
@@ -16,7 +16,7 @@
 
 namespace {
 
-using agentpg::config::ConnParams;
+using agentpg::pg::ConnParams;
 using agentpg::fuzz::check;
 
 // Occurrences of `needle` in `haystack`, overlapping ones included.
@@ -36,7 +36,7 @@ void check_display(const ConnParams& params) {
   ConnParams other = params;
   bool any = false;
   for (const auto& [key, value] : params.params()) {
-    if (agentpg::config::is_secret_option(key)) {
+    if (agentpg::pg::is_secret_option(key)) {
       other.set(key, value == "x" ? "y" : "x");
       any = true;
     }
@@ -96,7 +96,7 @@ void check_masking(std::string_view input, const ConnParams& params) {
   }
   size_t before = occurrences(input, password);
   if (literal && before > 0) {
-    check(occurrences(agentpg::config::mask_secrets(input), password) < before,
+    check(occurrences(agentpg::pg::mask_secrets(input), password) < before,
           "mask_secrets() masks a password written in the URL");
   }
 }
@@ -105,7 +105,7 @@ void check_masking(std::string_view input, const ConnParams& params) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
-  agentpg::config::mask_secrets(input);
+  agentpg::pg::mask_secrets(input);
   ConnParams params;
   try {
     params = ConnParams::parse(input);

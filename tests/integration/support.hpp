@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "config/url.hpp"
+#include "pg/conn_params.hpp"
 #include "local/cluster.hpp"
 #include "pg/connection.hpp"
 
@@ -34,7 +34,7 @@ public:
   }
   ~TestDatabase() { admin()->try_execute("DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)"); }
 
-  config::ConnParams params() const { return test_cluster().params(m_name); }
+  pg::ConnParams params() const { return test_cluster().params(m_name); }
   std::unique_ptr<pg::Connection> connect() const { return pg::Connection::open(params(), 10); }
 
 private:

@@ -1,7 +1,7 @@
 #include "support.hpp"
 #include <libpq-fe.h>
 
-#include "config/url.hpp"
+#include "pg/conn_params.hpp"
 
 #include "core/error.hpp"
 #include "migrate/runner.hpp"
@@ -178,7 +178,7 @@ TEST_SUITE("pg::migration_database") {
     int secrets = 0;
     for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
       bool secret = o->dispchar != nullptr && std::string(o->dispchar) == "*";
-      CHECK_MESSAGE(agentpg::config::is_secret_option(o->keyword) == secret, o->keyword);
+      CHECK_MESSAGE(agentpg::pg::is_secret_option(o->keyword) == secret, o->keyword);
       secrets += secret ? 1 : 0;
     }
     PQconninfoFree(options);

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-namespace agentpg::config {
+namespace agentpg::pg {
 
 class ConnParams {
 public:
@@ -45,4 +45,4 @@ std::string mask_secrets(std::string_view text);
 std::string percent_decode(std::string_view text);
 std::string percent_encode(std::string_view text);
 
-} // namespace agentpg::config
+} // namespace agentpg::pg

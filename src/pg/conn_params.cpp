@@ -1,4 +1,4 @@
-#include "config/url.hpp"
+#include "pg/conn_params.hpp"
 
 #include <cctype>
 #include <algorithm>
@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "util/strings.hpp"
 
-namespace agentpg::config {
+namespace agentpg::pg {
 
 namespace {
 
@@ -379,4 +379,4 @@ std::string mask_secrets(std::string_view text) {
   return out;
 }
 
-} // namespace agentpg::config
+} // namespace agentpg::pg

@@ -1,13 +1,13 @@
 #include <doctest/doctest.h>
 
-#include "config/url.hpp"
+#include "pg/conn_params.hpp"
 #include "core/error.hpp"
 #include "util/sha256.hpp"
 
-using agentpg::config::ConnParams;
-using agentpg::config::mask_secrets;
+using agentpg::pg::ConnParams;
+using agentpg::pg::mask_secrets;
 
-TEST_SUITE("config::url") {
+TEST_SUITE("pg::conn_params") {
   struct UrlCase {
     const char* url;
     const char* conninfo;
@@ -79,11 +79,11 @@ TEST_SUITE("config::url") {
   TEST_CASE("masks a password holding an unencoded / or # as the parser reads it") {
     CHECK(mask_secrets("postgresql://u:pa/ss@h/db") == "postgresql://u:***@h/db");
     CHECK(mask_secrets("postgresql://u:pa#ss@h/db?x=1") == "postgresql://u:***@h/db?x=1");
-    CHECK(agentpg::config::ConnParams::parse("postgresql://u:pa/ss@h/db").get("password") == "pa/ss");
+    CHECK(agentpg::pg::ConnParams::parse("postgresql://u:pa/ss@h/db").get("password") == "pa/ss");
   }
 
   TEST_CASE("shows no secret option: sslpassword is masked like password") {
-    auto p = agentpg::config::ConnParams::parse("postgresql://u@h/db?sslpassword=hunter22&sslmode=require");
+    auto p = agentpg::pg::ConnParams::parse("postgresql://u@h/db?sslpassword=hunter22&sslmode=require");
     CHECK(p.display() == "postgresql://u@h/db?sslpassword=***&sslmode=require");
     CHECK(mask_secrets("sslpassword=hunter22 host=h") == "sslpassword=*** host=h");
     CHECK(mask_secrets("host=h password=a&b=c port=5") == "host=h password=*** port=5");
@@ -92,7 +92,7 @@ TEST_SUITE("config::url") {
 
   TEST_CASE("a URL with an unencoded space is refused without echoing it") {
     try {
-      agentpg::config::ConnParams::parse("postgresql://u:se cret@h/db");
+      agentpg::pg::ConnParams::parse("postgresql://u:se cret@h/db");
       FAIL("parsed");
     } catch (const agentpg::core::Error& e) {
       CHECK(std::string(e.what()).find("cret") == std::string::npos);
@@ -101,11 +101,11 @@ TEST_SUITE("config::url") {
   }
 
   TEST_CASE("a key=value string may hold :// in a value") {
-    auto p = agentpg::config::ConnParams::parse("host=db dbname=app password=ab://cd");
+    auto p = agentpg::pg::ConnParams::parse("host=db dbname=app password=ab://cd");
     CHECK(p.get("password") == "ab://cd");
     CHECK(p.get("host") == "db");
-    auto round = agentpg::config::ConnParams::parse(
-        agentpg::config::ConnParams::parse("postgresql://h/db?password=a://b").conninfo());
+    auto round = agentpg::pg::ConnParams::parse(
+        agentpg::pg::ConnParams::parse("postgresql://h/db?password=a://b").conninfo());
     CHECK(round.get("password") == "a://b");
   }
 }
