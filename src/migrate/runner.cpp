@@ -274,7 +274,7 @@ std::string Runner::finish_commits(RunReport& report) {
         send(q, report);
       }
     } else if (auto error = m_db.execute_batch(flush)) {
-      m_db.execute("ROLLBACK");
+      m_db.execute(pg::rollback());
       failure = error->error.message;
     }
   }
@@ -288,7 +288,7 @@ std::string Runner::finish_commits(RunReport& report) {
 }
 
 void Runner::write_history(const Step& step, const pg::Query& query, int statement, RunReport& report) {
-  std::vector<pg::Query> batch = {"BEGIN READ WRITE", m_db.lock_check(), query, "COMMIT"};
+  std::vector<pg::Query> batch = {pg::begin_read_write(), m_db.lock_check(), query, pg::commit()};
   if (report.dry_run) {
     for (const auto& q : batch) {
       send(q, report);
@@ -298,7 +298,7 @@ void Runner::write_history(const Step& step, const pg::Query& query, int stateme
   // Its own read-write transaction: the session's default may have been changed by the
   // migration itself.
   if (auto failure = m_db.execute_batch(batch)) {
-    m_db.execute("ROLLBACK");
+    m_db.execute(pg::rollback());
     std::string where =
         statement > 0 ? fmt::format("statement {} of its {} section took effect", statement, step.up() ? "up" : "down")
                       : "nothing of it ran yet";
@@ -316,7 +316,7 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
   // The migration goes in one round trip (BEGIN, its statements, the history write; the
   // server stops at the first failure) and COMMIT in a second one, sent only after all
   // succeeded: a client killed meanwhile leaves an open transaction the server aborts.
-  std::vector<pg::Query> batch = {"BEGIN"};
+  std::vector<pg::Query> batch = {pg::begin()};
   if (statement_lock_timeout > 0) {
     batch.push_back(m_db.set_lock_timeout(statement_lock_timeout));
   }
@@ -333,7 +333,7 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
     for (const auto& q : batch) {
       send(q, report);
     }
-    send("COMMIT", report);
+    send(pg::commit(), report);
     return;
   }
   // A COPY cannot be pipelined (it may wait for data): such a section goes statement by
@@ -350,13 +350,13 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
     failure = m_db.execute_batch(batch);
   }
   if (!failure) {
-    std::optional<pg::ServerError> commit_error = m_db.execute("COMMIT");
+    std::optional<pg::ServerError> commit_error = m_db.execute(pg::commit());
     if (!commit_error) {
       return;
     }
     failure = pg::BatchFailure{commit_index, *commit_error};
   }
-  m_db.execute("ROLLBACK");
+  m_db.execute(pg::rollback());
   const char* what = step.up() ? "migration" : "rollback";
   std::string rolled_back = step.up() ? "nothing of this migration was applied" : "this migration stays applied";
   if (failure->index == history_index) {
@@ -429,7 +429,7 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
   // The lock timeout holds for the section's statements (for the session: they run
   // outside agentpg's transactions), and is reset after them.
   if (statement_lock_timeout > 0) {
-    send(fmt::format("SET lock_timeout = '{}s'", statement_lock_timeout), report);
+    send(pg::set_lock_timeout(statement_lock_timeout), report);
   }
   for (size_t i = 0; i < count; ++i) {
     int number = static_cast<int>(i) + 1;
@@ -443,7 +443,7 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
     }
     if (commit_last && i + 1 == count) {
       if (auto error = send(finish, report)) {
-        m_db.execute("ROLLBACK");
+        m_db.execute(pg::rollback());
         throw Error(ExitCode::sql,
                     fmt::format("{} of {}: writing its history row in its last transaction failed, so that "
                                 "transaction (from statement {}) was rolled back: {} (SQLSTATE {})",
@@ -463,7 +463,7 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
     int resume_at = block != 0 ? block : number;
     std::string effect;
     if (block != 0) {
-      m_db.execute("ROLLBACK");
+      m_db.execute(pg::rollback());
       effect = fmt::format("the transaction it began at statement {} (line {}) was rolled back; ", block,
                            line_at(section, statements[static_cast<size_t>(block) - 1].offset));
     }
@@ -493,7 +493,7 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
                                         resume_at));
   }
   if (statement_lock_timeout > 0) {
-    send("RESET lock_timeout", report);
+    send(pg::reset_lock_timeout(), report);
   }
   if (!commit_last || first_statement > static_cast<int>(count)) {
     if (count == 0 && step.up()) {
