@@ -5,11 +5,13 @@
 // the man page and completions) and the loader all read it from there; the environment
 // variable is AGENTPG_<KEY>.
 //
-// Adding a setting: a field in Config (config.hpp) and a row in the table. The row names
-// the field through a pointer to it, so a row without its field, or a field of the wrong
-// type for the way the row reads it, does not compile. Code names a setting by its field
-// (`setting(&Config::lock_timeout)`), never by a string, so a misspelt name does not compile
-// either.
+// Adding a setting: a field in Config (config.hpp) and a row in the table, plus its line
+// in the README's configuration table (tests/cli/docs_generated.sh checks that one). The
+// row names the field through a pointer to it, so a row without its field, or a field of
+// the wrong type for the way the row reads it, does not compile; a test reads every row
+// into its field. Code names a setting by its field (`setting(&Config::lock_timeout)`),
+// not by its key, so a misspelt name does not compile either; only keys read from
+// agentpg.yaml are looked up as text (find_setting).
 #include <stdexcept>
 #include <string>
 #include <variant>
