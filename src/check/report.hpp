@@ -1,15 +1,13 @@
 #pragma once
 // `check --report`: the health of a running database, with findings an operator should
 // act on, each with a severity.
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "ops/context.hpp"
 #include "core/json.hpp"
-
-namespace agentpg::pg {
-class Connection;
-}
+#include "pg/health.hpp"
 
 namespace agentpg::check {
 
@@ -28,8 +26,33 @@ struct HealthReport {
   std::vector<Finding> findings;
 };
 
-// Reads the report; `schema_findings` are the migration state's (pending, drift).
-HealthReport build_report(const ops::Context& ctx, pg::Connection& conn, std::vector<Finding> schema_findings);
+// What the report reads from the database, as read: nothing judged yet.
+struct HealthFacts {
+  std::vector<pg::Activity> longest_running;
+  std::vector<pg::Blocking> blocked_sessions;
+  std::vector<std::pair<std::string, long long>> connections; // by state
+  long long database_size = 0;
+  std::vector<pg::TableSize> largest_tables;
+  std::vector<pg::IndexUsage> indexes;
+  std::vector<pg::DuplicateIndex> duplicate_indexes;
+  std::vector<pg::DeadTuples> dead_tuples;
+  std::optional<std::vector<pg::Statement>> top_statements; // nullopt: no pg_stat_statements
+  std::vector<pg::Replica> replicas;
+  std::vector<pg::Extension> extensions;
+};
+
+// Fetches, judges and renders; `schema_findings` are the migration state's (pending,
+// drift) and come first.
+// `blocking_seconds`: how long a session may block another before that is critical.
+HealthReport build_report(pg::Connection& conn, int blocking_seconds, std::vector<Finding> schema_findings);
+
+// The report's three steps.
+HealthFacts read_health(pg::Connection& conn);
+// What an operator should act on: indexes that hold data and were never scanned, duplicate
+// indexes, tables bloating with dead rows, and (critical) sessions blocking another for
+// `blocking_seconds` or longer.
+std::vector<Finding> judge_health(const HealthFacts& facts, int blocking_seconds);
+HealthReport render_report(const HealthFacts& facts, std::vector<Finding> findings);
 
 // Whether any finding is at least as severe as `level` ("warning" or "critical").
 bool fails_on(const std::vector<Finding>& findings, const std::string& level);

@@ -53,15 +53,18 @@ void add_global_options(CLI::App& app, Runtime& runtime) {
     if (spec.flag == nullptr) {
       continue;
     }
-    std::string key = spec.key;
+    const config::SettingSpec* setting = &spec;
     std::string help = fmt::format("{} [env: {}]", spec.help, config::env_name(spec));
-    if (spec.kind == config::Kind::boolean) {
-      app.add_flag_callback(spec.flag, [&runtime, key] { runtime.sources.flags[key] = "true"; }, help);
+    if (spec.field.kind() == config::Kind::boolean) {
+      app.add_flag_callback(
+          spec.flag, [&runtime, setting] { runtime.sources.flags[setting] = "true"; }, help);
       continue;
     }
     CLI::Option* option = app.add_option_function<std::string>(
-        spec.flag, [&runtime, key](const std::string& value) { runtime.sources.flags[key] = value; }, help);
-    option->type_name(spec.kind == config::Kind::seconds ? "SECONDS" : "TEXT");
+        spec.flag,
+        [&runtime, setting](const std::string& value) { runtime.sources.flags[setting] = value; },
+        help);
+    option->type_name(spec.field.kind() == config::Kind::seconds ? "SECONDS" : "TEXT");
     if (*spec.default_value != '\0') {
       option->default_str(spec.default_value);
     }

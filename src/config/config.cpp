@@ -70,7 +70,7 @@ void flatten_yaml(const YAML::Node& map, const std::string& prefix, const std::s
     if (spec == nullptr) {
       unknown_key(file, line, key);
     }
-    if (value.IsSequence() && spec->kind == Kind::list) {
+    if (value.IsSequence() && spec->field.kind() == Kind::list) {
       std::vector<std::string> items;
       for (const auto& element : value) {
         items.push_back(element.as<std::string>());
@@ -124,7 +124,7 @@ public:
   }
 
   Resolved resolve(const SettingSpec& spec, const std::vector<std::string>& extra_names = {}) const {
-    if (auto it = m_sources.flags.find(spec.key); it != m_sources.flags.end()) {
+    if (auto it = m_sources.flags.find(&spec); it != m_sources.flags.end()) {
       std::string flag = spec.flag ? util::split(spec.flag, ',')[0] : spec.key;
       return Resolved{it->second, flag};
     }
@@ -150,8 +150,6 @@ public:
     return Resolved{spec.default_value, "default"};
   }
 
-  Resolved resolve(const char* key) const { return resolve(*find_setting(key)); }
-
 private:
   const Sources& m_sources;
   std::map<std::string, DotenvEntry> m_dotenv;
@@ -164,8 +162,7 @@ private:
   throw Error(ExitCode::usage, fmt::format("{}: {} must be {}, not '{}'", r.origin, key, expected, r.value));
 }
 
-int as_seconds(const Layers& layers, const char* key) {
-  Resolved r = layers.resolve(key);
+int as_seconds(const Resolved& r, const char* key) {
   unsigned long long value = 0;
   if (!util::parse_uint(util::trim(r.value), value) || value > 86400 * 7) {
     bad_value(r, key, "a whole number of seconds");
@@ -173,8 +170,7 @@ int as_seconds(const Layers& layers, const char* key) {
   return static_cast<int>(value);
 }
 
-bool as_bool(const Layers& layers, const char* key) {
-  Resolved r = layers.resolve(key);
+bool as_bool(const Resolved& r, const char* key) {
   bool value = false;
   if (!util::parse_bool(r.value, value)) {
     bad_value(r, key, "true or false");
@@ -182,9 +178,9 @@ bool as_bool(const Layers& layers, const char* key) {
   return value;
 }
 
-std::vector<std::string> as_list(const Layers& layers, const char* key) {
+std::vector<std::string> as_list(const Resolved& r) {
   std::vector<std::string> items;
-  for (const auto& item : util::split(layers.resolve(key).value, ',')) {
+  for (const auto& item : util::split(r.value, ',')) {
     if (!util::trim(item).empty()) {
       items.push_back(util::trim(item));
     }
@@ -192,8 +188,7 @@ std::vector<std::string> as_list(const Layers& layers, const char* key) {
   return items;
 }
 
-Environment as_environment(const Layers& layers, std::string& name) {
-  Resolved r = layers.resolve("environment");
+Environment as_environment(const Resolved& r, const char* key, std::string& name) {
   name = util::to_lower(util::trim(r.value));
   if (name == "development" || name == "dev") {
     name = "development";
@@ -209,7 +204,52 @@ Environment as_environment(const Layers& layers, std::string& name) {
     name = "production";
     return Environment::production;
   }
-  bad_value(r, "environment", "development, test, staging or production");
+  bad_value(r, key, "development, test, staging or production");
+}
+
+// The URL is looked for first in the variable that url_env names (DATABASE_URL unless
+// changed), then as any other setting.
+Resolved resolve_url(const SettingSpec& spec, const Layers& layers) {
+  std::string variable = util::trim(layers.resolve(setting(&Config::url_env)).value);
+  return layers.resolve(spec, {variable});
+}
+
+// Reads one setting, from whichever source wins, into its Config field.
+void read_setting(const SettingSpec& spec, const Layers& layers, const Sources& sources,
+                  Config& config) {
+  const Field& field = spec.field;
+  Resolved r = field.kind() == Kind::url ? resolve_url(spec, layers) : layers.resolve(spec);
+  switch (field.kind()) {
+  case Kind::text:
+    config.*field.of_type<std::string>() = r.value;
+    return;
+  case Kind::variable:
+    config.*field.of_type<std::string>() = util::trim(r.value);
+    return;
+  case Kind::url:
+    config.*field.of_type<std::string>() = util::trim(r.value);
+    config.database_url_origin = r.origin;
+    return;
+  case Kind::path:
+    config.*field.of_type<std::string>() = join_path(sources.working_dir, r.value);
+    return;
+  case Kind::absolute_path:
+    config.*field.of_type<std::string>() =
+        util::absolute_path(join_path(sources.working_dir, r.value));
+    return;
+  case Kind::seconds:
+    config.*field.of_type<int>() = as_seconds(r, spec.key);
+    return;
+  case Kind::boolean:
+    config.*field.of_type<bool>() = as_bool(r, spec.key);
+    return;
+  case Kind::list:
+    config.*field.of_type<std::vector<std::string>>() = as_list(r);
+    return;
+  case Kind::environment:
+    config.*field.of_type<Environment>() = as_environment(r, spec.key, config.environment_name);
+    return;
+  }
 }
 
 void collect_libpq_defaults(const Sources& sources, const Layers& layers, Config& config) {
@@ -288,37 +328,10 @@ Config load_config(const Sources& sources) {
   }
   Layers layers(sources, std::move(dotenv), config.env_file, std::move(yaml), config.config_file);
 
-  config.url_env = util::trim(layers.resolve("url_env").value);
-  Resolved url = layers.resolve(*find_setting("database_url"), {config.url_env});
-  config.database_url = util::trim(url.value);
-  config.database_url_origin = url.origin;
-  config.environment = as_environment(layers, config.environment_name);
-  config.migrations_dir = join_path(sources.working_dir, layers.resolve("migrations_dir").value);
-  config.seeds_dir = join_path(sources.working_dir, layers.resolve("seeds_dir").value);
-  config.modules = as_list(layers, "modules");
-  config.connect_timeout = as_seconds(layers, "connect_timeout");
-  config.lock_timeout = as_seconds(layers, "lock_timeout");
-  config.migration_lock_timeout = as_seconds(layers, "migration_lock_timeout");
-  config.allow_drift = as_bool(layers, "allow_drift");
-  config.allow_out_of_order = as_bool(layers, "allow_out_of_order");
-  config.allow_production = as_bool(layers, "allow_production");
-  config.local = as_bool(layers, "local");
-  config.local_dir = util::absolute_path(join_path(sources.working_dir, layers.resolve("local_dir").value));
-  config.local_user = layers.resolve("local_user").value;
-  config.local_database = layers.resolve("local_database").value;
-  config.backup_dir = join_path(sources.working_dir, layers.resolve("backup_dir").value);
-  config.report_blocking_seconds = as_seconds(layers, "report.blocking_seconds");
-  config.tasks_retention = layers.resolve("maintain.tasks_retention").value;
-  config.metrics_retention = layers.resolve("maintain.metrics_retention").value;
-  config.audit_retention = layers.resolve("maintain.audit_retention").value;
-  config.json = as_bool(layers, "json");
-  config.quiet = as_bool(layers, "quiet");
-  config.verbose = as_bool(layers, "verbose");
-  config.no_color = as_bool(layers, "no_color");
-  config.yes = as_bool(layers, "yes");
-  config.auto_migrate = as_bool(layers, "auto_migrate");
-  config.init_seed = as_bool(layers, "init.seed");
-  config.init_seed_env = layers.resolve("init.seed_env").value;
+  for (const SettingSpec& spec : settings()) {
+    read_setting(spec, layers, sources, config);
+  }
+  // A default that depends on another setting.
   if (config.init_seed_env.empty()) {
     config.init_seed_env = config.environment_name;
   }

@@ -1,7 +1,8 @@
 #pragma once
 // One Config per run, built from (highest first) flags, the environment, a .env file,
-// agentpg.yaml and the defaults of settings.cpp. libpq's own defaults (PGHOST, ~/.pgpass,
-// service files) apply below all of them, when no URL is configured.
+// agentpg.yaml and the defaults of settings.cpp, whose table says which setting fills which
+// field. libpq's own defaults (PGHOST, ~/.pgpass, service files) apply below all of them,
+// when no URL is configured.
 #include <map>
 #include <string>
 #include <vector>
@@ -10,9 +11,12 @@ namespace agentpg::config {
 
 enum class Environment { development, test, staging, production };
 
+struct SettingSpec; // a row of settings.cpp's table
+
 // Where the loader reads from. A value, not globals, so unit tests can build one.
 struct Sources {
-  std::map<std::string, std::string> flags;        // setting key -> value given on the command line
+  // Values given on the command line: flags[&setting(&Config::lock_timeout)] = "10".
+  std::map<const SettingSpec*, std::string> flags;
   std::map<std::string, std::string> environment;  // the process environment
   std::string config_path;                         // --config; "" = agentpg.yaml if present
   std::string env_file;                            // --env-file; "" = .env if present
@@ -25,12 +29,14 @@ struct Resolved {
   std::string origin;
 };
 
+// The settings' fields are filled from their rows in settings.cpp (key, flag, default,
+// help); the others are derived from them or from the sources.
 struct Config {
   std::string database_url;         // raw text; "" when none is configured
   std::string database_url_origin;  // e.g. "DATABASE_URL", "--database-url", "agentpg.yaml:2"
   std::string url_env;
   Environment environment = Environment::development;
-  std::string environment_name;
+  std::string environment_name; // "development", ...: the environment's canonical name
   std::string migrations_dir;
   std::string seeds_dir;
   std::vector<std::string> modules;

@@ -52,10 +52,7 @@ ExitCode run_init(ops::Context& ctx) {
                                    report.from_version.empty() ? "empty" : report.from_version, report.to_version));
   }
   if (config.init_seed) {
-    if ((config.production() || config.init_seed_env == "production") && !config.allow_production) {
-      throw Error(ExitCode::refused, "refused to seed the production environment",
-                  "pass --allow-production if production really needs these rows");
-    }
+    ops::guard_seeding(ctx, config.init_seed_env);
     std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
     seed::seed_for_init(ctx, *conn, config.init_seed_env);
     doc.set("seeded", config.init_seed_env);

@@ -130,7 +130,7 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
       .set("exit_code", core::to_int(schema.code));
   std::optional<HealthReport> health;
   if (options.report) {
-    health = check::build_report(ctx, *conn, schema.findings);
+    health = check::build_report(*conn, ctx.config.report_blocking_seconds, schema.findings);
     report.set("report", health->json);
   }
   bool failing = health && check::fails_on(health->findings, options.fail_on);

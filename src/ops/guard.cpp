@@ -35,4 +35,12 @@ void confirm_destructive(const Context& ctx, const std::string& action) {
   }
 }
 
+void guard_seeding(const Context& ctx, const std::string& seed_environment) {
+  if ((ctx.config.production() || seed_environment == "production") &&
+      !ctx.config.allow_production) {
+    throw Error(ExitCode::refused, "refused to seed the production environment",
+                "pass --allow-production if production really needs these rows");
+  }
+}
+
 } // namespace agentpg::ops

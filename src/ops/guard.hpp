@@ -1,7 +1,8 @@
 #pragma once
-// The guard of destructive commands (drop-db, create-db --force, rollback, seed --reset):
-// refused in production without --allow-production; confirmed on a terminal; refused
-// without --yes when stdin is not a terminal.
+// The guards: of destructive commands (drop-db, create-db --force, rollback, seed --reset),
+// refused in production without --allow-production, confirmed on a terminal, refused
+// without --yes when stdin is not a terminal; and of seeding, refused in production
+// without --allow-production.
 #include <string>
 
 #include "ops/context.hpp"
@@ -11,5 +12,10 @@ namespace agentpg::ops {
 // Returns when the action may go ahead; throws core::Error (exit 8) when it may not.
 // `action` completes "about to ...", e.g. "drop database app_dev".
 void confirm_destructive(const Context& ctx, const std::string& action);
+
+// Returns when the rows of `seed_environment` may be loaded; throws core::Error (exit 8)
+// when the environment, or the seed environment, is production and --allow-production
+// is not given. `seed` and `init` both ask here.
+void guard_seeding(const Context& ctx, const std::string& seed_environment);
 
 } // namespace agentpg::ops

@@ -503,10 +503,7 @@ SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, 
 
 core::ExitCode run_seed(ops::Context& ctx, const SeedCommand& command) {
   std::string environment = command.environment.empty() ? ctx.config.environment_name : command.environment;
-  if ((ctx.config.production() || environment == "production") && !ctx.config.allow_production) {
-    throw Error(ExitCode::refused, "refused to seed the production environment",
-                "pass --allow-production if production really needs these rows");
-  }
+  ops::guard_seeding(ctx, environment);
   std::vector<SeedFile> files = load_seed_files(ctx.config.seeds_dir + "/" + environment);
   std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
   if (command.reset && !command.dry_run) {

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "config/config.hpp"
+#include "config/settings.hpp"
 #include "core/error.hpp"
 #include "scratch_folder.hpp"
 #include "util/files.hpp"
@@ -12,6 +13,7 @@
 using agentpg::config::Config;
 using agentpg::config::Environment;
 using agentpg::config::load_config;
+using agentpg::config::setting;
 using agentpg::config::Sources;
 
 namespace {
@@ -39,7 +41,7 @@ TEST_SUITE("config::config") {
                                  "seeds_dir: data\nenvironment: staging\n"}});
     Sources sources;
     sources.working_dir = dir.path;
-    sources.flags["lock_timeout"] = "10";
+    sources.flags[&setting(&Config::lock_timeout)] = "10";
     sources.environment["AGENTPG_LOCK_TIMEOUT"] = "20";
     sources.environment["AGENTPG_CONNECT_TIMEOUT"] = "6";
     Config config = load_config(sources);
@@ -53,7 +55,7 @@ TEST_SUITE("config::config") {
 
     sources.environment["DATABASE_URL"] = "postgresql://real/db";
     CHECK(load_config(sources).database_url == "postgresql://real/db");
-    sources.flags["database_url"] = "postgresql://flag/db";
+    sources.flags[&setting(&Config::database_url)] = "postgresql://flag/db";
     CHECK(load_config(sources).database_url == "postgresql://flag/db");
   }
 
@@ -109,7 +111,7 @@ TEST_SUITE("config::config") {
     sources.environment["AGENTPG_LOCK_TIMEOUT"] = "-1";
     CHECK(load_error(sources) == "AGENTPG_LOCK_TIMEOUT: lock_timeout must be a whole number of seconds, not '-1'");
     sources.environment["AGENTPG_LOCK_TIMEOUT"] = "1";
-    sources.flags["environment"] = "prd";
+    sources.flags[&setting(&Config::environment)] = "prd";
     CHECK(load_error(sources) ==
           "--environment: environment must be development, test, staging or production, not 'prd'");
     sources.flags.clear();
