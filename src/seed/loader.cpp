@@ -6,8 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "ops/target.hpp"
-#include "ops/guard.hpp"
 #include "migrate/runner.hpp"
 #include "migrate/splitter.hpp"
 #include "pg/catalog.hpp"
@@ -437,7 +435,27 @@ private:
   std::map<std::string, pg::Value> m_refs;
 };
 
-void print_report(const core::Output& out, const SeedReport& r) {
+
+} // namespace
+
+SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, const SeedOptions& options,
+                      const core::Output& out) {
+  SeedReport report;
+  report.environment = options.environment;
+  report.dry_run = options.dry_run;
+  util::Clock::time_point start = util::Clock::now();
+  try {
+    Loader(conn, out, report).run(files, options);
+  } catch (...) {
+    out.end_progress();
+    conn.try_execute(pg::rollback());
+    throw;
+  }
+  report.ms = util::elapsed_ms(start);
+  return report;
+}
+
+void print_seed_report(const core::Output& out, const SeedReport& r) {
   core::Json tables = core::Json::array();
   std::vector<std::vector<std::string>> rows = {{"TABLE", "INSERTED", "UPDATED", "UNCHANGED"}};
   for (const auto& t : r.tables) {
@@ -480,45 +498,6 @@ void print_report(const core::Output& out, const SeedReport& r) {
   if (rows.size() > 1) {
     out.line(core::format_table(rows));
   }
-}
-
-} // namespace
-
-SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, const SeedOptions& options,
-                      const core::Output& out) {
-  SeedReport report;
-  report.environment = options.environment;
-  report.dry_run = options.dry_run;
-  util::Clock::time_point start = util::Clock::now();
-  try {
-    Loader(conn, out, report).run(files, options);
-  } catch (...) {
-    out.end_progress();
-    conn.try_execute(pg::rollback());
-    throw;
-  }
-  report.ms = util::elapsed_ms(start);
-  return report;
-}
-
-core::ExitCode run_seed(ops::Context& ctx, const SeedCommand& command) {
-  std::string environment = command.environment.empty() ? ctx.config.environment_name : command.environment;
-  ops::guard_seeding(ctx, environment);
-  std::vector<SeedFile> files = load_seed_files(ctx.config.seeds_dir + "/" + environment);
-  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
-  if (command.reset && !command.dry_run) {
-    ops::confirm_destructive(ctx, fmt::format("empty the tables that the {} seeds fill in database {}", environment,
-                                               conn->database()));
-  }
-  SeedReport report = load_seeds(*conn, files, SeedOptions{environment, command.reset, command.dry_run}, ctx.out);
-  print_report(ctx.out, report);
-  return ExitCode::ok;
-}
-
-void seed_for_init(ops::Context& ctx, pg::Connection& conn, const std::string& environment) {
-  std::vector<SeedFile> files = load_seed_files(ctx.config.seeds_dir + "/" + environment);
-  SeedReport report = load_seeds(conn, files, SeedOptions{environment, false, false}, ctx.out);
-  print_report(ctx.out, report);
 }
 
 } // namespace agentpg::seed

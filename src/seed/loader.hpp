@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "ops/context.hpp"
+#include "core/output.hpp"
 #include "core/error.hpp"
 #include "seed/files.hpp"
 
@@ -44,14 +44,7 @@ struct SeedOptions {
 SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, const SeedOptions& options,
                       const core::Output& out);
 
-struct SeedCommand {
-  std::string environment;  // "" = the configured environment
-  bool reset = false;
-  bool dry_run = false;
-};
-
-core::ExitCode run_seed(ops::Context& ctx, const SeedCommand& command);
-// The seed step of init (no reset), reporting as run_seed does.
-void seed_for_init(ops::Context& ctx, pg::Connection& conn, const std::string& environment);
+// The counts per table, the files loaded and skipped, as text or JSON.
+void print_seed_report(const core::Output& out, const SeedReport& report);
 
 } // namespace agentpg::seed

@@ -1,4 +1,4 @@
-#include "migrate/lifecycle.hpp"
+#include "ops/lifecycle.hpp"
 
 #include <fmt/format.h>
 
@@ -12,13 +12,16 @@
 #include "pg/admin.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
-#include "seed/loader.hpp"
+#include "ops/seed.hpp"
 #include "util/time.hpp"
 
-namespace agentpg::migrate {
+namespace agentpg::ops {
 
 using core::Error;
 using core::ExitCode;
+using migrate::MigrateOptions;
+using migrate::MigrationFile;
+using migrate::RunReport;
 
 ExitCode run_init(ops::Context& ctx) {
   const config::Config& config = ctx.config;
@@ -27,7 +30,7 @@ ExitCode run_init(ops::Context& ctx) {
   // The files are read (and a malformed one refused) before anything is created.
   std::vector<MigrationFile> files;
   if (config.auto_migrate) {
-    files = load_migrations(config.migrations_dir, config.modules);
+    files = migrate::load_migrations(config.migrations_dir, config.modules);
   }
   bool created = pg::create_database_if_missing(params, config.connect_timeout);
   ctx.out.line(created ? fmt::format("created database {}", params.get("dbname"))
@@ -38,11 +41,11 @@ ExitCode run_init(ops::Context& ctx) {
     pg::MigrationDatabase db(*conn);
     MigrateOptions options;
     pg::Connection& connection = *conn;
-    options.when_history_missing = [&connection] { refuse_foreign_history(connection); };
-    options.rules = MigrateRules{std::nullopt, config.allow_drift, config.allow_out_of_order};
+    options.when_history_missing = [&connection] { migrate::refuse_foreign_history(connection); };
+    options.rules = migrate::MigrateRules{std::nullopt, config.allow_drift, config.allow_out_of_order};
     options.lock_timeout = config.lock_timeout;
     options.statement_lock_timeout = config.migration_lock_timeout;
-    RunReport report = Runner(db, ctx.out).migrate(files, options);
+    RunReport report = migrate::Runner(db, ctx.out).migrate(files, options);
     doc.set("applied", static_cast<long long>(report.steps.size()))
         .set("schema_version", report.to_version.empty() ? core::Json() : core::Json(report.to_version));
     ctx.out.line(report.steps.empty()
@@ -54,7 +57,7 @@ ExitCode run_init(ops::Context& ctx) {
   if (config.init_seed) {
     ops::guard_seeding(ctx, config.init_seed_env);
     std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
-    seed::seed_for_init(ctx, *conn, config.init_seed_env);
+    seed_for_init(ctx, *conn, config.init_seed_env);
     doc.set("seeded", config.init_seed_env);
   }
   doc.set("total_ms", util::elapsed_ms(start));
@@ -85,4 +88,4 @@ ExitCode run_drop_db(ops::Context& ctx, const DropDbCommand& command) {
   return ExitCode::ok;
 }
 
-} // namespace agentpg::migrate
+} // namespace agentpg::ops

@@ -3,7 +3,7 @@
 #include "ops/context.hpp"
 #include "core/error.hpp"
 
-namespace agentpg::migrate {
+namespace agentpg::ops {
 
 struct CreateDbCommand {
   bool force = false;  // drop it first (guarded)
@@ -18,4 +18,4 @@ core::ExitCode run_init(ops::Context& ctx);
 core::ExitCode run_create_db(ops::Context& ctx, const CreateDbCommand& command);
 core::ExitCode run_drop_db(ops::Context& ctx, const DropDbCommand& command);
 
-} // namespace agentpg::migrate
+} // namespace agentpg::ops
