@@ -8,11 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "ops/target.hpp"
-#include "migrate/plan.hpp"
+#include "core/error.hpp"
 #include "pg/connection.hpp"
 #include "pg/health.hpp"
-#include "pg/migration_database.hpp"
 #include "pg/tools.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
@@ -90,17 +88,8 @@ void remove_path(const std::string& path) {
 
 int server_major_of(pg::Connection& conn) { return conn.server_version_num() / 10000; }
 
-std::string latest_migration(pg::Connection& conn) {
-  pg::MigrationDatabase db(conn);
-  return migrate::current_version(db.read_history().value_or(std::vector<migrate::AppliedMigration>{}));
-}
+} // namespace
 
-std::string backup_dir(const ops::Context& ctx, const std::string& output) {
-  return output.empty() ? ctx.config.backup_dir : output;
-}
-
-// Deletes the oldest backups of `database` in `dir` beyond `keep`: only ones with an
-// agentpg manifest, never anything else in the folder.
 std::vector<std::string> prune(const std::string& dir, const std::string& database, int keep) {
   std::vector<Manifest> found;
   for (const auto& name : sorted_entries(dir)) {
@@ -128,28 +117,26 @@ std::vector<std::string> prune(const std::string& dir, const std::string& databa
   return deleted;
 }
 
-} // namespace
-
-Manifest take_backup(const ops::Context& ctx, const pg::ConnParams& params, const BackupCommand& command,
+Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options, const core::Output& out,
                      std::string& path) {
-  pg::DumpRequest request{parse_format(command.format), std::max(1, command.jobs), command.compress,
-                          command.schema_only};
-  if (command.compress > 9) {
+  pg::DumpRequest request{parse_format(options.format), std::max(1, options.jobs), options.compress,
+                          options.schema_only};
+  if (options.compress > 9) {
     throw Error(ExitCode::usage, "--compress takes a level from 0 to 9");
   }
-  std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
+  std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, options.connect_timeout);
   pg::Tool pg_dump = pg::find_tool("pg_dump", server_major_of(*conn));
   Manifest m;
   m.database = conn->database();
   m.server_version = conn->server_version();
   m.agentpg_version = AGENTPG_VERSION;
-  m.latest_migration = latest_migration(*conn);
+  m.latest_migration = options.latest_migration;
   m.format = pg::format_name(request.format);
-  m.schema_only = command.schema_only;
+  m.schema_only = options.schema_only;
   auto estimate = static_cast<unsigned long long>(pg::database_size(*conn));
   conn.reset();
 
-  std::string dir = backup_dir(ctx, command.output);
+  const std::string& dir = options.dir;
   if (!util::make_dirs(dir, 0700)) {
     throw Error(ExitCode::usage, fmt::format("cannot create the backup folder {}", dir));
   }
@@ -167,18 +154,18 @@ Manifest take_backup(const ops::Context& ctx, const pg::ConnParams& params, cons
 
   m.started_at = util::utc_iso_timestamp();
   util::Clock::time_point start = util::Clock::now();
-  util::ProcessOptions options;
-  options.env_set = pg::child_environment(params);
-  options.on_tick = [&] {
+  util::ProcessOptions process;
+  process.env_set = pg::child_environment(params);
+  process.on_tick = [&] {
     double seconds = util::elapsed_ms(start) / 1000;
     unsigned long long written = path_size(partial);
-    ctx.out.progress(fmt::format("backup {}: {} written ({} of the database), {:.0f} s, {}/s", m.file,
+    out.progress(fmt::format("backup {}: {} written ({} of the database), {:.0f} s, {}/s", m.file,
                                  util::format_bytes(written), util::format_bytes(estimate), seconds,
                                  util::format_bytes(seconds > 0 ? static_cast<unsigned long long>(written / seconds) : 0)));
   };
-  ctx.out.detail(fmt::format("running {}", util::join(argv, " ")));
-  util::ProcessResult result = util::run_process(argv, options);
-  ctx.out.end_progress();
+  out.detail(fmt::format("running {}", util::join(argv, " ")));
+  util::ProcessResult result = util::run_process(argv, process);
+  out.end_progress();
   if (result.exit_code != 0) {
     remove_path(partial);
     throw Error(ExitCode::sql, fmt::format("pg_dump failed (exit {}):\n  {}", result.exit_code,
@@ -197,7 +184,7 @@ Manifest take_backup(const ops::Context& ctx, const pg::ConnParams& params, cons
   return m;
 }
 
-Manifest verify_backup(const ops::Context& ctx, const std::string& path, int server_major) {
+Manifest verify_backup(const std::string& path, int server_major, const core::Output& out) {
   std::optional<Manifest> m = read_manifest(manifest_path(path));
   if (!util::path_exists(path)) {
     throw Error(ExitCode::usage, fmt::format("no backup at {}", path));
@@ -219,69 +206,48 @@ Manifest verify_backup(const ops::Context& ctx, const std::string& path, int ser
       throw Error(ExitCode::validation, fmt::format("pg_restore cannot read {}: {}", path, util::trim(listed.err)));
     }
   }
-  ctx.out.detail(fmt::format("verified {}: checksum matches{}", path, m->format == "plain" ? "" : ", archive readable"));
+  out.detail(fmt::format("verified {}: checksum matches{}", path, m->format == "plain" ? "" : ", archive readable"));
   return *m;
 }
 
-core::ExitCode run_backup(ops::Context& ctx, const BackupCommand& command) {
-  pg::ConnParams params = ops::target_params(ctx);
-  std::string path;
-  Manifest m = take_backup(ctx, params, command, path);
-  if (command.verify) {
-    verify_backup(ctx, path, std::stoi(m.server_version));
-  }
-  std::vector<std::string> deleted;
-  if (command.keep > 0) {
-    deleted = prune(backup_dir(ctx, command.output), m.database, command.keep);
-  }
-  core::Json doc = manifest_json(m);
-  doc.set("path", path).set("verified", command.verify);
-  core::Json gone = core::Json::array();
-  for (const auto& d : deleted) {
-    gone.push(d);
-  }
-  doc.set("deleted", gone);
-  ctx.out.emit(doc);
-  ctx.out.line(fmt::format("backup {} written: {}, {} format, in {}{}", path, util::format_bytes(m.size_bytes), m.format,
-                           util::format_duration_ms(m.duration_ms), command.verify ? ", verified" : ""));
-  for (const auto& d : deleted) {
-    ctx.out.line(fmt::format("deleted old backup {}", d));
-  }
-  return ExitCode::ok;
+int server_major_of(const std::string& path) {
+  std::optional<Manifest> m = read_manifest(manifest_path(path));
+  return m && !m->server_version.empty() ? std::stoi(m->server_version) : 15;
 }
 
-core::ExitCode run_verify(ops::Context& ctx, const std::string& file) {
-  std::optional<Manifest> m = read_manifest(manifest_path(file));
-  int major = 15;
-  if (m && !m->server_version.empty()) {
-    major = std::stoi(m->server_version);
-  }
-  Manifest verified = verify_backup(ctx, file, major);
-  ctx.out.emit(manifest_json(verified).set("path", file).set("verified", true));
-  ctx.out.line(fmt::format("{} is intact: checksum matches the manifest{}", file,
-                           verified.format == "plain" ? "" : " and pg_restore reads it"));
-  return ExitCode::ok;
-}
-
-core::ExitCode run_list(ops::Context& ctx, const std::string& output) {
-  std::string dir = backup_dir(ctx, output);
-  std::vector<std::vector<std::string>> rows = {{"BACKUP", "DATABASE", "FORMAT", "SIZE", "TAKEN (UTC)", "MIGRATION"}};
-  core::Json list = core::Json::array();
+std::vector<Manifest> list_backups(const std::string& dir) {
+  std::vector<Manifest> found;
   for (const auto& name : sorted_entries(dir)) {
     if (!util::ends_with(name, ".manifest.json")) {
       continue;
     }
     std::optional<Manifest> m = read_manifest(dir + "/" + name);
-    if (!m || !util::path_exists(dir + "/" + m->file)) {
-      continue;
+    if (m && util::path_exists(dir + "/" + m->file)) {
+      found.push_back(*m);
     }
-    rows.push_back({m->file, m->database, m->format, util::format_bytes(m->size_bytes), m->started_at,
-                    m->latest_migration.empty() ? "-" : m->latest_migration});
-    list.push(manifest_json(*m).set("path", dir + "/" + m->file));
   }
-  ctx.out.emit(core::Json::object().set("folder", dir).set("backups", list));
-  ctx.out.line(rows.size() == 1 ? fmt::format("no backups in {}", dir) : core::format_table(rows));
-  return ExitCode::ok;
+  return found;
+}
+
+void restore_into(const pg::ConnParams& target, const Manifest& m, const std::string& path, int jobs, int major,
+                  const core::Output& out) {
+  std::vector<std::string> argv =
+      m.format == "plain" ? pg::psql_file_arguments(pg::find_tool("psql", major), target, path)
+                          : pg::restore_arguments(pg::find_tool("pg_restore", major), target, jobs, path);
+  util::ProcessOptions options;
+  options.env_set = pg::child_environment(target);
+  util::Clock::time_point start = util::Clock::now();
+  std::string name = target.get("dbname");
+  options.on_tick = [&] {
+    out.progress(fmt::format("restoring {} into {}: {:.0f} s", path, name, util::elapsed_ms(start) / 1000));
+  };
+  out.detail(fmt::format("running {}", util::join(argv, " ")));
+  util::ProcessResult result = util::run_process(argv, options);
+  out.end_progress();
+  if (result.exit_code != 0) {
+    throw Error(ExitCode::sql, fmt::format("restoring {} into {} failed (exit {}):\n  {}", path, name, result.exit_code,
+                                           util::join(util::split(util::trim(result.err), '\n'), "\n  ")));
+  }
 }
 
 } // namespace agentpg::backup

@@ -1,44 +1,46 @@
 #pragma once
-// `agentpg backup` (and verify, list) and `agentpg restore`: pg_dump/pg_restore driven so
-// that a backup is never half-written under its final name, always has a manifest with
-// its checksum, and is verified before anything is restored from it.
+// Backups with pg_dump, checked with pg_restore: a backup is never half-written under
+// its final name, always has a manifest with its checksum, and is verified before
+// anything is restored from it.
 #include <string>
+#include <vector>
 
 #include "backup/manifest.hpp"
+#include "core/output.hpp"
 #include "pg/conn_params.hpp"
-#include "ops/context.hpp"
-#include "core/error.hpp"
 
 namespace agentpg::backup {
 
-struct BackupCommand {
+struct DumpOptions {
   std::string format = "custom";  // custom, directory, plain
   int jobs = 1;
   int compress = -1;  // -1: pg_dump's default
-  std::string output;  // "" = the backup_dir setting
-  int keep = 0;        // 0 = keep all
   bool schema_only = false;
-  bool verify = false;
+  std::string dir;               // the backup folder, made when missing (0700)
+  std::string latest_migration;  // recorded in the manifest
+  int connect_timeout = 10;
 };
 
-struct RestoreCommand {
-  std::string file;
-  std::string target_db;  // "" = the configured database
-  int jobs = 1;
-  bool clean = false;
-};
-
-core::ExitCode run_backup(ops::Context& ctx, const BackupCommand& command);
-core::ExitCode run_verify(ops::Context& ctx, const std::string& file);
-core::ExitCode run_list(ops::Context& ctx, const std::string& dir);
-core::ExitCode run_restore(ops::Context& ctx, const RestoreCommand& command);
-
-// Takes a backup of the database `params` names and returns its manifest (with the path
-// in `file`, relative to the backup folder). Used by `migrate --backup-first` too.
-Manifest take_backup(const ops::Context& ctx, const pg::ConnParams& params, const BackupCommand& command,
+// Takes a backup of the database `params` names and returns its manifest, with the
+// backup's path in `path`. Throws core::Error when pg_dump fails (nothing is kept).
+Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options, const core::Output& out,
                      std::string& path);
 
 // Throws core::Error (exit 5) when the backup does not match its manifest or cannot be read.
-Manifest verify_backup(const ops::Context& ctx, const std::string& path, int server_major);
+Manifest verify_backup(const std::string& path, int server_major, const core::Output& out);
+// The server release a backup was taken from (15 when its manifest does not say).
+int server_major_of(const std::string& path);
+
+// The backups in `dir` that have a manifest and whose file is there, by name.
+std::vector<Manifest> list_backups(const std::string& dir);
+// Deletes the oldest backups of `database` in `dir` beyond `keep`: only ones with an
+// agentpg manifest, never anything else in the folder. Returns the files deleted.
+std::vector<std::string> prune(const std::string& dir, const std::string& database, int keep);
+
+// Loads the backup at `path` (verified, described by `m`) into the existing database
+// `target` names, with the pg_restore (psql for a plain one) of the server's release
+// `major`. Throws core::Error (exit 4) with the tool's words when it fails.
+void restore_into(const pg::ConnParams& target, const Manifest& m, const std::string& path, int jobs, int major,
+                  const core::Output& out);
 
 } // namespace agentpg::backup

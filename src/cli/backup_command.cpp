@@ -1,12 +1,12 @@
 #include <CLI/CLI.hpp>
 
-#include "backup/backup.hpp"
+#include "ops/backup.hpp"
 #include "cli/commands.hpp"
 
 namespace agentpg::cli {
 
 void wire_backup(CLI::App* cmd, Runtime& runtime) {
-  auto options = std::make_shared<backup::BackupCommand>();
+  auto options = std::make_shared<ops::BackupCommand>();
   cmd->require_subcommand(0, 1);
   cmd->add_option("--format", options->format, "custom, directory or plain")
       ->check(CLI::IsMember({"custom", "directory", "plain"}))
@@ -20,30 +20,30 @@ void wire_backup(CLI::App* cmd, Runtime& runtime) {
   cmd->add_flag("--verify", options->verify, "check the checksum and read the archive back after writing it");
   cmd->callback([&runtime, options, cmd] {
     if (cmd->get_subcommands().empty()) {
-      runtime.action = [options](ops::Context& ctx) { return backup::run_backup(ctx, *options); };
+      runtime.action = [options](ops::Context& ctx) { return ops::run_backup(ctx, *options); };
     }
   });
   auto file = std::make_shared<std::string>();
   CLI::App* verify = cmd->add_subcommand("verify", "check a backup against its manifest and read it with pg_restore");
   verify->add_option("file", *file, "the backup")->required();
   verify->callback([&runtime, file] {
-    runtime.action = [file](ops::Context& ctx) { return backup::run_verify(ctx, *file); };
+    runtime.action = [file](ops::Context& ctx) { return ops::run_verify(ctx, *file); };
   });
   CLI::App* list = cmd->add_subcommand("list", "the backups in the folder, with size, age and latest migration");
   list->callback([&runtime, options] {
-    runtime.action = [options](ops::Context& ctx) { return backup::run_list(ctx, options->output); };
+    runtime.action = [options](ops::Context& ctx) { return ops::run_list(ctx, options->output); };
   });
 }
 
 void wire_restore(CLI::App* cmd, Runtime& runtime) {
-  auto options = std::make_shared<backup::RestoreCommand>();
+  auto options = std::make_shared<ops::RestoreCommand>();
   cmd->add_option("file", options->file, "the backup (its manifest sits beside it)")->required();
   cmd->add_option("--target-db", options->target_db, "restore into this new database (default: the configured one)")
       ->type_name("NAME");
   cmd->add_option("--jobs", options->jobs, "parallel jobs (custom and directory formats)")->capture_default_str();
   cmd->add_flag("--clean", options->clean, "replace the database when it exists (guarded)");
   cmd->callback([&runtime, options] {
-    runtime.action = [options](ops::Context& ctx) { return backup::run_restore(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return ops::run_restore(ctx, *options); };
   });
 }
 

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "backup/backup.hpp"
+#include "ops/backup.hpp"
 #include "ops/target.hpp"
 #include "migrate/adopt.hpp"
 #include "migrate/files.hpp"
@@ -91,10 +91,8 @@ ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command) {
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
   if (command.backup_first) {
-    pg::ConnParams params = ops::target_params(ctx);
-    options.before_apply = [&ctx, params] {
-      std::string path;
-      backup::take_backup(ctx, params, backup::BackupCommand{}, path);
+    options.before_apply = [&ctx] {
+      std::string path = ops::backup_before_migrating(ctx);
       ctx.out.line(fmt::format("backup before migrating: {}", path));
       return path;
     };
