@@ -158,8 +158,7 @@ ExitCode run_status(core::Context& ctx, const StatusCommand& command) {
         diffs[e.version] = "(its sections were not recorded when it was applied: only the checksum differs)\n";
         continue;
       }
-      MigrationFile storage;
-      const MigrationFile& m = with_sql(*e.file, storage);
+      const MigrationFile& m = *e.file;
       std::string label = m.path;
       diffs[e.version] = util::unified_diff(recorded->up_sql, m.up.sql, label + " (up, as applied)",
                                             label + " (up, now)") +

@@ -566,8 +566,7 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
     int from = options.resume_from > 0 ? options.resume_from : std::max(1, a.failed_statement);
     m_done.push_back(fmt::format("resuming {} from statement {}", e.file->path, from));
     start_commits(report);
-    MigrationFile storage;
-    const MigrationFile& m = with_sql(*e.file, storage);
+    const MigrationFile& m = *e.file;
     std::optional<RecordedMigration> recorded = m_db.read_recorded(e.version);
     check_resumable(recorded ? std::optional<std::string>(recorded->up_sql) : std::nullopt, m.up, from, m.path);
     apply(Step{m, m.up, Direction::up, ""}, from, options.statement_lock_timeout, report);
@@ -653,11 +652,9 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
     if (!plan.empty()) {
       start_commits(report);
     }
-    for (const MigrationFile* file : plan) {
-      MigrationFile storage;  // a file from the cache is read again for its SQL
-      const MigrationFile& m = with_sql(*file, storage);
-      apply(Step{m, m.up, Direction::up, ""}, 1, options.statement_lock_timeout, report);
-      report.to_version = newer(report.to_version, m.version);
+    for (const MigrationFile* m : plan) {
+      apply(Step{*m, m->up, Direction::up, ""}, 1, options.statement_lock_timeout, report);
+      report.to_version = newer(report.to_version, m->version);
     }
   } catch (core::Error& error) {
     std::string failure = finish_commits(report);
@@ -723,9 +720,8 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
     std::optional<RecordedMigration> recorded = use_recorded ? m_db.read_recorded(e->version) : std::nullopt;
     std::string note;
     Section section;
-    MigrationFile storage;
     if (!use_recorded) {
-      section = with_sql(*e->file, storage).down;
+      section = e->file->down;
       note = drifted ? "the file's down section, which has changed since it was applied" : "";
     } else if (recorded) {
       if (!recorded->down_sql) {

@@ -66,7 +66,7 @@ std::optional<std::string> read_file_at(int dir_fd, const std::string& name, siz
   return read_and_close(fd, size);
 }
 
-bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode, Durability durability) {
+bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode) {
   std::string tmp = path + ".tmp-" + std::to_string(getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) {
@@ -85,7 +85,7 @@ bool write_file_atomic(const std::string& path, const std::string& content, unsi
     }
     written += static_cast<size_t>(n);
   }
-  bool ok = durability == Durability::unsynced || ::fsync(fd) == 0;
+  bool ok = ::fsync(fd) == 0;
   ok = ::close(fd) == 0 && ok;
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     ::unlink(tmp.c_str());

@@ -16,13 +16,9 @@ std::optional<std::string> read_file_at(int dir_fd, const std::string& name, siz
 // The same when no stat was made: fstat()s the open file into `st` on the way.
 std::optional<std::string> read_file_at(int dir_fd, const std::string& name, struct stat& st);
 
-enum class Durability { synced, unsynced };
-
-// Writes to `path.tmp-<pid>` then renames, so a reader never sees half a file; synced
-// (fsync before the rename) unless it is a cache that is rebuilt when found damaged.
+// Writes to `path.tmp-<pid>`, fsyncs, then renames, so a reader never sees half a file.
 // Returns false (and leaves no temporary file) on failure.
-bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644,
-                       Durability durability = Durability::synced);
+bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
 
 // Creates the directory and its parents; false on failure.
 bool make_dirs(const std::string& path, unsigned mode = 0755);

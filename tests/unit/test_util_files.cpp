@@ -9,7 +9,6 @@
 #include "scratch_folder.hpp"
 #include "util/files.hpp"
 
-using agentpg::util::Durability;
 using agentpg::util::read_file;
 using agentpg::util::read_file_at;
 using agentpg::util::write_file_atomic;
@@ -37,13 +36,13 @@ TEST_SUITE("util::files") {
     ::close(dir_fd);
   }
 
-  TEST_CASE("write_file_atomic replaces a file whole, synced or not, and leaves no temporary file") {
+  TEST_CASE("write_file_atomic replaces a file whole and leaves no temporary file") {
     Folder folder;
-    std::string path = folder.path + "/cache";
-    CHECK(write_file_atomic(path, "first", 0600, Durability::unsynced));
-    CHECK(write_file_atomic(path, "second", 0600, Durability::synced));
+    std::string path = folder.path + "/state";
+    CHECK(write_file_atomic(path, "first", 0600));
+    CHECK(write_file_atomic(path, "second", 0600));
     CHECK(read_file(path) == std::optional<std::string>("second"));
     CHECK_FALSE(write_file_atomic(folder.path + "/no/such/folder/file", "x"));
-    CHECK(std::system(("test \"$(ls '" + folder.path + "')\" = cache").c_str()) == 0);
+    CHECK(std::system(("test \"$(ls '" + folder.path + "')\" = state").c_str()) == 0);
   }
 }
