@@ -1,14 +1,9 @@
 #include "migrate/files.hpp"
 
 #include <dirent.h>
-#include <fcntl.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <exception>
 #include <map>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -248,55 +243,6 @@ MigrationFile load_diesel(const std::string& path, const std::string& folder, co
   return m;
 }
 
-// Reads and parses the native files `names` of folder `dir` (module `module`), on two
-// threads when there are many (the parsing and hashing run side by side). The first
-// malformed file in name order is the one reported, as when read one by one.
-void parse_native_files(const std::string& dir, const std::string& module, const std::vector<std::string>& names,
-                        std::vector<MigrationFile>& found) {
-  // Parsed straight into their places in `found` (no second copy of 1,000 files).
-  size_t base = found.size();
-  found.resize(base + names.size());
-  MigrationFile* parsed = found.data() + base;
-  // Opened relative to the folder: the kernel walks one name, not the path.
-  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int at_fd = dir_fd >= 0 ? dir_fd : AT_FDCWD;
-  auto name_at = [&](size_t i) { return dir_fd >= 0 ? names[i] : dir + "/" + names[i]; };
-  std::vector<std::exception_ptr> errors(names.size());
-  auto parse_range = [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      std::string path = dir + "/" + names[i];
-      try {
-        struct stat st {};
-        std::optional<std::string> text = util::read_file_at(at_fd, name_at(i), st);
-        parsed[i] = parse_native(path, text ? std::move(*text) : read_or_fail(path));
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  const size_t k_parallel_from = 64;
-  size_t half = names.size() >= k_parallel_from ? names.size() / 2 : names.size();
-  std::thread second;
-  if (half < names.size()) {
-    second = std::thread(parse_range, half, names.size());
-  }
-  parse_range(0, half);
-  if (second.joinable()) {
-    second.join();
-  }
-  if (dir_fd >= 0) {
-    ::close(dir_fd);
-  }
-  for (const std::exception_ptr& error : errors) {
-    if (error) {
-      std::rethrow_exception(error);
-    }
-  }
-  for (size_t i = 0; i < names.size(); ++i) {
-    parsed[i].module = module;
-  }
-}
-
 // The migrations of one folder (a module, or the root): native files, golang-migrate
 // pairs and diesel folders. Sub-folders that are not diesel migrations are returned in
 // `subfolders` (the root's modules).
@@ -344,7 +290,11 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
       native.push_back(std::move(entry));
     }
   }
-  parse_native_files(dir, module, native, found);
+  for (const auto& name : native) {
+    std::string path = dir + "/" + name;
+    found.push_back(parse_native(path, read_or_fail(path)));
+    found.back().module = module;
+  }
   for (auto& [stem, pair] : pairs) {
     if (!pair.up.present) {
       malformed(pair.down.path, 1, fmt::format("'{}.down.sql' has no '{}.up.sql' beside it", stem, stem),
