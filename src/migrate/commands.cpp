@@ -1,7 +1,5 @@
 #include "migrate/commands.hpp"
 
-#include <exception>
-#include <future>
 #include <limits>
 #include <map>
 
@@ -40,46 +38,17 @@ std::optional<std::string> version_argument(const std::string& text, const char*
   return version;
 }
 
-struct FilesAndConnection {
-  std::vector<MigrationFile> files;
-  std::unique_ptr<pg::Connection> conn;
-};
-
-// Reads the migrations folder on a second thread while this one connects (and reads the
-// history): the run waits for the disk and the server at the same time (bench/run's
-// no-op migrate and status). Errors keep
-// the order of doing one after the other: a malformed file is reported before an
-// unreachable server.
-FilesAndConnection load_while_connecting(const config::Config& config,
-                                         const std::function<std::unique_ptr<pg::Connection>()>& connect) {
-  std::future<std::vector<MigrationFile>> files =
-      std::async(std::launch::async, [&config] { return load_migrations(config.migrations_dir, config.modules); });
-  FilesAndConnection result;
-  std::exception_ptr connect_error;
-  try {
-    result.conn = connect();
-  } catch (...) {
-    connect_error = std::current_exception();
-  }
-  result.files = files.get();
-  if (connect_error) {
-    std::rethrow_exception(connect_error);
-  }
-  return result;
-}
-
 } // namespace
 
 ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
   const config::Config& config = ctx.config;
+  // The files first: a malformed file is reported before an unreachable server.
+  std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
+  std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
   MigrateOptions options;
-  auto [files, conn] = load_while_connecting(config, [&] {
-    std::unique_ptr<pg::Connection> c = config::connect_target(ctx);
-    if (!command.dry_run && !command.resume && command.resume_from == 0 && !command.forget_failed) {
-      options.unlocked_digest = pg::MigrationDatabase(*c).read_history_digest();
-    }
-    return c;
-  });
+  if (!command.dry_run && !command.resume && command.resume_from == 0 && !command.forget_failed) {
+    options.unlocked_digest = pg::MigrationDatabase(*conn).read_history_digest();
+  }
   pg::MigrationDatabase db(*conn);
   pg::Connection& connection = *conn;
   options.when_history_missing = [&connection] { refuse_foreign_history(connection); };
@@ -122,7 +91,8 @@ ExitCode run_rollback(core::Context& ctx, const RollbackCommand& command) {
   options.recorded_down = command.recorded_down;
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
-  auto [files, conn] = load_while_connecting(config, [&ctx] { return config::connect_target(ctx); });
+  std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
+  std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
   if (!command.dry_run) {
     std::string what = options.resume || options.resume_from > 0 ? std::string("finish a failed rollback")
                        : command.to.empty() ? fmt::format("roll back {} migration{}", command.steps,
@@ -139,12 +109,10 @@ ExitCode run_rollback(core::Context& ctx, const RollbackCommand& command) {
 
 ExitCode run_status(core::Context& ctx, const StatusCommand& command) {
   config::ConnParams params = config::target_params(ctx);
-  std::vector<AppliedMigration> history;
-  auto [files, conn] = load_while_connecting(ctx.config, [&] {
-    std::unique_ptr<pg::Connection> c = pg::Connection::open(params, ctx.config.connect_timeout);
-    history = pg::MigrationDatabase(*c).read_history().value_or(std::vector<AppliedMigration>{});
-    return c;
-  });
+  std::vector<MigrationFile> files = load_migrations(ctx.config.migrations_dir, ctx.config.modules);
+  std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
+  std::vector<AppliedMigration> history =
+      pg::MigrationDatabase(*conn).read_history().value_or(std::vector<AppliedMigration>{});
   std::vector<StatusEntry> status = compute_status(files, history);
   std::map<std::string, std::string> diffs;
   if (command.diff) {

@@ -77,3 +77,12 @@ ls migrations/core/*_add_tasks.sql >/dev/null || fail "new wrote no file"
 run "$AGENTPG" new add_more --module core
 ls migrations/core/*_add_tasks.sql migrations/core/*_add_more.sql | sed 's/.*\///; s/_.*//' | sort -u | wc -l | grep -qx 2 ||
   fail "two new files share a version"
+
+# A malformed file is reported before a server that cannot be reached.
+mkdir -p broken && printf 'SELECT 1;\n' >broken/1_broken.sql
+for command in migrate status "--yes rollback"; do
+  # shellcheck disable=SC2086  # the command's words
+  run "$AGENTPG" --database-url "postgresql://u@127.0.0.1:1/x?connect_timeout=2" --migrations-dir broken $command
+  expect_code 5
+  expect_err "broken/1_broken.sql:1: SQL before '-- migrate:up'"
+done
