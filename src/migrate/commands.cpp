@@ -46,9 +46,6 @@ ExitCode run_migrate(core::Context& ctx, const MigrateCommand& command) {
   std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
   std::unique_ptr<pg::Connection> conn = config::connect_target(ctx);
   MigrateOptions options;
-  if (!command.dry_run && !command.resume && command.resume_from == 0 && !command.forget_failed) {
-    options.unlocked_digest = pg::MigrationDatabase(*conn).read_history_digest();
-  }
   pg::MigrationDatabase db(*conn);
   pg::Connection& connection = *conn;
   options.when_history_missing = [&connection] { refuse_foreign_history(connection); };

@@ -577,20 +577,6 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
 // lock when every recorded migration is cleanly applied; anything else takes the lock.
 bool Runner::nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options,
                                 RunReport& report) {
-  if (const std::optional<HistoryDigest>& digest = options.unlocked_digest) {
-    // Every file applied unchanged and nothing else in the history: one row told it all.
-    bool same = digest->not_applied == 0 && digest->rows == static_cast<long long>(files.size()) &&
-                digest->sha256 == files_digest(files);
-    if (same) {
-      for (const auto& f : files) {
-        if (report.from_version.empty() || version_less(report.from_version, f.version)) {
-          report.from_version = f.version;
-        }
-      }
-      report.to_version = report.from_version;
-    }
-    return same;
-  }
   std::optional<std::vector<AppliedMigration>> history = m_db.read_history();
   if (!history || m_db.history_needs_upgrade()) {
     return false;
