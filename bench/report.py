@@ -9,8 +9,6 @@ SCENARIOS = [
     ("apply_1000", "apply 1,000 migrations to an empty database", "psql -1 -f of all up sections"),
     ("noop_200", "no-op migrate, 200 applied", "one psql connection, one catalog query"),
     ("noop_1000", "no-op migrate, 1,000 applied", "one psql connection, one catalog query"),
-    ("noop_cold_200", "no-op migrate, 200 applied, no cache (a fresh container)", "one psql connection, one catalog query"),
-    ("noop_cold_1000", "no-op migrate, 1,000 applied, no cache", "one psql connection, one catalog query"),
     ("status_200", "status, 200 applied", "one psql connection, one catalog query"),
     ("status_1000", "status, 1,000 applied", "one psql connection, one catalog query"),
     ("rollback_200", "roll back all 200 (dbmate: 200 calls)", "psql -1 -f of all down sections"),

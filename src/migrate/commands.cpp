@@ -1,7 +1,5 @@
 #include "migrate/commands.hpp"
 
-#include <exception>
-#include <future>
 #include <limits>
 #include <map>
 
@@ -40,46 +38,14 @@ std::optional<std::string> version_argument(const std::string& text, const char*
   return version;
 }
 
-struct FilesAndConnection {
-  std::vector<MigrationFile> files;
-  std::unique_ptr<pg::Connection> conn;
-};
-
-// Reads the migrations folder on a second thread while this one connects (and reads the
-// history): the run waits for the disk and the server at the same time (bench/run's
-// no-op migrate and status). Errors keep
-// the order of doing one after the other: a malformed file is reported before an
-// unreachable server.
-FilesAndConnection load_while_connecting(const config::Config& config,
-                                         const std::function<std::unique_ptr<pg::Connection>()>& connect) {
-  std::future<std::vector<MigrationFile>> files =
-      std::async(std::launch::async, [&config] { return load_migrations(config.migrations_dir, config.modules); });
-  FilesAndConnection result;
-  std::exception_ptr connect_error;
-  try {
-    result.conn = connect();
-  } catch (...) {
-    connect_error = std::current_exception();
-  }
-  result.files = files.get();
-  if (connect_error) {
-    std::rethrow_exception(connect_error);
-  }
-  return result;
-}
-
 } // namespace
 
 ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command) {
   const config::Config& config = ctx.config;
+  // The files first: a malformed file is reported before an unreachable server.
+  std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
+  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
   MigrateOptions options;
-  auto [files, conn] = load_while_connecting(config, [&] {
-    std::unique_ptr<pg::Connection> c = ops::connect_target(ctx);
-    if (!command.dry_run && !command.resume && command.resume_from == 0 && !command.forget_failed) {
-      options.unlocked_digest = pg::MigrationDatabase(*c).read_history_digest();
-    }
-    return c;
-  });
   pg::MigrationDatabase db(*conn);
   pg::Connection& connection = *conn;
   options.when_history_missing = [&connection] { refuse_foreign_history(connection); };
@@ -120,7 +86,8 @@ ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command) {
   options.recorded_down = command.recorded_down;
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
-  auto [files, conn] = load_while_connecting(config, [&ctx] { return ops::connect_target(ctx); });
+  std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
+  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
   if (!command.dry_run) {
     std::string what = options.resume || options.resume_from > 0 ? std::string("finish a failed rollback")
                        : command.to.empty() ? fmt::format("roll back {} migration{}", command.steps,
@@ -137,12 +104,10 @@ ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command) {
 
 ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
   pg::ConnParams params = ops::target_params(ctx);
-  std::vector<AppliedMigration> history;
-  auto [files, conn] = load_while_connecting(ctx.config, [&] {
-    std::unique_ptr<pg::Connection> c = pg::Connection::open(params, ctx.config.connect_timeout);
-    history = pg::MigrationDatabase(*c).read_history().value_or(std::vector<AppliedMigration>{});
-    return c;
-  });
+  std::vector<MigrationFile> files = load_migrations(ctx.config.migrations_dir, ctx.config.modules);
+  std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
+  std::vector<AppliedMigration> history =
+      pg::MigrationDatabase(*conn).read_history().value_or(std::vector<AppliedMigration>{});
   std::vector<StatusEntry> status = compute_status(files, history);
   std::map<std::string, std::string> diffs;
   if (command.diff) {
@@ -156,8 +121,7 @@ ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
         diffs[e.version] = "(its sections were not recorded when it was applied: only the checksum differs)\n";
         continue;
       }
-      MigrationFile storage;
-      const MigrationFile& m = with_sql(*e.file, storage);
+      const MigrationFile& m = *e.file;
       std::string label = m.path;
       diffs[e.version] = util::unified_diff(recorded->up_sql, m.up.sql, label + " (up, as applied)",
                                             label + " (up, now)") +

@@ -1,19 +1,13 @@
 #include "migrate/files.hpp"
 
 #include <dirent.h>
-#include <fcntl.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <exception>
 #include <map>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "migrate/file_cache.hpp"
 #include "migrate/splitter.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
@@ -171,10 +165,6 @@ void check_file_name(const std::string& dir, const std::string& name) {
               "rename it: its name is shown, stored in the history and written in JSON");
 }
 
-std::string relative_path(const std::string& module, const std::string& name) {
-  return module.empty() ? name : module + "/" + name;
-}
-
 std::string read_or_fail(const std::string& path) {
   std::optional<std::string> text = util::read_file(path);
   if (!text) {
@@ -253,94 +243,11 @@ MigrationFile load_diesel(const std::string& path, const std::string& folder, co
   return m;
 }
 
-// Reads and parses the native files `names` of folder `dir` (module `module`): from the
-// cache when their stat key matches, else from disk on two threads when there are many
-// (the parsing and hashing run side by side). The first malformed file in name order is
-// the one reported, as when read one by one.
-void parse_native_files(const std::string& dir, const std::string& module, const std::vector<std::string>& names,
-                        FileCache& cache, std::vector<MigrationFile>& found) {
-  cache.visit(module);
-  // Parsed straight into their places in `found` (no second copy of 1,000 files).
-  size_t base = found.size();
-  found.resize(base + names.size());
-  MigrationFile* parsed = found.data() + base;
-  std::vector<std::optional<FileKey>> keys(names.size());
-  std::vector<size_t> to_read;
-  // Opened and stat'ed relative to the folder: the kernel walks one name, not the path.
-  int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  int at_fd = dir_fd >= 0 ? dir_fd : AT_FDCWD;
-  auto name_at = [&](size_t i) { return dir_fd >= 0 ? names[i] : dir + "/" + names[i]; };
-  for (size_t i = 0; i < names.size(); ++i) {
-    // With nothing cached, each file is stat'ed once it is open instead (fstat).
-    if (cache.empty()) {
-      to_read.push_back(i);
-      continue;
-    }
-    keys[i] = file_key(at_fd, name_at(i));
-    if (!keys[i] || !cache.find(relative_path(module, names[i]), *keys[i], parsed[i])) {
-      to_read.push_back(i);
-      continue;
-    }
-    std::string path = dir + "/" + names[i];
-    parsed[i].written_version = leading_digits(names[i]);
-    parsed[i].path = path;
-    parsed[i].up.path = path;
-    parsed[i].down.path = std::move(path);
-  }
-  std::vector<std::exception_ptr> errors(names.size());
-  auto parse_range = [&](size_t begin, size_t end) {
-    for (size_t j = begin; j < end; ++j) {
-      size_t i = to_read[j];
-      std::string path = dir + "/" + names[i];
-      try {
-        // One stat a file: read with the size the stat gave, or stat'ed while open.
-        std::optional<std::string> text;
-        if (keys[i]) {
-          text = util::read_file_at(at_fd, name_at(i), static_cast<size_t>(keys[i]->size));
-        } else {
-          struct stat st {};
-          text = util::read_file_at(at_fd, name_at(i), st);
-          keys[i] = text ? file_key(st) : std::nullopt;
-        }
-        parsed[i] = parse_native(path, text ? std::move(*text) : read_or_fail(path));
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  const size_t k_parallel_from = 64;
-  size_t half = to_read.size() >= k_parallel_from ? to_read.size() / 2 : to_read.size();
-  std::thread second;
-  if (half < to_read.size()) {
-    second = std::thread(parse_range, half, to_read.size());
-  }
-  parse_range(0, half);
-  if (second.joinable()) {
-    second.join();
-  }
-  if (dir_fd >= 0) {
-    ::close(dir_fd);
-  }
-  for (const std::exception_ptr& error : errors) {
-    if (error) {
-      std::rethrow_exception(error);
-    }
-  }
-  for (size_t i : to_read) {
-    if (keys[i]) {
-      cache.store(relative_path(module, names[i]), *keys[i], parsed[i]);
-    }
-  }
-  for (size_t i = 0; i < names.size(); ++i) {
-    parsed[i].module = module;
-  }
-}
-
 // The migrations of one folder (a module, or the root): native files, golang-migrate
 // pairs and diesel folders. Sub-folders that are not diesel migrations are returned in
 // `subfolders` (the root's modules).
 std::vector<MigrationFile> load_folder(const std::string& dir, const std::string& module,
-                                       std::vector<std::string>* subfolders, FileCache& cache) {
+                                       std::vector<std::string>* subfolders) {
   std::vector<MigrationFile> found;
   std::vector<std::string> native;
   std::map<std::string, MigrationFile> pairs;  // golang-migrate, by file stem
@@ -383,7 +290,11 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
       native.push_back(std::move(entry));
     }
   }
-  parse_native_files(dir, module, native, cache, found);
+  for (const auto& name : native) {
+    std::string path = dir + "/" + name;
+    found.push_back(parse_native(path, read_or_fail(path)));
+    found.back().module = module;
+  }
   for (auto& [stem, pair] : pairs) {
     if (!pair.up.present) {
       malformed(pair.down.path, 1, fmt::format("'{}.down.sql' has no '{}.up.sql' beside it", stem, stem),
@@ -562,27 +473,13 @@ void check_unique_versions(const std::vector<MigrationFile>& migrations) {
   }
 }
 
-const MigrationFile& with_sql(const MigrationFile& m, MigrationFile& storage) {
-  if (m.sql_loaded) {
-    return m;
-  }
-  storage = parse_native(m.path, read_or_fail(m.path));
-  storage.module = m.module;
-  if (storage.checksum != m.checksum) {
-    throw Error(ExitCode::validation, fmt::format("{}: the file changed while agentpg was running", m.path),
-                "run the command again");
-  }
-  return storage;
-}
-
 std::vector<MigrationFile> load_migrations(const std::string& dir, const std::vector<std::string>& modules) {
   if (!util::is_directory(dir)) {
     throw Error(ExitCode::usage, fmt::format("the migrations folder {} does not exist", dir),
                 "create it with 'agentpg new NAME', or point --migrations-dir at your migrations");
   }
-  FileCache cache(dir);
   std::vector<std::string> folders;
-  std::vector<MigrationFile> all = load_folder(dir, "", &folders, cache);
+  std::vector<MigrationFile> all = load_folder(dir, "", &folders);
   for (const auto& module : modules) {
     if (std::find(folders.begin(), folders.end(), module) == folders.end()) {
       throw Error(ExitCode::usage, fmt::format("module '{}' has no folder in {}", module, dir),
@@ -590,10 +487,9 @@ std::vector<MigrationFile> load_migrations(const std::string& dir, const std::ve
     }
   }
   for (const auto& module : modules.empty() ? folders : modules) {
-    std::vector<MigrationFile> found = load_folder(dir + "/" + module, module, nullptr, cache);
+    std::vector<MigrationFile> found = load_folder(dir + "/" + module, module, nullptr);
     all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
   }
-  cache.save();
   check_unique_versions(all);
   // Name order is nearly always version order already.
   auto by_version = [](const MigrationFile& a, const MigrationFile& b) { return version_less(a.version, b.version); };

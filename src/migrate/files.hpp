@@ -30,7 +30,6 @@ struct MigrationFile {
   Section down;
   std::string checksum;  // SHA-256 of the content, with CRLF and a UTF-8 BOM normalised away
   std::string alembic_revision;  // from a "-- alembic: <revision>" line above the up marker
-  bool sql_loaded = true;        // false when it came from the cache: see with_sql()
 };
 
 // Versions of fewer than this many digits (leading zeros not counted) are sequence numbers;
@@ -59,10 +58,6 @@ MigrationFile parse_native(const std::string& path, std::string_view text);
 Section parse_plain_section(const std::string& path, std::string_view text);
 // The checksum of migration content (pure; the CRLF/BOM normalisation lives here).
 std::string content_checksum(std::string_view text);
-
-// The migration with its sections' SQL: `m` itself, or, for a file that came from the
-// cache without it, the file read again into `storage` (exit 5 if it no longer matches).
-const MigrationFile& with_sql(const MigrationFile& m, MigrationFile& storage);
 
 // Checks a set of migrations for duplicate versions; throws (exit 5) naming both files.
 void check_unique_versions(const std::vector<MigrationFile>& migrations);

@@ -31,14 +31,4 @@ struct RecordedMigration {
   bool down_transactional = true;
 };
 
-// The history in one row, to see that there is nothing to migrate without reading every
-// row: its row count, how many are not in state applied, and the SHA-256 (hex) of its
-// "version checksum module" lines joined by newlines in byte order of version (files_digest()
-// computes the same over the files).
-struct HistoryDigest {
-  long long rows = 0;
-  long long not_applied = 0;
-  std::string sha256;
-};
-
 } // namespace agentpg::migrate

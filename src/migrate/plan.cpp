@@ -129,28 +129,6 @@ std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files,
   return entries;
 }
 
-std::string files_digest(const std::vector<MigrationFile>& files) {
-  std::vector<const MigrationFile*> order;
-  order.reserve(files.size());
-  for (const auto& f : files) {
-    order.push_back(&f);
-  }
-  std::sort(order.begin(), order.end(), [](const MigrationFile* a, const MigrationFile* b) { return a->version < b->version; });
-  std::string lines;
-  lines.reserve(files.size() * 96);
-  for (const MigrationFile* f : order) {
-    if (!lines.empty()) {
-      lines += '\n';
-    }
-    lines += f->version;
-    lines += ' ';
-    lines += f->checksum;
-    lines += ' ';
-    lines += f->module;
-  }
-  return util::sha256_hex(lines);
-}
-
 std::string current_version(const std::vector<AppliedMigration>& history) {
   std::string newest;
   for (const auto& applied : history) {

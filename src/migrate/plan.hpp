@@ -35,8 +35,6 @@ std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files,
 // The newest applied version ("" when none).
 std::string current_version(const std::vector<AppliedMigration>& history);
 
-// HistoryDigest::sha256 as it would be with exactly these files applied.
-std::string files_digest(const std::vector<MigrationFile>& files);
 
 struct MigrateRules {
   std::optional<std::string> to;  // stop after this version

@@ -566,8 +566,7 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
     int from = options.resume_from > 0 ? options.resume_from : std::max(1, a.failed_statement);
     m_done.push_back(fmt::format("resuming {} from statement {}", e.file->path, from));
     start_commits(report);
-    MigrationFile storage;
-    const MigrationFile& m = with_sql(*e.file, storage);
+    const MigrationFile& m = *e.file;
     std::optional<RecordedMigration> recorded = m_db.read_recorded(e.version);
     check_resumable(recorded ? std::optional<std::string>(recorded->up_sql) : std::nullopt, m.up, from, m.path);
     apply(Step{m, m.up, Direction::up, ""}, from, options.statement_lock_timeout, report);
@@ -578,20 +577,6 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
 // lock when every recorded migration is cleanly applied; anything else takes the lock.
 bool Runner::nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options,
                                 RunReport& report) {
-  if (const std::optional<HistoryDigest>& digest = options.unlocked_digest) {
-    // Every file applied unchanged and nothing else in the history: one row told it all.
-    bool same = digest->not_applied == 0 && digest->rows == static_cast<long long>(files.size()) &&
-                digest->sha256 == files_digest(files);
-    if (same) {
-      for (const auto& f : files) {
-        if (report.from_version.empty() || version_less(report.from_version, f.version)) {
-          report.from_version = f.version;
-        }
-      }
-      report.to_version = report.from_version;
-    }
-    return same;
-  }
   std::optional<std::vector<AppliedMigration>> history = m_db.read_history();
   if (!history || m_db.history_needs_upgrade()) {
     return false;
@@ -653,11 +638,9 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
     if (!plan.empty()) {
       start_commits(report);
     }
-    for (const MigrationFile* file : plan) {
-      MigrationFile storage;  // a file from the cache is read again for its SQL
-      const MigrationFile& m = with_sql(*file, storage);
-      apply(Step{m, m.up, Direction::up, ""}, 1, options.statement_lock_timeout, report);
-      report.to_version = newer(report.to_version, m.version);
+    for (const MigrationFile* m : plan) {
+      apply(Step{*m, m->up, Direction::up, ""}, 1, options.statement_lock_timeout, report);
+      report.to_version = newer(report.to_version, m->version);
     }
   } catch (core::Error& error) {
     std::string failure = finish_commits(report);
@@ -723,9 +706,8 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
     std::optional<RecordedMigration> recorded = use_recorded ? m_db.read_recorded(e->version) : std::nullopt;
     std::string note;
     Section section;
-    MigrationFile storage;
     if (!use_recorded) {
-      section = with_sql(*e->file, storage).down;
+      section = e->file->down;
       note = drifted ? "the file's down section, which has changed since it was applied" : "";
     } else if (recorded) {
       if (!recorded->down_sql) {

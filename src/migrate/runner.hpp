@@ -25,9 +25,6 @@ struct MigrateOptions {
   // Called when the database has no agentpg history yet, before it is created (migrate
   // refuses a database that another tool migrated).
   std::function<void()> when_history_missing;
-  // The history's digest as read before taking the lock, when the caller already has it
-  // (read while the files were loading): used only to see that there is nothing to do.
-  std::optional<HistoryDigest> unlocked_digest;
 };
 
 struct RollbackOptions {

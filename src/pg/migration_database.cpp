@@ -30,26 +30,6 @@ migrate::HistoryStatus parse_status(std::string_view text) {
 
 MigrationDatabase::MigrationDatabase(Connection& conn) : m_conn(conn) {}
 
-std::optional<migrate::HistoryDigest> MigrationDatabase::read_history_digest() {
-  if (m_conn.server_version_num() < 110000) {
-    return std::nullopt;
-  }
-  Rows rows;
-  std::optional<ServerError> error = m_conn.try_query(
-      "SELECT count(*), count(*) FILTER (WHERE status <> 'applied'), "
-      "encode(sha256(convert_to(coalesce(string_agg(version || ' ' || checksum || ' ' || module, E'\\n' ORDER BY version COLLATE \"C\"), "
-      "''), 'UTF8')), 'hex') FROM agentpg.schema_migrations",
-      rows);
-  if (error || rows.size() != 1) {
-    return std::nullopt;  // no table yet, or anything else: the full read says what is wrong
-  }
-  migrate::HistoryDigest digest;
-  digest.rows = std::atoll(rows.text(0, 0).c_str());
-  digest.not_applied = std::atoll(rows.text(0, 1).c_str());
-  digest.sha256 = rows.view(0, 2);
-  return digest;
-}
-
 std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_history() {
   // With DateStyle ISO the server's own text carries the UTC offset, and is converted
   // here: formatting 1,000 rows with to_char() AT TIME ZONE cost the server more.

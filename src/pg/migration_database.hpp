@@ -14,9 +14,6 @@ public:
   explicit MigrationDatabase(Connection& conn);
 
   std::optional<std::vector<migrate::AppliedMigration>> read_history() override;
-  // The history's digest (one row however long it is); std::nullopt when there is no
-  // history table, or the server has no sha256() (before PostgreSQL 11).
-  std::optional<migrate::HistoryDigest> read_history_digest();
   std::optional<migrate::RecordedMigration> read_recorded(const std::string& version) override;
   bool history_needs_upgrade() const override { return m_needs_upgrade; }
   std::string missing_history_privileges() override;

@@ -10,63 +10,27 @@
 
 namespace agentpg::util {
 
-namespace {
-
-// Reads `fd` to its end, or up to `size` bytes when the size is known (no read past it:
-// every syscall counts when a no-op migrate reads hundreds of files). Closes `fd`.
-std::optional<std::string> read_and_close(int fd, std::optional<size_t> size) {
-  std::string content(size ? *size : 65536, '\0');
-  size_t filled = 0;
+std::optional<std::string> read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return std::nullopt;
+  }
+  std::string content;
+  char buffer[65536];
   while (true) {
-    if (filled == content.size()) {
-      if (size) {
-        break;
-      }
-      content.resize(content.size() * 2);
-    }
-    ssize_t n = ::read(fd, content.data() + filled, content.size() - filled);
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) {
       continue;
     }
-    if (n < 0) {
+    if (n <= 0) {
       ::close(fd);
-      return std::nullopt;
+      return n == 0 ? std::optional<std::string>(std::move(content)) : std::nullopt;
     }
-    if (n == 0) {
-      break;
-    }
-    filled += static_cast<size_t>(n);
+    content.append(buffer, static_cast<size_t>(n));
   }
-  ::close(fd);
-  content.resize(filled);
-  return content;
 }
 
-} // namespace
-
-std::optional<std::string> read_file(const std::string& path) {
-  struct stat st {};
-  return read_file_at(AT_FDCWD, path, st);
-}
-
-std::optional<std::string> read_file_at(int dir_fd, const std::string& name, struct stat& st) {
-  int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return std::nullopt;
-  }
-  bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  return read_and_close(fd, sized ? std::optional<size_t>(static_cast<size_t>(st.st_size)) : std::nullopt);
-}
-
-std::optional<std::string> read_file_at(int dir_fd, const std::string& name, size_t size) {
-  int fd = ::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return std::nullopt;
-  }
-  return read_and_close(fd, size);
-}
-
-bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode, Durability durability) {
+bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode) {
   std::string tmp = path + ".tmp-" + std::to_string(getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) {
@@ -85,7 +49,7 @@ bool write_file_atomic(const std::string& path, const std::string& content, unsi
     }
     written += static_cast<size_t>(n);
   }
-  bool ok = durability == Durability::unsynced || ::fsync(fd) == 0;
+  bool ok = ::fsync(fd) == 0;
   ok = ::close(fd) == 0 && ok;
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
     ::unlink(tmp.c_str());

@@ -1,7 +1,5 @@
 #pragma once
 // File helpers: whole-file reads and writes that report the path on failure.
-#include <sys/stat.h>
-
 #include <optional>
 #include <string>
 
@@ -10,19 +8,9 @@ namespace agentpg::util {
 // The file's bytes; std::nullopt when it cannot be opened or read.
 std::optional<std::string> read_file(const std::string& path);
 
-// The bytes of `name` in the folder open as `dir_fd` (or AT_FDCWD), whose size a stat
-// just gave: no second stat, the one syscall in four a folder of small files saves.
-std::optional<std::string> read_file_at(int dir_fd, const std::string& name, size_t size);
-// The same when no stat was made: fstat()s the open file into `st` on the way.
-std::optional<std::string> read_file_at(int dir_fd, const std::string& name, struct stat& st);
-
-enum class Durability { synced, unsynced };
-
-// Writes to `path.tmp-<pid>` then renames, so a reader never sees half a file; synced
-// (fsync before the rename) unless it is a cache that is rebuilt when found damaged.
+// Writes to `path.tmp-<pid>`, fsyncs, then renames, so a reader never sees half a file.
 // Returns false (and leaves no temporary file) on failure.
-bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644,
-                       Durability durability = Durability::synced);
+bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
 
 // Creates the directory and its parents; false on failure.
 bool make_dirs(const std::string& path, unsigned mode = 0755);

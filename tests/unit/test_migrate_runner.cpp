@@ -5,7 +5,6 @@
 
 #include "core/error.hpp"
 #include "migrate/runner.hpp"
-#include "util/sha256.hpp"
 
 using namespace agentpg::migrate;
 using agentpg::pg::Query;
@@ -148,38 +147,6 @@ TEST_SUITE("migrate::runner") {
     CHECK(report.steps.empty());
     CHECK(report.to_version == "1");
     CHECK(db.sent.empty());
-  }
-
-  TEST_CASE("a history digest equal to the files' says there is nothing to do, without a lock or a history read") {
-    FakeDatabase db;
-    db.lock_taken_elsewhere = true;  // would time out if it were asked for
-    auto out = quiet_output();
-    std::vector<MigrationFile> files = {migration("9", "CREATE A;"), migration("10", "CREATE B;")};
-    files[0].checksum = "aa";
-    files[1].checksum = "bb";
-    // The server's order is byte order of version: "10" before "9".
-    CHECK(files_digest(files) == agentpg::util::sha256_hex("10 bb \n9 aa "));
-    MigrateOptions options;
-    options.lock_timeout = 0;
-    options.unlocked_digest = HistoryDigest{2, 0, files_digest(files)};
-    RunReport report = Runner(db, out).migrate(files, options);
-    CHECK(report.steps.empty());
-    CHECK(report.to_version == "10");
-    CHECK(db.sent.empty());
-  }
-
-  TEST_CASE("a digest that differs, or a row not applied, takes the full path under the lock") {
-    std::vector<MigrationFile> files = {migration("1", "CREATE A;"), migration("2", "CREATE B;")};
-    for (const HistoryDigest& digest : {HistoryDigest{1, 0, files_digest({files[0]})},
-                                        HistoryDigest{2, 1, files_digest(files)}}) {
-      FakeDatabase db;
-      auto out = quiet_output();
-      MigrateOptions options;
-      options.unlocked_digest = digest;
-      RunReport report = Runner(db, out).migrate(files, options);
-      CHECK(report.steps.size() == 2);  // the fake's history is empty: both applied
-      CHECK(db.sent.front() == "CREATE HISTORY");
-    }
   }
 
   TEST_CASE("a failing statement rolls its migration back, names file:line:col, and releases the lock") {
