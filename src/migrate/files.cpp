@@ -8,12 +8,14 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "migrate/splitter.hpp"
+#include "sql/splitter.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace agentpg::migrate {
+
+using sql::has_transaction_control;
 
 namespace {
 

@@ -6,11 +6,14 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "migrate/splitter.hpp"
+#include "sql/splitter.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace agentpg::migrate {
+
+using sql::Statement;
+using sql::split_statements;
 
 namespace {
 

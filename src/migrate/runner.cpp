@@ -6,11 +6,17 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "migrate/splitter.hpp"
+#include "sql/position.hpp"
+#include "sql/splitter.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
 namespace agentpg::migrate {
+
+using sql::Statement;
+using sql::TransactionControl;
+using sql::split_statements;
+using sql::skip_blanks_and_comments;
 
 namespace {
 
@@ -34,24 +40,6 @@ private:
   Database& m_db;
   bool& m_locked;
 };
-
-// Byte offset of the `chars`-th character (0-based) of UTF-8 text.
-size_t byte_offset_of_char(std::string_view text, size_t chars) {
-  size_t i = 0;
-  for (; i < text.size() && chars > 0; ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      --chars;
-    }
-    if (chars == 0) {
-      ++i;
-      while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) {
-        ++i;
-      }
-      break;
-    }
-  }
-  return i;
-}
 
 std::string describe_server_error(const pg::ServerError& e) {
   std::string text = fmt::format("{} {}: {}", e.severity.empty() ? "ERROR" : e.severity, e.sqlstate,
@@ -85,24 +73,7 @@ void show_versions(const std::vector<MigrationFile>& files, RunReport& report) {
 } // namespace
 
 std::string locate_error(const Section& section, size_t statement_offset, size_t statement_length, int position) {
-  std::string_view sql(section.sql);
-  std::string_view statement = sql.substr(statement_offset, statement_length);
-  size_t within = position > 0 ? byte_offset_of_char(statement, static_cast<size_t>(position - 1))
-                               : skip_blanks_and_comments(statement, 0);
-  size_t offset = std::min(sql.size(), statement_offset + within);
-  int line = section.first_line;
-  size_t line_start = 0;
-  for (size_t i = 0; i < offset; ++i) {
-    if (sql[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  size_t column = 1;
-  for (size_t i = line_start; i < offset; ++i) {
-    column += (static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80 ? 1 : 0;
-  }
-  return fmt::format("{}:{}:{}", section.path, line, column);
+  return sql::locate({section.sql, section.path, section.first_line}, statement_offset, statement_length, position);
 }
 
 

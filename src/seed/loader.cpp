@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "migrate/runner.hpp"
-#include "migrate/splitter.hpp"
+#include "sql/position.hpp"
+#include "sql/splitter.hpp"
 #include "pg/catalog.hpp"
 #include "pg/connection.hpp"
 #include "pg/seed_sql.hpp"
@@ -182,14 +182,14 @@ private:
   }
 
   void load_sql(const SeedFile& f) {
-    migrate::Section section{true, true, f.sql, f.path, 1};
-    for (const auto& st : migrate::split_statements(f.sql)) {
+    sql::Source source{f.sql, f.path, 1};
+    for (const auto& st : sql::split_statements(f.sql)) {
       if (!st.has_sql) {
         continue;
       }
       if (auto error = m_conn.try_execute(f.sql.substr(st.offset, st.length))) {
         throw Error(ExitCode::sql,
-                    fmt::format("{}: {}", migrate::locate_error(section, st.offset, st.length, error->position),
+                    fmt::format("{}: {}", sql::locate(source, st.offset, st.length, error->position),
                                 describe(*error)),
                     "nothing of this seed run was written");
       }

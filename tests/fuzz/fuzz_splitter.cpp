@@ -4,12 +4,12 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "migrate/splitter.hpp"
+#include "sql/splitter.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view sql(reinterpret_cast<const char*>(data), size);
   size_t expected_offset = 0;
-  for (const auto& statement : agentpg::migrate::split_statements(sql)) {
+  for (const auto& statement : agentpg::sql::split_statements(sql)) {
     if (statement.offset != expected_offset || statement.length == 0) {
       std::abort();
     }

@@ -1,11 +1,11 @@
-#include "migrate/splitter.hpp"
+#include "sql/splitter.hpp"
 
 #include <pg_query.h>
 
 #include <cctype>
 #include <string>
 
-namespace agentpg::migrate {
+namespace agentpg::sql {
 
 namespace {
 
@@ -153,4 +153,4 @@ bool has_transaction_control(std::string_view sql) {
   return false;
 }
 
-} // namespace agentpg::migrate
+} // namespace agentpg::sql

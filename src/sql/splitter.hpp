@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace agentpg::migrate {
+namespace agentpg::sql {
 
 // What a statement does to the session's transaction, read from its first words (the
 // statement's bounds come from the parser, so a word there is a statement's first word).
@@ -38,4 +38,4 @@ size_t skip_blanks_and_comments(std::string_view sql, size_t pos);
 // True when a statement of `sql` begins, commits or rolls back a transaction itself.
 bool has_transaction_control(std::string_view sql);
 
-} // namespace agentpg::migrate
+} // namespace agentpg::sql

@@ -3,11 +3,11 @@
 #include <string>
 #include <vector>
 
-#include "migrate/splitter.hpp"
+#include "sql/splitter.hpp"
 
-using agentpg::migrate::has_transaction_control;
-using agentpg::migrate::split_statements;
-using agentpg::migrate::TransactionControl;
+using agentpg::sql::has_transaction_control;
+using agentpg::sql::split_statements;
+using agentpg::sql::TransactionControl;
 
 namespace {
 
@@ -32,7 +32,7 @@ using V = std::vector<std::string>;
 
 } // namespace
 
-TEST_SUITE("migrate::splitter") {
+TEST_SUITE("sql::splitter") {
   TEST_CASE("splits on semicolons outside strings, identifiers and comments") {
     CHECK(pieces("SELECT 1; SELECT 2;") == V{"SELECT 1;", "SELECT 2;"});
     CHECK(pieces("SELECT 'a;b'; SELECT 'it''s;';") == V{"SELECT 'a;b';", "SELECT 'it''s;';"});
