@@ -162,7 +162,7 @@ RunReport record_all(ops::Context& ctx, pg::Connection& conn, const std::vector<
   }
   statements.push_back(pg::begin());
   for (const MigrationFile* m : chosen) {
-    statements.push_back(db.record_adopted(*m, applied_by));
+    statements.push_back(db.record_adopted(history_row(*m), applied_by));
     report.steps.push_back(StepReport{shown_version(*m), m->name, m->module, m->path, 0});
   }
   statements.push_back(pg::commit());

@@ -1,4 +1,5 @@
 #include "migrate/files.hpp"
+#include "migrate/history.hpp"
 
 #include <dirent.h>
 
@@ -499,6 +500,15 @@ std::vector<MigrationFile> load_migrations(const std::string& dir, const std::ve
     std::sort(all.begin(), all.end(), by_version);
   }
   return all;
+}
+
+pg::MigrationRow history_row(const MigrationFile& m) {
+  pg::MigrationRow row{m.version, m.name, m.module, m.checksum, m.up.sql, m.up.transactional, std::nullopt,
+                       m.down.transactional};
+  if (m.down.present) {
+    row.down_sql = m.down.sql;
+  }
+  return row;
 }
 
 } // namespace agentpg::migrate

@@ -298,7 +298,7 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
   }
   batch.push_back(m_db.lock_check());
   size_t history_index = batch.size();
-  batch.push_back(step.up() ? m_db.record_applied(step.m) : m_db.forget(step.m.version));
+  batch.push_back(step.up() ? m_db.record_applied(history_row(step.m)) : m_db.forget(step.m.version));
   size_t commit_index = batch.size();
   if (report.dry_run) {
     for (const auto& q : batch) {
@@ -410,7 +410,7 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
     const Statement& st = statements[i];
     bool inside = block_of[static_cast<size_t>(number)] != 0 && st.control != TransactionControl::begin;
     if (!inside) {
-      write_history(step, m_db.record_running(step.m, step.direction, number), number - 1, report);
+      write_history(step, m_db.record_running(history_row(step.m), step.direction, number), number - 1, report);
     }
     if (commit_last && i + 1 == count) {
       if (auto error = send(finish, report)) {
@@ -468,7 +468,7 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
   }
   if (!commit_last || first_statement > static_cast<int>(count)) {
     if (count == 0 && step.up()) {
-      write_history(step, m_db.record_running(step.m, step.direction, 1), 0, report);  // the row to finish
+      write_history(step, m_db.record_running(history_row(step.m), step.direction, 1), 0, report);  // the row to finish
     }
     write_history(step, finish, static_cast<int>(count), report);
   }

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/output.hpp"
-#include "migrate/database.hpp"
+#include "migrate/history.hpp"
 #include "migrate/plan.hpp"
 
 namespace agentpg::migrate {

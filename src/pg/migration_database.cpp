@@ -19,18 +19,18 @@ constexpr long long k_lock_key = 0x6167656e74706721LL;
 constexpr unsigned k_lock_classid = 0x6167656eU;
 constexpr unsigned k_lock_objid = 0x74706721U;
 
-migrate::HistoryStatus parse_status(std::string_view text) {
+HistoryStatus parse_status(std::string_view text) {
   if (text == "failed") {
-    return migrate::HistoryStatus::failed;
+    return HistoryStatus::failed;
   }
-  return text == "running" ? migrate::HistoryStatus::running : migrate::HistoryStatus::applied;
+  return text == "running" ? HistoryStatus::running : HistoryStatus::applied;
 }
 
 } // namespace
 
 MigrationDatabase::MigrationDatabase(Connection& conn) : m_conn(conn) {}
 
-std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_history() {
+std::optional<std::vector<AppliedMigration>> MigrationDatabase::read_history() {
   // With DateStyle ISO the server's own text carries the UTC offset, and is converted
   // here: formatting 1,000 rows with to_char() AT TIME ZONE cost the server more.
   bool iso = m_conn.parameter("DateStyle").rfind("ISO", 0) == 0;
@@ -54,9 +54,9 @@ std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_hi
                                   error->sqlstate),
                       error->sqlstate == "42501" ? "the user needs SELECT on agentpg.schema_migrations" : error->hint);
   }
-  std::vector<migrate::AppliedMigration> history(rows.size());
+  std::vector<AppliedMigration> history(rows.size());
   for (size_t r = 0; r < rows.size(); ++r) {
-    migrate::AppliedMigration& a = history[r];
+    AppliedMigration& a = history[r];
     a.version = rows.view(r, 0);
     a.name = rows.view(r, 1);
     a.module = rows.view(r, 2);
@@ -72,7 +72,7 @@ std::optional<std::vector<migrate::AppliedMigration>> MigrationDatabase::read_hi
   return history;
 }
 
-std::optional<migrate::RecordedMigration> MigrationDatabase::read_recorded(const std::string& version) {
+std::optional<RecordedMigration> MigrationDatabase::read_recorded(const std::string& version) {
   Rows rows;
   try {
     rows = m_conn.query("SELECT up_sql, up_transactional, down_sql, down_transactional "
@@ -84,7 +84,7 @@ std::optional<migrate::RecordedMigration> MigrationDatabase::read_recorded(const
   if (rows.empty()) {
     return std::nullopt;
   }
-  migrate::RecordedMigration recorded;
+  RecordedMigration recorded;
   recorded.up_sql = rows.text(0, 0);
   recorded.up_transactional = rows.view(0, 1) != "f";
   if (!rows.is_null(0, 2)) {
@@ -136,12 +136,12 @@ Query MigrationDatabase::create_history() const {
 
 namespace {
 
-std::vector<Value> texts(const migrate::MigrationFile& m) {
-  return {m.up.sql, std::string(m.up.transactional ? "t" : "f"),
-          m.down.present ? Value(m.down.sql) : std::nullopt, std::string(m.down.transactional ? "t" : "f")};
+std::vector<Value> texts(const MigrationRow& m) {
+  return {m.up_sql, std::string(m.up_transactional ? "t" : "f"), m.down_sql,
+          std::string(m.down_transactional ? "t" : "f")};
 }
 
-std::vector<Value> row_values(const migrate::MigrationFile& m, std::vector<Value> more) {
+std::vector<Value> row_values(const MigrationRow& m, std::vector<Value> more) {
   std::vector<Value> values = {m.version, m.name, m.module, m.checksum};
   for (auto& v : texts(m)) {
     values.push_back(std::move(v));
@@ -152,11 +152,11 @@ std::vector<Value> row_values(const migrate::MigrationFile& m, std::vector<Value
   return values;
 }
 
-const char* direction_name(migrate::Direction d) { return d == migrate::Direction::up ? "up" : "down"; }
+const char* direction_name(Direction d) { return d == Direction::up ? "up" : "down"; }
 
 } // namespace
 
-Query MigrationDatabase::record_applied(const migrate::MigrationFile& m) const {
+Query MigrationDatabase::record_applied(const MigrationRow& m) const {
   // now() is the transaction's start, so the row times the whole migration.
   return Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, up_transactional, "
                "down_sql, down_transactional, execution_ms) "
@@ -164,15 +164,15 @@ Query MigrationDatabase::record_applied(const migrate::MigrationFile& m) const {
                row_values(m, {})).changing(1);
 }
 
-Query MigrationDatabase::record_adopted(const migrate::MigrationFile& m, const std::string& applied_by) const {
+Query MigrationDatabase::record_adopted(const MigrationRow& m, const std::string& applied_by) const {
   return Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, up_transactional, "
                "down_sql, down_transactional, applied_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                row_values(m, {applied_by})).changing(1);
 }
 
-Query MigrationDatabase::record_running(const migrate::MigrationFile& m, migrate::Direction direction,
+Query MigrationDatabase::record_running(const MigrationRow& m, Direction direction,
                                         int statement) const {
-  if (direction == migrate::Direction::down) {
+  if (direction == Direction::down) {
     return Query("UPDATE agentpg.schema_migrations SET status = 'running', failed_statement = $2, direction = 'down', "
                  "error = NULL WHERE version = $1",
                  {m.version, std::to_string(statement)}).changing(1);
@@ -186,7 +186,7 @@ Query MigrationDatabase::record_running(const migrate::MigrationFile& m, migrate
                row_values(m, {std::to_string(statement)})).changing(1);
 }
 
-Query MigrationDatabase::record_failed(const std::string& version, migrate::Direction direction, int statement,
+Query MigrationDatabase::record_failed(const std::string& version, Direction direction, int statement,
                                        const std::string& error) const {
   return Query("UPDATE agentpg.schema_migrations SET status = 'failed', failed_statement = $2, direction = $3, "
                "error = $4 WHERE version = $1",
@@ -249,7 +249,7 @@ bool MigrationDatabase::try_lock() {
 
 void MigrationDatabase::unlock() { m_conn.try_execute(fmt::format("SELECT pg_advisory_unlock({})", k_lock_key)); }
 
-std::optional<migrate::LockHolder> MigrationDatabase::lock_holder() {
+std::optional<LockHolder> MigrationDatabase::lock_holder() {
   Rows rows = m_conn.query(fmt::format(
       "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local socket'), "
       "to_char(coalesce(a.backend_start, now()), 'YYYY-MM-DD HH24:MI:SS TZ'), "
@@ -262,7 +262,7 @@ std::optional<migrate::LockHolder> MigrationDatabase::lock_holder() {
   if (rows.empty()) {
     return std::nullopt;
   }
-  return migrate::LockHolder{std::stoi(rows.text(0, 0)), rows.text(0, 1), rows.text(0, 2), rows.text(0, 3),
+  return LockHolder{std::stoi(rows.text(0, 0)), rows.text(0, 1), rows.text(0, 2), rows.text(0, 3),
                              rows.text(0, 4)};
 }
 

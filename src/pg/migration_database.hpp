@@ -3,25 +3,25 @@
 // agentpg.schema_migrations and the session-level advisory lock.
 #include <string_view>
 
-#include "migrate/database.hpp"
+#include "pg/migration_store.hpp"
 
 namespace agentpg::pg {
 
 class Connection;
 
-class MigrationDatabase : public migrate::Database {
+class MigrationDatabase : public MigrationStore {
 public:
   explicit MigrationDatabase(Connection& conn);
 
-  std::optional<std::vector<migrate::AppliedMigration>> read_history() override;
-  std::optional<migrate::RecordedMigration> read_recorded(const std::string& version) override;
+  std::optional<std::vector<AppliedMigration>> read_history() override;
+  std::optional<RecordedMigration> read_recorded(const std::string& version) override;
   bool history_needs_upgrade() const override { return m_needs_upgrade; }
   std::string missing_history_privileges() override;
   Query create_history() const override;
-  Query record_applied(const migrate::MigrationFile& m) const override;
-  Query record_adopted(const migrate::MigrationFile& m, const std::string& applied_by) const override;
-  Query record_running(const migrate::MigrationFile& m, migrate::Direction direction, int statement) const override;
-  Query record_failed(const std::string& version, migrate::Direction direction, int statement,
+  Query record_applied(const MigrationRow& m) const override;
+  Query record_adopted(const MigrationRow& m, const std::string& applied_by) const override;
+  Query record_running(const MigrationRow& m, Direction direction, int statement) const override;
+  Query record_failed(const std::string& version, Direction direction, int statement,
                       const std::string& error) const override;
   Query record_finished(const std::string& version) const override;
   Query record_reapplied(const std::string& version) const override;
@@ -34,7 +34,7 @@ public:
   Query lock_check() const override;
   bool try_lock() override;
   void unlock() override;
-  std::optional<migrate::LockHolder> lock_holder() override;
+  std::optional<LockHolder> lock_holder() override;
 
 private:
   Connection& m_conn;

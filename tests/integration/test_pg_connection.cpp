@@ -69,7 +69,7 @@ TEST_SUITE("pg::migration_database") {
     m.checksum = "abc";
     REQUIRE(history.execute("BEGIN") == std::nullopt);
     REQUIRE(history.execute("SELECT pg_sleep(0.05)") == std::nullopt);
-    REQUIRE(history.execute(history.record_applied(m)) == std::nullopt);
+    REQUIRE(history.execute(history.record_applied(agentpg::migrate::history_row(m))) == std::nullopt);
     REQUIRE(history.execute("COMMIT") == std::nullopt);
     auto rows = *history.read_history();
     REQUIRE(rows.size() == 1);
@@ -78,7 +78,7 @@ TEST_SUITE("pg::migration_database") {
     CHECK(rows[0].status == agentpg::migrate::HistoryStatus::applied);
     CHECK(rows[0].execution_ms >= 50);
     CHECK(rows[0].applied_by == "postgres");
-    REQUIRE(history.execute(history.record_running(m, agentpg::migrate::Direction::up, 2)) == std::nullopt);
+    REQUIRE(history.execute(history.record_running(agentpg::migrate::history_row(m), agentpg::migrate::Direction::up, 2)) == std::nullopt);
     REQUIRE(history.execute(history.record_failed(m.version, agentpg::migrate::Direction::up, 2, "boom")) == std::nullopt);
     rows = *history.read_history();
     CHECK(rows[0].status == agentpg::migrate::HistoryStatus::failed);
@@ -101,7 +101,7 @@ TEST_SUITE("pg::migration_database") {
     m.down.present = true;
     m.down.transactional = false;
     m.down.sql = "SELECT $$\\$$;";
-    REQUIRE(history.execute(history.record_applied(m)) == std::nullopt);
+    REQUIRE(history.execute(history.record_applied(agentpg::migrate::history_row(m))) == std::nullopt);
     REQUIRE(history.execute(history.record_failed(m.version, agentpg::migrate::Direction::down, 3, "e\\'rr")) ==
             std::nullopt);
     auto rows = *history.read_history();

@@ -33,11 +33,11 @@ public:
   bool history_needs_upgrade() const override { return false; }
   std::string missing_history_privileges() override { return missing_privileges; }
   Query create_history() const override { return "CREATE HISTORY"; }
-  Query record_applied(const MigrationFile& m) const override { return "RECORD " + m.version; }
-  Query record_adopted(const MigrationFile& m, const std::string& by) const override {
+  Query record_applied(const agentpg::pg::MigrationRow& m) const override { return "RECORD " + m.version; }
+  Query record_adopted(const agentpg::pg::MigrationRow& m, const std::string& by) const override {
     return "ADOPT " + m.version + " " + by;
   }
-  Query record_running(const MigrationFile& m, Direction d, int statement) const override {
+  Query record_running(const agentpg::pg::MigrationRow& m, Direction d, int statement) const override {
     return std::string(d == Direction::up ? "RUNNING " : "RUNNING DOWN ") + m.version + " " + std::to_string(statement);
   }
   Query record_failed(const std::string& version, Direction d, int statement, const std::string&) const override {
