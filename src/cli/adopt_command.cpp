@@ -1,12 +1,12 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
-#include "migrate/adopt.hpp"
+#include "ops/adopt.hpp"
 
 namespace agentpg::cli {
 
 void wire_adopt(CLI::App* cmd, Runtime& runtime) {
-  auto options = std::make_shared<migrate::AdoptCommand>();
+  auto options = std::make_shared<ops::AdoptCommand>();
   cmd->add_option("--from", options->tool, "the tool (default: found in search_path)")
       ->check(CLI::IsMember({"dbmate", "golang-migrate", "diesel", "flyway", "alembic"}));
   cmd->add_option("--table", options->table, "its history table (default: the tool's own name)")
@@ -18,16 +18,16 @@ void wire_adopt(CLI::App* cmd, Runtime& runtime) {
   cmd->add_option("--dirty-is", options->rules.dirty_is, "golang-migrate's dirty version: applied or not-applied")
       ->check(CLI::IsMember({"applied", "not-applied"}));
   cmd->callback([&runtime, options] {
-    runtime.action = [options](ops::Context& ctx) { return migrate::run_adopt(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return ops::run_adopt(ctx, *options); };
   });
 }
 
 void wire_baseline(CLI::App* cmd, Runtime& runtime) {
-  auto options = std::make_shared<migrate::BaselineCommand>();
+  auto options = std::make_shared<ops::BaselineCommand>();
   cmd->add_option("version", options->version, "the newest migration the database already has")->required();
   cmd->add_flag("--dry-run", options->dry_run, "print the history rows it would write; change nothing");
   cmd->callback([&runtime, options] {
-    runtime.action = [options](ops::Context& ctx) { return migrate::run_baseline(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return ops::run_baseline(ctx, *options); };
   });
 }
 

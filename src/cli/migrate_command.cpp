@@ -1,12 +1,12 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
-#include "migrate/commands.hpp"
+#include "ops/migrate.hpp"
 
 namespace agentpg::cli {
 
 void wire_migrate(CLI::App* cmd, Runtime& runtime) {
-  auto options = std::make_shared<migrate::MigrateCommand>();
+  auto options = std::make_shared<ops::MigrateCommand>();
   cmd->add_option("--to", options->to, "stop after this version")->type_name("VERSION");
   cmd->add_flag("--dry-run", options->dry_run, "print the SQL that would run (history writes included); change nothing");
   cmd->add_flag("--resume", options->resume,
@@ -23,7 +23,7 @@ void wire_migrate(CLI::App* cmd, Runtime& runtime) {
   cmd->add_flag("--backup-first", options->backup_first,
                 "take a backup (custom format, to the backup folder) before applying anything");
   cmd->callback([&runtime, options] {
-    runtime.action = [options](ops::Context& ctx) { return migrate::run_migrate(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return ops::run_migrate(ctx, *options); };
   });
 }
 

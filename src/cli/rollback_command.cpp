@@ -1,12 +1,12 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
-#include "migrate/commands.hpp"
+#include "ops/migrate.hpp"
 
 namespace agentpg::cli {
 
 void wire_rollback(CLI::App* cmd, Runtime& runtime) {
-  auto options = std::make_shared<migrate::RollbackCommand>();
+  auto options = std::make_shared<ops::RollbackCommand>();
   CLI::Option* steps = cmd->add_option("--steps", options->steps, "how many to revert")->capture_default_str();
   cmd->add_option("--to", options->to, "revert everything newer than VERSION ('base': everything)")
       ->type_name("VERSION|base")
@@ -23,7 +23,7 @@ void wire_rollback(CLI::App* cmd, Runtime& runtime) {
       ->type_name("N")
       ->check(CLI::PositiveNumber);
   cmd->callback([&runtime, options] {
-    runtime.action = [options](ops::Context& ctx) { return migrate::run_rollback(ctx, *options); };
+    runtime.action = [options](ops::Context& ctx) { return ops::run_rollback(ctx, *options); };
   });
 }
 

@@ -5,13 +5,22 @@
 
 #include <fmt/format.h>
 
-#include "ops/target.hpp"
 #include "migrate/runner.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
 #include "util/strings.hpp"
 
 namespace agentpg::migrate {
+
+const MigrationFile* file_with_version(const std::vector<MigrationFile>& files, const std::string& version) {
+  for (const auto& f : files) {
+    if (f.version == version) {
+      return &f;
+    }
+  }
+  return nullptr;
+}
+
 
 namespace {
 
@@ -26,15 +35,6 @@ std::string normalise_foreign(const std::string& tool, const std::string& versio
                 "agentpg versions are the leading digits of a file name; rename the converted files to match");
   }
   return normalise_version(digits);
-}
-
-const MigrationFile* file_with_version(const std::vector<MigrationFile>& files, const std::string& version) {
-  for (const auto& f : files) {
-    if (f.version == version) {
-      return &f;
-    }
-  }
-  return nullptr;
 }
 
 // The versions the foreign tool has applied (golang-migrate and Alembic keep only a head).
@@ -148,11 +148,8 @@ void refuse_foreign_history(pg::Connection& conn) {
   }
 }
 
-namespace {
-
-// Records `chosen` as applied in one transaction, under the migration lock.
-RunReport record_all(ops::Context& ctx, pg::Connection& conn, const std::vector<const MigrationFile*>& chosen,
-                     const std::string& applied_by, bool dry_run) {
+RunReport record_as_applied(pg::Connection& conn, const std::vector<const MigrationFile*>& chosen,
+                            const std::string& applied_by, bool dry_run, const core::Output& out) {
   pg::MigrationDatabase db(conn);
   RunReport report;
   report.dry_run = dry_run;
@@ -184,99 +181,22 @@ RunReport record_all(ops::Context& ctx, pg::Connection& conn, const std::vector<
     }
   }
   db.unlock();
-  ctx.out.detail(fmt::format("recorded {} migrations as applied by '{}'", chosen.size(), applied_by));
+  out.detail(fmt::format("recorded {} migrations as applied by '{}'", chosen.size(), applied_by));
   return report;
 }
 
-} // namespace
-
-core::ExitCode run_adopt(ops::Context& ctx, const AdoptCommand& command) {
-  std::vector<MigrationFile> files = load_migrations(ctx.config.migrations_dir, ctx.config.modules);
-  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
-  pg::MigrationDatabase db(*conn);
-  if (std::optional<std::vector<AppliedMigration>> history = db.read_history(); history && !history->empty()) {
-    throw Error(ExitCode::validation,
-                fmt::format("this database already has an agentpg history ({} migrations)", history->size()),
-                "adopt takes over a database that another tool migrated; see 'agentpg status'");
-  }
-  std::optional<pg::ForeignHistory> foreign = pg::find_foreign_history(*conn, command.tool, command.table);
-  if (!foreign) {
-    throw Error(ExitCode::usage,
-                command.tool.empty() ? "found no history of dbmate, golang-migrate, diesel, Flyway or Alembic in "
-                                       "search_path"
-                                     : fmt::format("found no {} history table", command.tool),
-                "name it with --from TOOL and --table SCHEMA.TABLE, or use 'agentpg baseline VERSION'");
-  }
-  AdoptionPlan plan = plan_adoption(files, *foreign, command.rules);
-  RunReport report = record_all(ctx, *conn, plan.record, "adopted from " + foreign->tool, command.dry_run);
-  core::Json recorded = core::Json::array();
-  for (const auto& s : report.steps) {
-    recorded.push(s.version);
-  }
-  core::Json ignored = core::Json::array();
-  for (const auto& v : plan.ignored) {
-    ignored.push(v);
-  }
-  ctx.out.emit(core::Json::object()
-                   .set("tool", foreign->tool)
-                   .set("table", foreign->table)
-                   .set("dry_run", command.dry_run)
-                   .set("recorded", recorded)
-                   .set("ignored", ignored)
-                   .set("head", plan.head.empty() ? core::Json() : core::Json(shown_version(files, plan.head))));
-  if (command.dry_run) {
-    ctx.out.data(report.sql);
-    return ExitCode::ok;
-  }
-  ctx.out.line(fmt::format("adopted {} migration{} from {} ({}), up to {}; {} is left as it was", plan.record.size(),
-                           plan.record.size() == 1 ? "" : "s", foreign->tool, foreign->table,
-                           plan.head.empty() ? "none" : shown_version(files, plan.head), foreign->table));
-  for (const auto& v : plan.ignored) {
-    ctx.out.warn(fmt::format("version {} of {} has no file and was not recorded", v, foreign->table));
-  }
-  return ExitCode::ok;
-}
-
-core::ExitCode run_baseline(ops::Context& ctx, const BaselineCommand& command) {
-  std::string version = normalise_version(command.version);
-  if (version.empty() || !util::is_all_digits(command.version)) {
-    throw Error(ExitCode::usage, fmt::format("baseline takes a migration version (digits), not '{}'", command.version));
-  }
-  std::vector<MigrationFile> files = load_migrations(ctx.config.migrations_dir, ctx.config.modules);
-  if (file_with_version(files, version) == nullptr) {
-    throw Error(ExitCode::usage, fmt::format("no migration has version {}", command.version),
-                "see 'agentpg status' for the versions");
-  }
-  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
-  std::vector<std::string> tables = pg::user_tables(*conn, 6);
-  if (tables.empty()) {
-    throw Error(ExitCode::validation,
-                "the database holds no tables: a baseline records migrations as applied without running them, "
-                "which only fits a database built by hand or restored from a dump",
-                "run 'agentpg migrate' to build this one");
-  }
-  ctx.out.notice(fmt::format("agentpg: the database holds tables ({}{})", util::join(tables, ", "),
-                             tables.size() == 6 ? ", ..." : ""));
-  pg::MigrationDatabase db(*conn);
-  std::vector<AppliedMigration> history = db.read_history().value_or(std::vector<AppliedMigration>{});
+std::vector<const MigrationFile*> baseline_files(const std::vector<MigrationFile>& files,
+                                                const std::vector<AppliedMigration>& history,
+                                                const std::string& version) {
   std::vector<const MigrationFile*> chosen;
   for (const auto& f : files) {
-    bool recorded = std::any_of(history.begin(), history.end(), [&](const AppliedMigration& a) { return a.version == f.version; });
+    bool recorded =
+        std::any_of(history.begin(), history.end(), [&](const AppliedMigration& a) { return a.version == f.version; });
     if (!recorded && !version_less(version, f.version)) {
       chosen.push_back(&f);
     }
   }
-  RunReport report = record_all(ctx, *conn, chosen, "baseline", command.dry_run);
-  std::string shown = shown_version(files, version);
-  ctx.out.emit(core::Json::object().set("baseline", shown).set("recorded", static_cast<long long>(chosen.size()))
-                   .set("dry_run", command.dry_run));
-  if (command.dry_run) {
-    ctx.out.data(report.sql);
-    return ExitCode::ok;
-  }
-  ctx.out.line(fmt::format("baseline {}: recorded {} migration{} as applied without running them", shown,
-                           chosen.size(), chosen.size() == 1 ? "" : "s"));
-  return ExitCode::ok;
+  return chosen;
 }
 
 } // namespace agentpg::migrate

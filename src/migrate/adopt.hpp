@@ -4,9 +4,11 @@
 #include <string>
 #include <vector>
 
-#include "ops/context.hpp"
 #include "core/error.hpp"
+#include "core/output.hpp"
 #include "migrate/files.hpp"
+#include "migrate/history.hpp"
+#include "migrate/runner.hpp"
 #include "pg/foreign_history.hpp"
 
 namespace agentpg::migrate {
@@ -28,20 +30,18 @@ struct AdoptionPlan {
 AdoptionPlan plan_adoption(const std::vector<MigrationFile>& files, const pg::ForeignHistory& foreign,
                            const AdoptRules& rules);
 
-struct AdoptCommand {
-  std::string tool;   // "" = find it
-  std::string table;  // "" = the tool's default name, in search_path
-  bool dry_run = false;
-  AdoptRules rules;
-};
+// The file of `version` (normalised), or nullptr.
+const MigrationFile* file_with_version(const std::vector<MigrationFile>& files, const std::string& version);
 
-struct BaselineCommand {
-  std::string version;
-  bool dry_run = false;
-};
+// Records `chosen` as applied without running them (`applied_by` says how), in one
+// transaction under the migration lock; with `dry_run`, only the SQL it would send.
+RunReport record_as_applied(pg::Connection& conn, const std::vector<const MigrationFile*>& chosen,
+                            const std::string& applied_by, bool dry_run, const core::Output& out);
 
-core::ExitCode run_adopt(ops::Context& ctx, const AdoptCommand& command);
-core::ExitCode run_baseline(ops::Context& ctx, const BaselineCommand& command);
+// Pure: the files a baseline at `version` records: up to it, and not in the history yet.
+std::vector<const MigrationFile*> baseline_files(const std::vector<MigrationFile>& files,
+                                                const std::vector<AppliedMigration>& history,
+                                                const std::string& version);
 
 // Throws (exit 5) when the database has another tool's history and no agentpg history,
 // telling the user to run adopt: migrate must not re-run migration #1 on it.

@@ -5,7 +5,7 @@
 #include "ops/target.hpp"
 #include "ops/guard.hpp"
 #include "migrate/adopt.hpp"
-#include "migrate/commands.hpp"
+#include "ops/migrate.hpp"
 #include "migrate/files.hpp"
 #include "migrate/report.hpp"
 #include "migrate/runner.hpp"
@@ -19,7 +19,6 @@ namespace agentpg::ops {
 
 using core::Error;
 using core::ExitCode;
-using migrate::MigrateOptions;
 using migrate::MigrationFile;
 using migrate::RunReport;
 
@@ -39,13 +38,7 @@ ExitCode run_init(ops::Context& ctx) {
   if (config.auto_migrate) {
     std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
     pg::MigrationDatabase db(*conn);
-    MigrateOptions options;
-    pg::Connection& connection = *conn;
-    options.when_history_missing = [&connection] { migrate::refuse_foreign_history(connection); };
-    options.rules = migrate::MigrateRules{std::nullopt, config.allow_drift, config.allow_out_of_order};
-    options.lock_timeout = config.lock_timeout;
-    options.statement_lock_timeout = config.migration_lock_timeout;
-    RunReport report = migrate::Runner(db, ctx.out).migrate(files, options);
+    RunReport report = migrate::Runner(db, ctx.out).migrate(files, migrate_options(ctx, *conn));
     doc.set("applied", static_cast<long long>(report.steps.size()))
         .set("schema_version", report.to_version.empty() ? core::Json() : core::Json(report.to_version));
     ctx.out.line(report.steps.empty()

@@ -1,4 +1,4 @@
-#include "migrate/commands.hpp"
+#include "ops/migrate.hpp"
 
 #include <limits>
 #include <map>
@@ -20,7 +20,27 @@
 #include "util/time.hpp"
 #include "ops/guard.hpp"
 
-namespace agentpg::migrate {
+namespace agentpg::ops {
+
+using migrate::AppliedMigration;
+using migrate::MigrateOptions;
+using migrate::MigrateRules;
+using migrate::MigrationFile;
+using migrate::RecordedMigration;
+using migrate::RollbackOptions;
+using migrate::RunReport;
+using migrate::Runner;
+using migrate::State;
+using migrate::StatusCounts;
+using migrate::StatusEntry;
+using migrate::compute_status;
+using migrate::current_version;
+using migrate::load_migrations;
+using migrate::normalise_version;
+using migrate::print_run_report;
+using migrate::refuse_foreign_history;
+using migrate::version_less;
+using migrate::k_timestamp_digits;
 
 namespace {
 
@@ -40,22 +60,28 @@ std::optional<std::string> version_argument(const std::string& text, const char*
 
 } // namespace
 
+MigrateOptions migrate_options(const Context& ctx, pg::Connection& conn) {
+  const config::Config& config = ctx.config;
+  MigrateOptions options;
+  options.when_history_missing = [&conn] { refuse_foreign_history(conn); };
+  options.rules = MigrateRules{std::nullopt, config.allow_drift, config.allow_out_of_order};
+  options.lock_timeout = config.lock_timeout;
+  options.statement_lock_timeout = config.migration_lock_timeout;
+  return options;
+}
+
 ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command) {
   const config::Config& config = ctx.config;
   // The files first: a malformed file is reported before an unreachable server.
   std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
   std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
-  MigrateOptions options;
   pg::MigrationDatabase db(*conn);
-  pg::Connection& connection = *conn;
-  options.when_history_missing = [&connection] { refuse_foreign_history(connection); };
-  options.rules = MigrateRules{version_argument(command.to, "--to"), config.allow_drift, config.allow_out_of_order};
+  MigrateOptions options = migrate_options(ctx, *conn);
+  options.rules.to = version_argument(command.to, "--to");
   options.dry_run = command.dry_run;
   options.resume = command.resume;
   options.resume_from = command.resume_from;
   options.forget_failed = command.forget_failed;
-  options.lock_timeout = config.lock_timeout;
-  options.statement_lock_timeout = config.migration_lock_timeout;
   if (command.backup_first) {
     options.before_apply = [&ctx] {
       std::string path = ops::backup_before_migrating(ctx);
@@ -166,4 +192,4 @@ ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
   return ExitCode::ok;
 }
 
-} // namespace agentpg::migrate
+} // namespace agentpg::ops

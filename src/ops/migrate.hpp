@@ -5,8 +5,13 @@
 
 #include "ops/context.hpp"
 #include "core/error.hpp"
+#include "migrate/runner.hpp"
 
-namespace agentpg::migrate {
+namespace agentpg::pg {
+class Connection;
+}
+
+namespace agentpg::ops {
 
 struct MigrateCommand {
   std::string to;  // "" = latest
@@ -36,9 +41,13 @@ struct NewCommand {
   std::string module;
 };
 
+// What every run that applies migrations takes from the Config (migrate's and init's),
+// refusing a database another tool migrated (on `conn`).
+migrate::MigrateOptions migrate_options(const Context& ctx, pg::Connection& conn);
+
 core::ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command);
 core::ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command);
 core::ExitCode run_status(ops::Context& ctx, const StatusCommand& command);
 core::ExitCode run_new(ops::Context& ctx, const NewCommand& command);
 
-} // namespace agentpg::migrate
+} // namespace agentpg::ops
