@@ -24,7 +24,7 @@ std::vector<std::string> sorted(std::vector<std::string> names) {
 
 TEST_SUITE("pg::catalog") {
   TEST_CASE("ping_ms times a round trip to the server") {
-    TestDatabase db("catalog_ping");
+    TestDatabase db("catalog");
     auto conn = db.connect();
     double ms = pg::ping_ms(*conn);
     CHECK(ms > 0);
@@ -32,7 +32,7 @@ TEST_SUITE("pg::catalog") {
   }
 
   TEST_CASE("table, schema and database names are matched exactly, case and spaces included") {
-    TestDatabase db("catalog_exists");
+    TestDatabase db("catalog");
     auto conn = db.connect();
     run(*conn,
         "CREATE SCHEMA \"Sales Data\"; CREATE TABLE \"Sales Data\".\"Order\" (id int); "
@@ -59,7 +59,7 @@ TEST_SUITE("pg::catalog") {
 
   TEST_CASE(
       "column_type gives the type with its modifiers, and \"\" for a missing column or table") {
-    TestDatabase db("catalog_column_type");
+    TestDatabase db("catalog");
     auto conn = db.connect();
     run(*conn, "CREATE SCHEMA \"My Schema\"; CREATE TABLE \"My Schema\".\"Items\" (\"Weight Kg\" "
                "numeric(10,2), "
@@ -79,7 +79,7 @@ TEST_SUITE("pg::catalog") {
   }
 
   TEST_CASE("table_info lists the columns in order with their types and kinds") {
-    TestDatabase db("catalog_columns");
+    TestDatabase db("catalog");
     auto conn = db.connect();
     run(*conn,
         "CREATE TABLE public.items (id bigint GENERATED ALWAYS AS IDENTITY, "
@@ -124,7 +124,7 @@ TEST_SUITE("pg::catalog") {
 
   TEST_CASE("table_info gives the primary key first, then the unique keys by name, columns in key "
             "order") {
-    TestDatabase db("catalog_keys");
+    TestDatabase db("catalog");
     auto conn = db.connect();
     run(*conn,
         "CREATE TABLE public.accounts (tenant int, email text, \"a,b\" text, slug text, id int, "
@@ -139,7 +139,7 @@ TEST_SUITE("pg::catalog") {
 
   TEST_CASE("table_info takes schema.table as written: case, spaces and quotes kept, missing "
             "tables nullopt") {
-    TestDatabase db("catalog_names");
+    TestDatabase db("catalog");
     auto conn = db.connect();
     run(*conn, "CREATE SCHEMA \"Sales\"; CREATE TABLE \"Sales\".\"Order Lines\" (\"Line\" int "
                "PRIMARY KEY); "
@@ -172,7 +172,7 @@ TEST_SUITE("pg::catalog") {
   }
 
   TEST_CASE("referencing_tables names each table whose foreign keys point at the table, once") {
-    TestDatabase db("catalog_references");
+    TestDatabase db("catalog");
     auto conn = db.connect();
     run(*conn,
         "CREATE SCHEMA \"Billing\"; CREATE TABLE public.users (id int PRIMARY KEY, "

@@ -11,7 +11,7 @@ using agentpg::testing::TestDatabase;
 
 TEST_SUITE("pg::connection") {
   TEST_CASE("reports the server's error fields, position included") {
-    TestDatabase db("errors");
+    TestDatabase db("connection");
     auto conn = db.connect();
     auto error = conn->try_execute("SELECT 1;\nSELECT nope FROM pg_class");
     REQUIRE(error);
@@ -25,7 +25,7 @@ TEST_SUITE("pg::connection") {
   }
 
   TEST_CASE("passes parameters and NULLs, and quotes identifiers") {
-    TestDatabase db("params");
+    TestDatabase db("connection");
     auto conn = db.connect();
     agentpg::pg::Rows rows = conn->query("SELECT $1::text, $2::text IS NULL, $3::int + 1", {"a'b", std::nullopt, "41"});
     CHECK(rows.text(0, 0) == "a'b");
@@ -38,7 +38,7 @@ TEST_SUITE("pg::connection") {
 
 TEST_SUITE("pg::migration_database") {
   TEST_CASE("the migration lock is exclusive and names its holder") {
-    TestDatabase db("lock");
+    TestDatabase db("connection");
     auto first = db.connect();
     auto second = db.connect();
     agentpg::pg::MigrationDatabase a(*first);
@@ -56,7 +56,7 @@ TEST_SUITE("pg::migration_database") {
   }
 
   TEST_CASE("history rows round-trip with their status and timing") {
-    TestDatabase db("history");
+    TestDatabase db("connection");
     auto conn = db.connect();
     agentpg::pg::MigrationDatabase history(*conn);
     CHECK_FALSE(history.read_history());
@@ -87,7 +87,7 @@ TEST_SUITE("pg::migration_database") {
   }
 
   TEST_CASE("values go as parameters: quotes and backslashes survive standard_conforming_strings=off") {
-    TestDatabase db("params");
+    TestDatabase db("connection");
     auto conn = db.connect();
     agentpg::pg::MigrationDatabase history(*conn);
     REQUIRE(history.execute(history.create_history()) == std::nullopt);
@@ -125,7 +125,7 @@ TEST_SUITE("pg::migration_database") {
   }
 
   TEST_CASE("a history table from an earlier release is read, then upgraded with the missing columns") {
-    TestDatabase db("legacy");
+    TestDatabase db("connection");
     auto conn = db.connect();
     agentpg::pg::MigrationDatabase history(*conn);
     REQUIRE(history.execute("CREATE SCHEMA agentpg; CREATE TABLE agentpg.schema_migrations (version text PRIMARY KEY, "
@@ -146,7 +146,7 @@ TEST_SUITE("pg::migration_database") {
   }
 
   TEST_CASE("the flush makes asynchronous commits durable: the WAL is flushed past them") {
-    TestDatabase db("flush");
+    TestDatabase db("connection");
     auto conn = db.connect();
     agentpg::pg::MigrationDatabase history(*conn);
     REQUIRE(history.execute(history.create_history()) == std::nullopt);
@@ -159,7 +159,7 @@ TEST_SUITE("pg::migration_database") {
   }
 
   TEST_CASE("names the history privileges a role lacks") {
-    TestDatabase db("privileges");
+    TestDatabase db("connection");
     auto conn = db.connect();
     agentpg::pg::MigrationDatabase history(*conn);
     REQUIRE(history.execute(history.create_history()) == std::nullopt);

@@ -26,7 +26,7 @@ Names sorted(Names names) {
 
 TEST_SUITE("pg::foreign_history") {
   TEST_CASE("finds nothing in an empty database, nor in agentpg's own history") {
-    TestDatabase db("foreign_none");
+    TestDatabase db("foreign_history");
     auto conn = db.connect();
     CHECK_FALSE(find_foreign_history(*conn, "", ""));
     agentpg::pg::MigrationDatabase history(*conn);
@@ -42,7 +42,7 @@ TEST_SUITE("pg::foreign_history") {
 
   TEST_CASE(
       "a schema_migrations table without a dirty column is dbmate's, with one golang-migrate's") {
-    TestDatabase db("foreign_dbmate");
+    TestDatabase db("foreign_history");
     auto conn = db.connect();
     run(*conn,
         "CREATE TABLE public.schema_migrations (version character varying(128) PRIMARY KEY); "
@@ -85,7 +85,7 @@ TEST_SUITE("pg::foreign_history") {
   }
 
   TEST_CASE("reads diesel's versions") {
-    TestDatabase db("foreign_diesel");
+    TestDatabase db("foreign_history");
     auto conn = db.connect();
     run(*conn, "CREATE TABLE public.__diesel_schema_migrations (version character varying(50) "
                "PRIMARY KEY, "
@@ -100,7 +100,7 @@ TEST_SUITE("pg::foreign_history") {
   }
 
   TEST_CASE("reads Flyway's successful versioned migrations in the order they were installed") {
-    TestDatabase db("foreign_flyway");
+    TestDatabase db("foreign_history");
     auto conn = db.connect();
     run(*conn, "CREATE TABLE public.flyway_schema_history (installed_rank integer PRIMARY KEY, "
                "version character varying(50), description character varying(200) NOT NULL, "
@@ -126,7 +126,7 @@ TEST_SUITE("pg::foreign_history") {
   }
 
   TEST_CASE("reads Alembic's head, and refuses a branched history") {
-    TestDatabase db("foreign_alembic");
+    TestDatabase db("foreign_history");
     auto conn = db.connect();
     run(*conn, "CREATE TABLE public.alembic_version (version_num character varying(32) NOT NULL "
                "PRIMARY KEY)");
@@ -150,7 +150,7 @@ TEST_SUITE("pg::foreign_history") {
   }
 
   TEST_CASE("looks in search_path, or where it is told") {
-    TestDatabase db("foreign_search_path");
+    TestDatabase db("foreign_history");
     auto conn = db.connect();
     run(*conn,
         "CREATE SCHEMA legacy; CREATE TABLE legacy.schema_migrations (version text PRIMARY KEY); "
@@ -173,7 +173,7 @@ TEST_SUITE("pg::foreign_history") {
   }
 
   TEST_CASE("a table named with quotes is read whatever its names hold: case, spaces, dots") {
-    TestDatabase db("foreign_quoted");
+    TestDatabase db("foreign_history");
     auto conn = db.connect();
     run(*conn, "CREATE SCHEMA \"Old Tools\"; CREATE TABLE \"Old Tools\".\"Schema Migrations\" "
                "(version text PRIMARY KEY); INSERT INTO \"Old Tools\".\"Schema Migrations\" VALUES "
@@ -195,7 +195,7 @@ TEST_SUITE("pg::foreign_history") {
 
   TEST_CASE("user_tables lists tables, views and partitions, but not agentpg's, other tools' or "
             "the system's") {
-    TestDatabase db("foreign_user_tables");
+    TestDatabase db("foreign_history");
     auto conn = db.connect();
     CHECK(user_tables(*conn, 10).empty());
     agentpg::pg::MigrationDatabase history(*conn);

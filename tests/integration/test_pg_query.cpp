@@ -23,7 +23,7 @@ TEST_SUITE("pg::query") {
   }
 
   TEST_CASE("a sql_literal reads back as the same text whatever standard_conforming_strings says") {
-    TestDatabase db("query_literal");
+    TestDatabase db("query");
     auto conn = db.connect();
     const std::vector<std::string> values = {"",
                                              "it's",
@@ -67,7 +67,7 @@ TEST_SUITE("pg::query") {
   }
 
   TEST_CASE("the displayed statement does on the server what the statement with parameters does") {
-    TestDatabase db("query_display");
+    TestDatabase db("query");
     auto conn = db.connect();
     run(*conn, "CREATE TABLE t (id int, a text, b text)");
     Query query("INSERT INTO t VALUES ($1, $2, $3)",
@@ -82,7 +82,7 @@ TEST_SUITE("pg::query") {
   }
 
   TEST_CASE("a query that must change a number of rows fails when it changes another") {
-    TestDatabase db("query_rows");
+    TestDatabase db("query");
     auto conn = db.connect();
     run(*conn, "CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2)");
     CHECK(conn->try_execute(Query("UPDATE t SET id = id WHERE id = $1", {"1"}).changing(1)) ==
