@@ -5,10 +5,13 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "config/url.hpp"
@@ -49,6 +52,48 @@ inline std::string scalar(pg::Connection& conn, const std::string& sql,
   REQUIRE(rows.size() == 1);
   return rows.text(0, 0);
 }
+
+// Polls until the query answers true (10 seconds at most).
+inline void wait_until(pg::Connection& conn, const std::string& sql) {
+  for (int i = 0; i < 500; ++i) {
+    if (scalar(conn, sql) == "t") {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL("timed out waiting for: " << sql);
+}
+
+// A statement that `conn` runs on a thread of its own. finish() waits for it; when the test
+// ends first, the statement is cancelled so that the thread can be joined.
+class InBackground {
+public:
+  InBackground(pg::Connection& conn, std::string sql)
+      : m_pid(conn.backend_pid()),
+        m_thread([this, &conn, sql] { m_error = conn.try_query(sql, m_rows); }) {}
+  ~InBackground() {
+    if (m_thread.joinable()) {
+      admin_connection()->try_execute("SELECT pg_cancel_backend(" + std::to_string(m_pid) + ")");
+      m_thread.join();
+    }
+  }
+  InBackground(const InBackground&) = delete;
+  InBackground& operator=(const InBackground&) = delete;
+
+  int pid() const { return m_pid; }
+  // The statement's result; it must have succeeded.
+  const pg::Rows& finish() {
+    m_thread.join();
+    REQUIRE_MESSAGE(!m_error, (m_error ? m_error->message : ""));
+    return m_rows;
+  }
+
+private:
+  int m_pid;
+  pg::Rows m_rows;
+  std::optional<pg::ServerError> m_error;
+  std::thread m_thread;
+};
 
 // The databases this run made, dropped when it ends.
 class MadeDatabases {

@@ -1,17 +1,17 @@
 #include "pg/health.hpp"
 #include "support.hpp"
 
-#include <chrono>
 #include <libpq-fe.h>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 using agentpg::pg::Connection;
+using agentpg::testing::InBackground;
 using agentpg::testing::run;
 using agentpg::testing::scalar;
 using agentpg::testing::TestDatabase;
+using agentpg::testing::wait_until;
 namespace pg = agentpg::pg;
 
 namespace {
@@ -22,52 +22,9 @@ void flush_statistics(Connection& conn) {
   run(conn, "SELECT pg_stat_force_next_flush()");
 }
 
-// Polls until the query answers true (10 seconds at most).
-void wait_until(Connection& conn, const std::string& sql) {
-  for (int i = 0; i < 500; ++i) {
-    if (scalar(conn, sql) == "t") {
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  FAIL("timed out waiting for: " << sql);
-}
-
 long long number(Connection& conn, const std::string& sql) {
   return std::stoll(scalar(conn, sql));
 }
-
-// A statement that `conn` runs on a thread of its own. finish() waits for it; when the test
-// ends first, the statement is cancelled so that the thread can be joined.
-class InBackground {
-public:
-  InBackground(Connection& conn, std::string sql)
-      : m_pid(conn.backend_pid()),
-        m_thread([this, &conn, sql] { m_error = conn.try_query(sql, m_rows); }) {}
-  ~InBackground() {
-    if (m_thread.joinable()) {
-      agentpg::testing::admin_connection()->try_execute("SELECT pg_cancel_backend(" +
-                                                        std::to_string(m_pid) + ")");
-      m_thread.join();
-    }
-  }
-  InBackground(const InBackground&) = delete;
-  InBackground& operator=(const InBackground&) = delete;
-
-  int pid() const { return m_pid; }
-  // The statement's result; it must have succeeded.
-  const pg::Rows& finish() {
-    m_thread.join();
-    REQUIRE_MESSAGE(!m_error, (m_error ? m_error->message : ""));
-    return m_rows;
-  }
-
-private:
-  int m_pid;
-  pg::Rows m_rows;
-  std::optional<pg::ServerError> m_error;
-  std::thread m_thread;
-};
 
 } // namespace
 
