@@ -1,8 +1,43 @@
+#include "core/error.hpp"
 #include "migrate/runner.hpp"
 #include "pg/migration_database.hpp"
 #include "support.hpp"
+#include "util/sha256.hpp"
 
+#include <string>
+#include <vector>
+
+using agentpg::migrate::Direction;
+using agentpg::migrate::HistoryStatus;
+using agentpg::migrate::MigrationFile;
+using agentpg::pg::MigrationDatabase;
+using agentpg::testing::InBackground;
+using agentpg::testing::run;
+using agentpg::testing::scalar;
 using agentpg::testing::TestDatabase;
+using agentpg::testing::TestRole;
+using agentpg::testing::wait_until;
+
+namespace {
+
+MigrationFile migration(const std::string& version, const std::string& checksum = "c") {
+  MigrationFile m;
+  m.version = version;
+  m.name = "m" + version;
+  m.checksum = checksum;
+  m.up.present = true;
+  m.up.sql = "SELECT " + version + ";";
+  return m;
+}
+
+std::string history_rows(agentpg::pg::Connection& conn) {
+  return scalar(
+      conn, "SELECT coalesce(string_agg(version || ':' || status || ':' || "
+            "coalesce(direction, '-') || ':' || coalesce(failed_statement::text, '-') || ':' || "
+            "coalesce(error, '-'), ',' ORDER BY version), '') FROM agentpg.schema_migrations");
+}
+
+} // namespace
 
 TEST_SUITE("pg::migration_database") {
   TEST_CASE("the migration lock is exclusive and names its holder") {
@@ -151,5 +186,319 @@ TEST_SUITE("pg::migration_database") {
           "the user agentpg_reader may not UPDATE and DELETE agentpg.schema_migrations");
     REQUIRE(history.execute("RESET ROLE; DROP OWNED BY agentpg_reader; DROP ROLE agentpg_reader") ==
             std::nullopt);
+  }
+
+  TEST_CASE("create_history makes the table with every column, and runs again without harm") {
+    TestDatabase db("migration_database");
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    run(*conn, history.create_history());
+    run(*conn, history.create_history());
+    CHECK(
+        scalar(*conn,
+               "SELECT string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) "
+               "FROM information_schema.columns "
+               "WHERE table_schema = 'agentpg' AND table_name = 'schema_migrations'") ==
+        "version text, name text, module text, checksum text, applied_at timestamp with time zone, "
+        "execution_ms double precision, applied_by text, status text, failed_statement integer, "
+        "error text, "
+        "direction text, up_sql text, up_transactional boolean, down_sql text, down_transactional "
+        "boolean");
+    CHECK(scalar(*conn,
+                 "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                 "WHERE conrelid = 'agentpg.schema_migrations'::regclass AND contype = 'p'") ==
+          "PRIMARY KEY (version)");
+    auto bad_status =
+        conn->try_execute("INSERT INTO agentpg.schema_migrations (version, name, checksum, status) "
+                          "VALUES ('1', 'one', 'c', 'done')");
+    REQUIRE(bad_status);
+    CHECK(bad_status->sqlstate == "23514");
+    auto bad_direction =
+        conn->try_execute("INSERT INTO agentpg.schema_migrations (version, name, checksum, "
+                          "direction) VALUES ('1', 'one', 'c', 'sideways')");
+    REQUIRE(bad_direction);
+    CHECK(bad_direction->sqlstate == "23514");
+  }
+
+  TEST_CASE(
+      "read_history is nullopt without the table, and says what a role without SELECT lacks") {
+    TestDatabase db("migration_database");
+    TestRole role("migration_reader", db);
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    CHECK_FALSE(history.read_history());
+    run(*conn, "CREATE SCHEMA agentpg");
+    CHECK_FALSE(history.read_history());
+    run(*conn, history.create_history());
+    REQUIRE(history.read_history());
+    CHECK(history.read_history()->empty());
+
+    run(*conn, "GRANT USAGE ON SCHEMA agentpg TO " + role.name());
+    auto reader = agentpg::pg::Connection::open(role.as_role(db.params()), 10);
+    MigrationDatabase denied(*reader);
+    try {
+      denied.read_history();
+      FAIL("read without SELECT");
+    } catch (const agentpg::core::Error& e) {
+      CHECK(e.code() == agentpg::core::ExitCode::sql);
+      CHECK(std::string(e.what()) == "cannot read agentpg.schema_migrations: permission denied for "
+                                     "table schema_migrations (SQLSTATE 42501)");
+      CHECK(e.hint() == "the user needs SELECT on agentpg.schema_migrations");
+    }
+  }
+
+  TEST_CASE("read_history gives applied_at in UTC whatever the session's DateStyle and TimeZone") {
+    TestDatabase db("migration_database");
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    run(*conn, history.create_history());
+    run(*conn, history.record_adopted(migration("1"), "baseline"));
+    run(*conn, "UPDATE agentpg.schema_migrations SET applied_at = '2024-03-05 06:07:08.75+02'");
+    const char* settings[] = {"SET TimeZone = 'UTC'", "SET TimeZone = 'America/New_York'",
+                              "SET DateStyle = 'SQL, DMY'; SET TimeZone = 'Asia/Kolkata'",
+                              "SET DateStyle = 'German'", "SET DateStyle = 'Postgres, MDY'"};
+    for (const char* setting : settings) {
+      run(*conn, setting);
+      auto rows = history.read_history();
+      REQUIRE(rows);
+      REQUIRE(rows->size() == 1);
+      CHECK_MESSAGE((*rows)[0].applied_at == "2024-03-05 04:07:08", setting);
+      CHECK((*rows)[0].applied_by == "baseline");
+    }
+  }
+
+  TEST_CASE(
+      "read_history_digest counts the rows and hashes version, checksum and module in byte order") {
+    TestDatabase db("migration_database");
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    CHECK_FALSE(history.read_history_digest());
+    run(*conn, history.create_history());
+    auto empty = history.read_history_digest();
+    REQUIRE(empty);
+    CHECK(empty->rows == 0);
+    CHECK(empty->not_applied == 0);
+    CHECK(empty->sha256 == agentpg::util::sha256_hex(""));
+
+    MigrationFile nine = migration("9", "c9");
+    nine.module = "Extra Module";
+    MigrationFile ten = migration("10", "c10");
+    ten.module = "core";
+    run(*conn, history.record_applied(nine));
+    run(*conn, history.record_applied(ten));
+    run(*conn, history.record_applied(migration("1", "c1")));
+    run(*conn, history.record_running(migration("2", "c2"), Direction::up, 1));
+    auto digest = history.read_history_digest();
+    REQUIRE(digest);
+    CHECK(digest->rows == 4);
+    CHECK(digest->not_applied == 1);
+    CHECK(digest->sha256 ==
+          agentpg::util::sha256_hex("1 c1 \n10 c10 core\n2 c2 \n9 c9 Extra Module"));
+  }
+
+  TEST_CASE("read_recorded gives the sections a migration was recorded with") {
+    TestDatabase db("migration_database");
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    run(*conn, history.create_history());
+    MigrationFile m = migration("5");
+    m.up.transactional = false;
+    m.up.sql = "CREATE INDEX CONCURRENTLY i ON t (x);";
+    run(*conn, history.record_adopted(m, "adopted from dbmate"));
+    auto recorded = history.read_recorded("5");
+    REQUIRE(recorded);
+    CHECK(recorded->up_sql == "CREATE INDEX CONCURRENTLY i ON t (x);");
+    CHECK_FALSE(recorded->up_transactional);
+    CHECK_FALSE(recorded->down_sql);
+    CHECK(recorded->down_transactional);
+    CHECK(scalar(*conn, "SELECT applied_by FROM agentpg.schema_migrations WHERE version = '5'") ==
+          "adopted from dbmate");
+    CHECK_FALSE(history.read_recorded("6"));
+    // A row written before the sections were kept.
+    run(*conn,
+        "INSERT INTO agentpg.schema_migrations (version, name, checksum) VALUES ('7', 'old', 'c')");
+    CHECK_FALSE(history.read_recorded("7"));
+  }
+
+  TEST_CASE(
+      "an up migration is recorded running, then finished: applied and timed from its start") {
+    TestDatabase db("migration_database");
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    run(*conn, history.create_history());
+    run(*conn, history.record_running(migration("3", "old"), Direction::up, 2));
+    CHECK(history_rows(*conn) == "3:running:up:2:-");
+    auto rows = *history.read_history();
+    CHECK(rows[0].status == HistoryStatus::running);
+    CHECK(rows[0].failed_statement == 2);
+    CHECK_FALSE(rows[0].failed_down);
+    run(*conn, history.record_failed("3", Direction::up, 2, "boom"));
+    CHECK(history_rows(*conn) == "3:failed:up:2:boom");
+    // Run again (the file was fixed): the row is taken over, its failure forgotten.
+    MigrationFile fixed = migration("3", "new");
+    fixed.down.present = true;
+    fixed.down.sql = "SELECT 'down';";
+    run(*conn, history.record_running(fixed, Direction::up, 1));
+    CHECK(history_rows(*conn) == "3:running:up:1:-");
+    CHECK(scalar(*conn, "SELECT checksum || ' ' || down_sql FROM agentpg.schema_migrations") ==
+          "new SELECT 'down';");
+    run(*conn, "SELECT pg_sleep(0.05)");
+    run(*conn, history.record_finished("3"));
+    CHECK(history_rows(*conn) == "3:applied:-:-:-");
+    rows = *history.read_history();
+    CHECK(rows[0].status == HistoryStatus::applied);
+    CHECK(rows[0].execution_ms >= 50);
+    CHECK(
+        scalar(*conn,
+               "SELECT now() - applied_at < interval '1 second' FROM agentpg.schema_migrations") ==
+        "t");
+    auto missing = history.execute(history.record_finished("4"));
+    REQUIRE(missing);
+    CHECK(missing->sqlstate == "P0004");
+  }
+
+  TEST_CASE("a failed down is recorded on the applied row; record_reapplied and forget undo it") {
+    TestDatabase db("migration_database");
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    run(*conn, history.create_history());
+    run(*conn, history.record_applied(migration("8")));
+    run(*conn, history.record_running(migration("8"), Direction::down, 2));
+    CHECK(history_rows(*conn) == "8:running:down:2:-");
+    CHECK((*history.read_history())[0].failed_down);
+    run(*conn, history.record_failed("8", Direction::down, 3, "it's \\ broken"));
+    CHECK(history_rows(*conn) == "8:failed:down:3:it's \\ broken");
+    run(*conn, history.record_reapplied("8"));
+    CHECK(history_rows(*conn) == "8:applied:-:-:-");
+    auto rows = *history.read_history();
+    CHECK_FALSE(rows[0].failed_down);
+    CHECK(rows[0].error == "");
+    run(*conn, history.forget("8"));
+    CHECK(history_rows(*conn) == "");
+    auto again = history.execute(history.forget("8"));
+    REQUIRE(again);
+    CHECK(again->sqlstate == "P0004");
+  }
+
+  TEST_CASE("a history write that a trigger swallows fails instead of passing for done") {
+    TestDatabase db("migration_database");
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    run(*conn, history.create_history());
+    run(*conn, "CREATE FUNCTION public.swallow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               "RETURN NULL; END $$; "
+               "CREATE TRIGGER swallow BEFORE INSERT ON agentpg.schema_migrations "
+               "FOR EACH ROW EXECUTE FUNCTION public.swallow()");
+    auto error = history.execute(history.record_applied(migration("1")));
+    REQUIRE(error);
+    CHECK(error->sqlstate == "P0004");
+    CHECK(error->message ==
+          "it changed 0 rows of agentpg.schema_migrations, not 1 (is there a trigger, rule or "
+          "row-level policy on that table?)");
+    auto batch = history.execute_batch(history.flush_commits());
+    REQUIRE(batch);
+    CHECK(batch->index == 2);
+    CHECK(batch->error.sqlstate == "P0004");
+  }
+
+  TEST_CASE("execute_batch runs statements in order and stops at the first failure") {
+    TestDatabase db("migration_database");
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    run(*conn, "CREATE TABLE public.t (x int)");
+    CHECK(history.execute_batch({"INSERT INTO public.t VALUES (1)",
+                                 "INSERT INTO public.t VALUES (2)"}) == std::nullopt);
+    auto failure = history.execute_batch(
+        {"INSERT INTO public.t VALUES (3)", "SELECT 1/0", "INSERT INTO public.t VALUES (4)"});
+    REQUIRE(failure);
+    CHECK(failure->index == 1);
+    CHECK(failure->error.sqlstate == "22012");
+    CHECK(failure->error.message == "division by zero");
+    CHECK(scalar(*conn, "SELECT count(*) FROM public.t WHERE x = 4") == "0");
+    CHECK(scalar(*conn, "SELECT string_agg(x::text, ',' ORDER BY x) FROM public.t WHERE x < 3") ==
+          "1,2");
+  }
+
+  TEST_CASE("the lock timeout holds for one transaction; relaxed commits are asynchronous") {
+    TestDatabase db("migration_database");
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    run(*conn, "BEGIN");
+    run(*conn, history.set_lock_timeout(7));
+    CHECK(scalar(*conn, "SHOW lock_timeout") == "7s");
+    run(*conn, "COMMIT");
+    CHECK(scalar(*conn, "SHOW lock_timeout") == "0");
+    CHECK(scalar(*conn, "SHOW synchronous_commit") == "on");
+    run(*conn, history.relaxed_commits());
+    CHECK(scalar(*conn, "SHOW synchronous_commit") == "off");
+  }
+
+  TEST_CASE("the lock check passes while this session holds the lock, takes it back, and fails "
+            "once another has it") {
+    TestDatabase db("migration_database");
+    auto first = db.connect();
+    auto second = db.connect();
+    MigrationDatabase a(*first);
+    MigrationDatabase b(*second);
+    REQUIRE(a.try_lock());
+    CHECK(a.execute(a.lock_check()) == std::nullopt);
+    // A migration released it: nobody else took it, so the check takes it again.
+    run(*first, "SELECT pg_advisory_unlock_all()");
+    CHECK_FALSE(b.lock_holder());
+    CHECK(a.execute(a.lock_check()) == std::nullopt);
+    REQUIRE(b.lock_holder());
+    CHECK(b.lock_holder()->pid == first->backend_pid());
+    CHECK_FALSE(b.try_lock());
+    // Released again, and another session took it meanwhile.
+    run(*first, "SELECT pg_advisory_unlock_all()");
+    REQUIRE(b.try_lock());
+    auto lost = a.execute(a.lock_check());
+    REQUIRE(lost);
+    CHECK(lost->message.find("agentpg lost the migration lock, and another session holds it now") !=
+          std::string::npos);
+    CHECK(b.lock_holder()->pid == second->backend_pid());
+    b.unlock();
+    CHECK_FALSE(a.lock_holder());
+  }
+
+  TEST_CASE("the lock holder is described: its client, since when, and what it runs") {
+    TestDatabase db("migration_database");
+    auto holder_conn = db.connect();
+    auto conn = db.connect();
+    MigrationDatabase holder(*holder_conn);
+    MigrationDatabase other(*conn);
+    REQUIRE(holder.try_lock());
+    auto idle = other.lock_holder();
+    REQUIRE(idle);
+    CHECK(idle->client == "local socket");
+    CHECK(idle->activity == "idle");
+    CHECK(idle->since == scalar(*conn, "SELECT to_char(backend_start, 'YYYY-MM-DD HH24:MI:SS TZ') "
+                                       "FROM pg_stat_activity WHERE pid = " +
+                                           std::to_string(holder_conn->backend_pid())));
+    InBackground busy(*holder_conn, "SELECT\n    pg_sleep(30)   -- wait\n");
+    wait_until(*conn, "SELECT state = 'active' FROM pg_stat_activity WHERE pid = " +
+                          std::to_string(busy.pid()));
+    auto running = other.lock_holder();
+    REQUIRE(running);
+    CHECK(running->activity == "running: SELECT pg_sleep(30) -- wait");
+  }
+
+  TEST_CASE("names every history privilege a role lacks") {
+    TestDatabase db("migration_database");
+    TestRole role("migration_writer", db);
+    auto conn = db.connect();
+    MigrationDatabase history(*conn);
+    run(*conn, history.create_history());
+    run(*conn, "GRANT USAGE ON SCHEMA agentpg TO " + role.name());
+    auto as_role = agentpg::pg::Connection::open(role.as_role(db.params()), 10);
+    MigrationDatabase limited(*as_role);
+    CHECK(limited.missing_history_privileges() ==
+          "the user " + role.name() +
+              " may not SELECT, INSERT, UPDATE and DELETE agentpg.schema_migrations");
+    run(*conn, "GRANT SELECT, INSERT, UPDATE ON agentpg.schema_migrations TO " + role.name());
+    CHECK(limited.missing_history_privileges() ==
+          "the user " + role.name() + " may not DELETE agentpg.schema_migrations");
+    run(*conn, "GRANT DELETE ON agentpg.schema_migrations TO " + role.name());
+    CHECK(limited.missing_history_privileges() == "");
   }
 }
