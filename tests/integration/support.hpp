@@ -103,8 +103,8 @@ public:
       admin_connection()->try_execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
   }
-  // False when `name` was made before.
-  bool add(const std::string& name) { return m_names.insert(name).second; }
+  bool has(const std::string& name) const { return m_names.count(name) > 0; }
+  void add(const std::string& name) { m_names.insert(name); }
 
 private:
   std::set<std::string> m_names;
@@ -123,14 +123,15 @@ inline MadeDatabases& made_databases() {
 class TestDatabase {
 public:
   explicit TestDatabase(const std::string& tag) : m_name(unique_name(tag)) {
-    if (!made_databases().add(m_name)) {
-      empty();
+    auto admin = admin_connection();
+    if (made_databases().has(m_name)) {
+      empty(*admin);
       return;
     }
-    auto admin = admin_connection();
     admin->try_execute("DROP DATABASE IF EXISTS " + m_name + " WITH (FORCE)");
     auto error = admin->try_execute("CREATE DATABASE " + m_name);
     REQUIRE_MESSAGE(!error, (error ? error->message : ""));
+    made_databases().add(m_name);
   }
 
   const std::string& name() const { return m_name; }
@@ -138,8 +139,8 @@ public:
   std::unique_ptr<pg::Connection> connect() const { return pg::Connection::open(params(), 10); }
 
 private:
-  void empty() const {
-    end_sessions();
+  void empty(pg::Connection& admin) const {
+    end_sessions(admin);
     run(*connect(), "DO $$ DECLARE n name; BEGIN "
                     "FOR n IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP "
                     "EXECUTE format('DROP EXTENSION %I CASCADE', n); END LOOP; "
@@ -150,14 +151,13 @@ private:
                     "CREATE SCHEMA public AUTHORIZATION pg_database_owner; "
                     "GRANT USAGE ON SCHEMA public TO PUBLIC; "
                     "COMMENT ON SCHEMA public IS 'standard public schema'");
-    end_sessions(); // the one that emptied it, too
+    end_sessions(admin); // the one that emptied it, too
   }
 
   // Ends the database's sessions, waiting until they are gone.
-  void end_sessions() const {
-    run(*admin_connection(), "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
-                             "WHERE datname = '" +
-                                 m_name + "' AND pid <> pg_backend_pid()");
+  void end_sessions(pg::Connection& admin) const {
+    run(admin, "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '" +
+                   m_name + "'");
   }
 
   std::string m_name;
