@@ -131,8 +131,8 @@ TEST_SUITE("pg::health") {
     run(*locker, "ROLLBACK");
   }
 
-  TEST_CASE("duplicate_indexes pairs indexes of the same columns, operator classes, expressions "
-            "and predicate") {
+  TEST_CASE("duplicate_indexes pairs indexes of the same columns, operator classes, collations, "
+            "orders, expressions and predicate; never a unique one as the duplicate") {
     TestDatabase db("health");
     auto conn = db.connect();
     CHECK(pg::duplicate_indexes(*conn).empty());
@@ -146,7 +146,10 @@ TEST_SUITE("pg::health") {
         "CREATE INDEX t_lower ON public.t (lower(c)); CREATE INDEX t_upper ON public.t (upper(c)); "
         "CREATE INDEX t_lower2 ON public.t (lower(c)); "
         "CREATE INDEX t_c ON public.t (c); CREATE INDEX t_c_pattern ON public.t (c "
-        "text_pattern_ops); "
+        "text_pattern_ops); CREATE INDEX t_c_collated ON public.t (c COLLATE \"C\"); "
+        "CREATE INDEX t_ab_desc ON public.t (a, b DESC); CREATE INDEX t_ba_nulls ON public.t (b, a "
+        "NULLS FIRST); "
+        "CREATE INDEX t_b ON public.t (b); ALTER TABLE public.t ADD CONSTRAINT t_b_key UNIQUE (b); "
         "CREATE SCHEMA \"Odd Schema\"; CREATE TABLE \"Odd Schema\".\"T\" (\"A\" int); "
         "CREATE INDEX \"Idx 1\" ON \"Odd Schema\".\"T\" (\"A\"); "
         "CREATE INDEX \"Idx 2\" ON \"Odd Schema\".\"T\" (\"A\")");
@@ -156,6 +159,7 @@ TEST_SUITE("pg::health") {
         {"\"Odd Schema\".\"T\"", "\"Odd Schema\".\"Idx 2\"", "\"Odd Schema\".\"Idx 1\""},
         {"t", "t_a2", "t_a1"},
         {"t", "t_a_pos2", "t_a_pos"},
+        {"t", "t_b", "t_b_key"},
         {"t", "t_lower2", "t_lower"},
     };
     std::vector<std::vector<std::string>> found;
