@@ -254,9 +254,13 @@ TEST_SUITE("pg::migration_database") {
     run(*conn, history.create_history());
     run(*conn, history.record_adopted(migration("1"), "baseline"));
     run(*conn, "UPDATE agentpg.schema_migrations SET applied_at = '2024-03-05 06:07:08.75+02'");
-    const char* settings[] = {"SET TimeZone = 'UTC'", "SET TimeZone = 'America/New_York'",
-                              "SET DateStyle = 'SQL, DMY'; SET TimeZone = 'Asia/Kolkata'",
-                              "SET DateStyle = 'German'", "SET DateStyle = 'Postgres, MDY'"};
+    const char* settings[] = {"SET TimeZone = 'UTC'",
+                              "SET TimeZone = 'America/New_York'",
+                              "SET TimeZone = 'Asia/Kolkata'",
+                              "SET TimeZone = 'America/St_Johns'",
+                              "SET DateStyle = 'SQL, DMY'",
+                              "SET DateStyle = 'German'",
+                              "SET DateStyle = 'Postgres, MDY'; SET TimeZone = 'Asia/Kathmandu'"};
     for (const char* setting : settings) {
       run(*conn, setting);
       auto rows = history.read_history();
