@@ -40,6 +40,11 @@ std::string column_type(Connection& conn, const std::string& schema, const std::
 
 namespace agentpg::pg {
 
+namespace {
+
+
+} // namespace
+
 const ColumnInfo* TableInfo::column(const std::string& wanted) const {
   for (const auto& c : columns) {
     if (c.name == wanted) {
@@ -68,28 +73,22 @@ std::optional<TableInfo> table_info(Connection& conn, const std::string& qualifi
     info.columns.push_back(ColumnInfo{columns.text(r, 0), columns.text(r, 1), columns.text(r, 2) == "t",
                                       columns.text(r, 3) == "t", columns.text(r, 4) == "t"});
   }
+  // One row per key column (a column name may hold a comma), keys in order: the primary
+  // key first, then the unique constraints by name.
   Rows keys = conn.query(
-      "SELECT c.contype, array_to_string(array(SELECT a.attname FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
-      "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i), ',') "
-      "FROM pg_catalog.pg_constraint c WHERE c.conrelid = $1::oid AND c.contype IN ('p', 'u') "
-      "ORDER BY c.contype, c.conname",
+      "SELECT c.oid, c.contype, a.attname FROM pg_catalog.pg_constraint c "
+      "CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY k(n, i) "
+      "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n "
+      "WHERE c.conrelid = $1::oid AND c.contype IN ('p', 'u') ORDER BY c.contype, c.conname, c.oid, k.i",
       {oid});
   for (size_t r = 0; r < keys.size(); ++r) {
-    std::vector<std::string> cols;
-    std::string list = keys.text(r, 1);
-    size_t start = 0;
-    while (start <= list.size()) {
-      size_t comma = list.find(',', start);
-      cols.push_back(list.substr(start, comma - start));
-      if (comma == std::string::npos) {
-        break;
-      }
-      start = comma + 1;
+    if (r == 0 || keys.view(r, 0) != keys.view(r - 1, 0)) {
+      info.unique_keys.emplace_back();
     }
-    if (keys.text(r, 0) == "p") {
-      info.primary_key = cols;
-    }
-    info.unique_keys.push_back(cols);
+    info.unique_keys.back().push_back(keys.text(r, 2));
+  }
+  if (!keys.empty() && keys.view(0, 1) == "p") {
+    info.primary_key = info.unique_keys.front();
   }
   return info;
 }

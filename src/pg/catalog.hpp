@@ -29,10 +29,11 @@ struct TableInfo {
   const ColumnInfo* column(const std::string& name) const;
 };
 
-// nullopt when the table does not exist. `qualified` is "schema.table".
+// nullopt when the table does not exist. `qualified` is "schema.table" as written, without
+// quotes: case and spaces are kept ("Sales.Order Lines").
 std::optional<TableInfo> table_info(Connection& conn, const std::string& qualified);
 
-// Tables (qualified) whose foreign keys reference `qualified`.
+// Tables ("schema.table", as above) whose foreign keys reference `qualified`.
 std::vector<std::string> referencing_tables(Connection& conn, const std::string& qualified);
 
 bool schema_exists(Connection& conn, const std::string& schema);

@@ -21,24 +21,25 @@ const Candidate k_candidates[] = {
     {"flyway", "flyway_schema_history"},     {"alembic", "alembic_version"},
 };
 
-// The table's qualified name when it exists (resolved through search_path), else "".
-std::string resolve(Connection& conn, const std::string& table) {
+// A table found through search_path: its name for people ("schema.table", as stored) and
+// for SQL (quoted where its names need it), or empty names when it does not exist.
+struct Resolved {
+  std::string qualified;
+  std::string sql;
+};
+
+Resolved resolve(Connection& conn, const std::string& table) {
   Rows rows = conn.query("SELECT c.oid::regclass::text, n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
                          "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)",
                          {table});
-  return rows.empty() ? "" : rows.text(0, 1);
+  return rows.empty() ? Resolved{} : Resolved{rows.text(0, 1), rows.text(0, 0)};
 }
 
-bool has_column(Connection& conn, const std::string& qualified, const std::string& column) {
+bool has_column(Connection& conn, const Resolved& table, const std::string& column) {
   return !conn.query("SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass AND attname = $2 "
                      "AND NOT attisdropped",
-                     {qualified, column})
+                     {table.sql, column})
               .empty();
-}
-
-std::string quoted(Connection& conn, const std::string& qualified) {
-  size_t dot = qualified.find('.');
-  return conn.quote_identifier(qualified.substr(0, dot)) + "." + conn.quote_identifier(qualified.substr(dot + 1));
 }
 
 std::vector<std::string> column_values(Connection& conn, const std::string& sql) {
@@ -50,11 +51,11 @@ std::vector<std::string> column_values(Connection& conn, const std::string& sql)
   return values;
 }
 
-ForeignHistory read(Connection& conn, const std::string& tool, const std::string& qualified) {
+ForeignHistory read(Connection& conn, const std::string& tool, const Resolved& table) {
   ForeignHistory h;
   h.tool = tool;
-  h.table = qualified;
-  std::string t = quoted(conn, qualified);
+  h.table = table.qualified;
+  const std::string& t = table.sql;
   if (tool == "golang-migrate") {
     Rows rows = conn.query("SELECT version::text, dirty FROM " + t + " LIMIT 1");
     if (!rows.empty()) {
@@ -72,7 +73,7 @@ ForeignHistory read(Connection& conn, const std::string& tool, const std::string
     std::vector<std::string> heads = column_values(conn, "SELECT version_num FROM " + t);
     if (heads.size() > 1) {
       throw core::Error(core::ExitCode::validation,
-                        fmt::format("{} holds {} heads (a branched Alembic history)", qualified, heads.size()),
+                        fmt::format("{} holds {} heads (a branched Alembic history)", h.table, heads.size()),
                         "merge the branches with Alembic first ('alembic merge'), then adopt");
     }
     h.head = heads.empty() ? "" : heads[0];
@@ -87,18 +88,18 @@ std::optional<ForeignHistory> find_foreign_history(Connection& conn, const std::
     if (!tool.empty() && tool != candidate.tool) {
       continue;
     }
-    std::string qualified = resolve(conn, table.empty() ? candidate.default_table : table);
-    if (qualified.empty() || qualified.rfind("agentpg.", 0) == 0) {
+    Resolved found = resolve(conn, table.empty() ? candidate.default_table : table);
+    if (found.qualified.empty() || found.qualified.rfind("agentpg.", 0) == 0) {
       continue;
     }
-    bool dirty_column = has_column(conn, qualified, "dirty");
+    bool dirty_column = has_column(conn, found, "dirty");
     if (tool.empty() && std::string(candidate.tool) == "golang-migrate" && !dirty_column) {
       continue;
     }
     if (tool.empty() && std::string(candidate.tool) == "dbmate" && dirty_column) {
       continue;
     }
-    return read(conn, candidate.tool, qualified);
+    return read(conn, candidate.tool, found);
   }
   return std::nullopt;
 }

@@ -70,11 +70,15 @@ std::vector<IndexUsage> index_usage(Connection& conn) {
 }
 
 std::vector<DuplicateIndex> duplicate_indexes(Connection& conn) {
-  // Same table, same columns and operator classes, same expressions and predicate.
+  // Same table, same columns, operator classes, collations and orders (DESC, NULLS FIRST),
+  // same expressions and predicate. The later one is the duplicate, but never a unique
+  // index of one that is not: dropping it would drop the uniqueness.
   Rows rows = conn.query(
       "SELECT a.indrelid::regclass::text, b.indexrelid::regclass::text, a.indexrelid::regclass::text "
-      "FROM pg_index a JOIN pg_index b ON a.indrelid = b.indrelid AND a.indexrelid < b.indexrelid "
+      "FROM pg_index a JOIN pg_index b ON a.indrelid = b.indrelid AND (a.indisunique AND NOT b.indisunique "
+      "OR a.indisunique = b.indisunique AND a.indexrelid < b.indexrelid) "
       "AND a.indkey::text = b.indkey::text AND a.indclass::text = b.indclass::text "
+      "AND a.indcollation::text = b.indcollation::text AND a.indoption::text = b.indoption::text "
       "AND coalesce(pg_get_expr(a.indexprs, a.indrelid), '') = coalesce(pg_get_expr(b.indexprs, b.indrelid), '') "
       "AND coalesce(pg_get_expr(a.indpred, a.indrelid), '') = coalesce(pg_get_expr(b.indpred, b.indrelid), '') "
       "JOIN pg_class c ON c.oid = a.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
