@@ -104,7 +104,7 @@ public:
   // Runs single statements in order in one round trip; the first failure stops the rest.
   virtual std::optional<BatchFailure> execute_batch(const std::vector<Query>& statements) = 0;
 
-  // Fails (55P03) unless this session still holds the migration lock, taking it again
+  // Fails (22P02, its message saying why) unless this session still holds the migration lock, taking it again
   // when it was released meanwhile (DISCARD ALL, pg_advisory_unlock_all()) and nobody
   // else took it: run with each migration and before each history write.
   virtual Query lock_check() const = 0;
