@@ -455,49 +455,5 @@ SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, 
   return report;
 }
 
-void print_seed_report(const core::Output& out, const SeedReport& r) {
-  core::Json tables = core::Json::array();
-  std::vector<std::vector<std::string>> rows = {{"TABLE", "INSERTED", "UPDATED", "UNCHANGED"}};
-  for (const auto& t : r.tables) {
-    tables.push(core::Json::object()
-                    .set("table", t.table)
-                    .set("inserted", t.inserted)
-                    .set("updated", t.updated)
-                    .set("unchanged", t.unchanged));
-    rows.push_back({t.table, std::to_string(t.inserted), std::to_string(t.updated), std::to_string(t.unchanged)});
-  }
-  core::Json files = core::Json::array();
-  for (const auto& f : r.files) {
-    files.push(f);
-  }
-  core::Json skipped = core::Json::array();
-  for (const auto& s : r.skipped) {
-    skipped.push(s);
-  }
-  core::Json also = core::Json::array();
-  for (const auto& t : r.also_emptied) {
-    also.push(t);
-  }
-  out.emit(core::Json::object()
-               .set("command", "seed")
-               .set("environment", r.environment)
-               .set("dry_run", r.dry_run)
-               .set("reset", r.reset)
-               .set("also_emptied", also)
-               .set("tables", tables)
-               .set("files", files)
-               .set("skipped", skipped)
-               .set("sql_statements", r.statements)
-               .set("total_ms", r.ms));
-  out.line(fmt::format("seeded {} from {} file{}{} in {}{}", r.environment, r.files.size(),
-                       r.files.size() == 1 ? "" : "s", r.reset ? " after a reset" : "", util::format_duration_ms(r.ms),
-                       r.dry_run ? " (dry run: rolled back)" : ""));
-  if (!r.also_emptied.empty()) {
-    out.line(fmt::format("the reset also emptied the tables that refer to seeded ones: {}", util::join(r.also_emptied, ", ")));
-  }
-  if (rows.size() > 1) {
-    out.line(core::format_table(rows));
-  }
-}
 
 } // namespace agentpg::seed

@@ -44,7 +44,7 @@ struct SeedOptions {
 SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, const SeedOptions& options,
                       const core::Output& out);
 
-// The counts per table, the files loaded and skipped, as text or JSON.
+// The counts per table, the files loaded and skipped, as text or JSON (seed/report.cpp).
 void print_seed_report(const core::Output& out, const SeedReport& report);
 
 } // namespace agentpg::seed

@@ -1,0 +1,56 @@
+#include "seed/loader.hpp"
+
+#include <fmt/format.h>
+
+#include "core/json.hpp"
+#include "util/strings.hpp"
+#include "util/time.hpp"
+
+namespace agentpg::seed {
+
+namespace {
+
+core::Json json_strings(const std::vector<std::string>& items) {
+  core::Json list = core::Json::array();
+  for (const auto& item : items) {
+    list.push(item);
+  }
+  return list;
+}
+
+} // namespace
+
+void print_seed_report(const core::Output& out, const SeedReport& r) {
+  core::Json tables = core::Json::array();
+  std::vector<std::vector<std::string>> rows = {{"TABLE", "INSERTED", "UPDATED", "UNCHANGED"}};
+  for (const auto& t : r.tables) {
+    tables.push(core::Json::object()
+                    .set("table", t.table)
+                    .set("inserted", t.inserted)
+                    .set("updated", t.updated)
+                    .set("unchanged", t.unchanged));
+    rows.push_back({t.table, std::to_string(t.inserted), std::to_string(t.updated), std::to_string(t.unchanged)});
+  }
+  out.emit(core::Json::object()
+               .set("command", "seed")
+               .set("environment", r.environment)
+               .set("dry_run", r.dry_run)
+               .set("reset", r.reset)
+               .set("also_emptied", json_strings(r.also_emptied))
+               .set("tables", tables)
+               .set("files", json_strings(r.files))
+               .set("skipped", json_strings(r.skipped))
+               .set("sql_statements", r.statements)
+               .set("total_ms", r.ms));
+  out.line(fmt::format("seeded {} from {} file{}{} in {}{}", r.environment, r.files.size(),
+                       r.files.size() == 1 ? "" : "s", r.reset ? " after a reset" : "", util::format_duration_ms(r.ms),
+                       r.dry_run ? " (dry run: rolled back)" : ""));
+  if (!r.also_emptied.empty()) {
+    out.line(fmt::format("the reset also emptied the tables that refer to seeded ones: {}", util::join(r.also_emptied, ", ")));
+  }
+  if (rows.size() > 1) {
+    out.line(core::format_table(rows));
+  }
+}
+
+} // namespace agentpg::seed
