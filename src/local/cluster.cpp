@@ -1,6 +1,5 @@
 #include "local/cluster.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/file.h>
@@ -8,7 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <random>
@@ -18,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/output.hpp"
 #include "pg/admin.hpp"
+#include "pg/tools.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/sha256.hpp"
@@ -107,19 +106,9 @@ std::string find_server_bindir() {
   if (const char* dir = std::getenv("AGENTPG_PG_BINDIR"); dir != nullptr && *dir != '\0') {
     return dir;
   }
-  std::vector<int> majors;
-  if (DIR* d = ::opendir("/usr/lib/postgresql")) {
-    while (dirent* entry = ::readdir(d)) {
-      unsigned long long major = 0;
-      if (util::parse_uint(entry->d_name, major) &&
-          util::path_exists(fmt::format("/usr/lib/postgresql/{}/bin/initdb", major))) {
-        majors.push_back(static_cast<int>(major));
-      }
-    }
-    ::closedir(d);
-  }
+  std::vector<int> majors = pg::installed_majors("initdb");
   if (!majors.empty()) {
-    return fmt::format("/usr/lib/postgresql/{}/bin", *std::max_element(majors.begin(), majors.end()));
+    return pg::debian_bindir(majors.back());  // the newest
   }
   std::string initdb = util::find_on_path("initdb");
   if (!initdb.empty()) {

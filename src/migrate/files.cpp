@@ -1,7 +1,5 @@
 #include "migrate/files.hpp"
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <map>
 
@@ -124,31 +122,6 @@ bool is_blank_or_comment(std::string_view line) {
   return trimmed.empty() || trimmed.compare(0, 2, "--") == 0;
 }
 
-struct DirEntry {
-  std::string name;
-  bool directory = false;
-};
-
-// The entries of `dir` in name order; d_type spares a stat per entry where the file
-// system reports it.
-std::vector<DirEntry> list_dir(const std::string& dir) {
-  std::vector<DirEntry> entries;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* entry = ::readdir(d)) {
-      std::string name = entry->d_name;
-      if (name == "." || name == "..") {
-        continue;
-      }
-      bool directory = entry->d_type == DT_DIR ||
-                       ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) && util::is_directory(dir + "/" + name));
-      entries.push_back(DirEntry{name, directory});
-    }
-    ::closedir(d);
-  }
-  std::sort(entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
-  return entries;
-}
-
 // A migration's name is shown, stored and written in JSON: it must be UTF-8 text without
 // control characters.
 void check_file_name(const std::string& dir, const std::string& name) {
@@ -252,7 +225,7 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
   std::vector<std::string> native;
   std::map<std::string, MigrationFile> pairs;  // golang-migrate, by file stem
   std::map<std::string, std::pair<std::string, std::string>> texts;  // their up and down texts
-  for (auto& dir_entry : list_dir(dir)) {
+  for (auto& dir_entry : util::list_directory(dir)) {
     std::string& entry = dir_entry.name;
     check_file_name(dir, entry);
     if (dir_entry.directory) {

@@ -1,7 +1,5 @@
 #include "seed/files.hpp"
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <regex>
 
@@ -155,17 +153,13 @@ SeedValue to_value(const std::string& path, const YamlNode& node) {
 
 std::vector<std::string> sorted_files(const std::string& dir) {
   std::vector<std::string> names;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* e = ::readdir(d)) {
-      std::string name = e->d_name;
-      if (name[0] != '.' && (util::ends_with(name, ".sql") || util::ends_with(name, ".yaml") ||
-                             util::ends_with(name, ".yml") || util::ends_with(name, ".csv"))) {
-        names.push_back(name);
-      }
+  for (const util::DirEntry& entry : util::list_directory(dir)) {
+    const std::string& name = entry.name;
+    if (name[0] != '.' && (util::ends_with(name, ".sql") || util::ends_with(name, ".yaml") ||
+                           util::ends_with(name, ".yml") || util::ends_with(name, ".csv"))) {
+      names.push_back(name);
     }
-    ::closedir(d);
   }
-  std::sort(names.begin(), names.end());
   return names;
 }
 

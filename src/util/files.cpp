@@ -1,14 +1,54 @@
 #include "util/files.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 
 namespace agentpg::util {
+
+namespace {
+
+// errno's reason as a message goes on: "permission denied".
+std::string reason(int error) {
+  std::string text = std::strerror(error);
+  if (!text.empty()) {
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  }
+  return text;
+}
+
+} // namespace
+
+std::vector<DirEntry> list_directory(const std::string& path, core::ExitCode code) {
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) {
+    throw core::Error(code, "cannot read the folder " + path + ": " + reason(errno));
+  }
+  std::vector<DirEntry> entries;
+  while (const dirent* entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name == "." || name == "..") {
+      continue;
+    }
+    // d_type spares a stat per entry where the file system reports it.
+    bool directory =
+        entry->d_type == DT_DIR || ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) &&
+                                    is_directory(path + "/" + name));
+    entries.push_back(DirEntry{std::move(name), directory});
+  }
+  ::closedir(dir);
+  std::sort(entries.begin(), entries.end(),
+            [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  return entries;
+}
 
 std::optional<std::string> read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -1,9 +1,24 @@
 #pragma once
-// File helpers: whole-file reads and writes that report the path on failure.
+// File helpers: whole-file reads and writes, and folder listings, that report the path on
+// failure.
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "core/error.hpp"
 
 namespace agentpg::util {
+
+struct DirEntry {
+  std::string name;
+  bool directory = false;  // a folder, or a symbolic link to one
+};
+
+// The entries of folder `path`, without "." and "..", in byte order of name. Throws
+// core::Error (exit `code`) saying why when it cannot be read: "cannot read the folder
+// PATH: permission denied".
+std::vector<DirEntry> list_directory(const std::string& path,
+                                     core::ExitCode code = core::ExitCode::usage);
 
 // The file's bytes; std::nullopt when it cannot be opened or read.
 std::optional<std::string> read_file(const std::string& path);
