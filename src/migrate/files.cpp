@@ -138,14 +138,6 @@ void check_file_name(const std::string& dir, const std::string& name) {
               "rename it: its name is shown, stored in the history and written in JSON");
 }
 
-std::string read_or_fail(const std::string& path) {
-  std::optional<std::string> text = util::read_file(path);
-  if (!text) {
-    throw Error(ExitCode::validation, fmt::format("{}:1: cannot read the file", path), "check its permissions");
-  }
-  return *text;
-}
-
 struct FileName {
   std::string version;  // normalised; "" when the name does not fit
   std::string written;  // the digits as written
@@ -192,16 +184,16 @@ MigrationFile load_diesel(const std::string& path, const std::string& folder, co
   m.module = module;
   m.path = path;
   m.layout = Layout::diesel;
-  std::string up_text = read_or_fail(path + "/up.sql");
+  std::string up_text = util::read_file(path + "/up.sql", ExitCode::validation);
   m.up = parse_plain_section(path + "/up.sql", up_text);
   std::string checksum_input = up_text;
   if (util::path_exists(path + "/down.sql")) {
-    std::string down_text = read_or_fail(path + "/down.sql");
+    std::string down_text = util::read_file(path + "/down.sql", ExitCode::validation);
     m.down = parse_plain_section(path + "/down.sql", down_text);
     checksum_input += '\0' + down_text;
   }
-  if (std::optional<std::string> meta = util::read_file(path + "/metadata.toml")) {
-    for (const auto& line : util::split(*meta, '\n')) {
+  if (std::string meta = path + "/metadata.toml"; util::path_exists(meta)) {
+    for (const auto& line : util::split(util::read_file(meta, ExitCode::validation), '\n')) {
       std::string compact;
       for (char c : line) {
         compact += std::isspace(static_cast<unsigned char>(c)) ? "" : std::string(1, c);
@@ -248,7 +240,7 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
       std::string stem = entry.substr(0, entry.size() - suffix.size());
       std::string path = dir + "/" + entry;
       MigrationFile& pair = pairs[stem];
-      std::string text = read_or_fail(path);
+      std::string text = util::read_file(path, ExitCode::validation);
       (up_file ? pair.up : pair.down) = parse_plain_section(path, text);
       (up_file ? texts[stem].first : texts[stem].second) = text;
       pair.version = parts.version;
@@ -265,7 +257,7 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
   }
   for (const auto& name : native) {
     std::string path = dir + "/" + name;
-    found.push_back(parse_native(path, read_or_fail(path)));
+    found.push_back(parse_native(path, util::read_file(path, ExitCode::validation)));
     found.back().module = module;
   }
   for (auto& [stem, pair] : pairs) {

@@ -262,26 +262,23 @@ std::vector<SeedFile> load_seed_files(const std::string& dir) {
       files.push_back(std::move(f));
       continue;
     }
-    std::optional<std::string> text = util::read_file(path);
-    if (!text) {
-      throw Error(ExitCode::validation, fmt::format("{}:1: cannot read the file", path));
-    }
+    std::string text = util::read_file(path, ExitCode::validation);
     if (util::ends_with(name, ".yaml") || util::ends_with(name, ".yml")) {
-      files.push_back(parse_yaml_seed(path, *text));
+      files.push_back(parse_yaml_seed(path, text));
       continue;
     }
-    f.checksum = util::sha256_hex(*text);
-    if (size_t nul = text->find('\0'); nul != std::string::npos) {
+    f.checksum = util::sha256_hex(text);
+    if (size_t nul = text.find('\0'); nul != std::string::npos) {
       throw Error(ExitCode::validation,
                   fmt::format("{}:{}: the file contains a NUL byte (SQL after it would never run)", path,
-                              1 + std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(nul), '\n')),
+                              1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n')),
                   "remove the NUL byte; is this a binary file, or saved as UTF-16?");
     }
     {
       f.kind = SeedKind::sql;
-      f.sql = *text;
-      f.requires_schemas = sql_header(*text, "requires");
-      f.fills = sql_header(*text, "fills");
+      f.sql = text;
+      f.requires_schemas = sql_header(text, "requires");
+      f.fills = sql_header(text, "fills");
     }
     files.push_back(std::move(f));
   }

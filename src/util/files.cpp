@@ -25,6 +25,27 @@ std::string reason(int error) {
   return text;
 }
 
+// Reads the file into `content`; 0, or the errno of the failure.
+int read_whole(const std::string& path, std::string& content) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return errno;
+  }
+  char buffer[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      int error = n < 0 ? errno : 0;
+      ::close(fd);
+      return error;
+    }
+    content.append(buffer, static_cast<size_t>(n));
+  }
+}
+
 } // namespace
 
 std::vector<DirEntry> list_directory(const std::string& path, core::ExitCode code) {
@@ -50,24 +71,20 @@ std::vector<DirEntry> list_directory(const std::string& path, core::ExitCode cod
   return entries;
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+std::string read_file(const std::string& path, core::ExitCode code) {
+  std::string content;
+  if (int error = read_whole(path, content)) {
+    throw core::Error(code, "cannot read " + path + ": " + reason(error));
+  }
+  return content;
+}
+
+std::optional<std::string> try_read_file(const std::string& path) {
+  std::string content;
+  if (read_whole(path, content) != 0) {
     return std::nullopt;
   }
-  std::string content;
-  char buffer[65536];
-  while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      ::close(fd);
-      return n == 0 ? std::optional<std::string>(std::move(content)) : std::nullopt;
-    }
-    content.append(buffer, static_cast<size_t>(n));
-  }
+  return content;
 }
 
 bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode) {

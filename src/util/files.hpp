@@ -20,8 +20,12 @@ struct DirEntry {
 std::vector<DirEntry> list_directory(const std::string& path,
                                      core::ExitCode code = core::ExitCode::usage);
 
-// The file's bytes; std::nullopt when it cannot be opened or read.
-std::optional<std::string> read_file(const std::string& path);
+// The file's bytes. Throws core::Error (exit `code`) saying why it cannot be read:
+// "cannot read PATH: permission denied".
+std::string read_file(const std::string& path, core::ExitCode code = core::ExitCode::usage);
+// The file's bytes, or std::nullopt when it cannot be read, whatever the reason: for files
+// whose absence is an answer in itself (a local cluster's port file, a backup's manifest).
+std::optional<std::string> try_read_file(const std::string& path);
 
 // Writes to `path.tmp-<pid>`, fsyncs, then renames, so a reader never sees half a file.
 // Returns false (and leaves no temporary file) on failure.
