@@ -1,6 +1,5 @@
 #include "backup/backup.hpp"
 
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,21 +37,6 @@ pg::DumpFormat parse_format(const std::string& name) {
   throw Error(ExitCode::usage, fmt::format("--format must be custom, directory or plain, not '{}'", name));
 }
 
-std::vector<std::string> sorted_entries(const std::string& dir) {
-  std::vector<std::string> names;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* e = ::readdir(d)) {
-      std::string name = e->d_name;
-      if (name != "." && name != "..") {
-        names.push_back(name);
-      }
-    }
-    ::closedir(d);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 unsigned long long path_size(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
@@ -62,8 +46,8 @@ unsigned long long path_size(const std::string& path) {
     return static_cast<unsigned long long>(st.st_size);
   }
   unsigned long long total = 0;
-  for (const auto& name : sorted_entries(path)) {
-    total += path_size(path + "/" + name);
+  for (const util::DirEntry& entry : util::list_directory(path)) {
+    total += path_size(path + "/" + entry.name);
   }
   return total;
 }
@@ -74,8 +58,8 @@ std::string content_sha256(const std::string& path) {
     return util::sha256_file(path);
   }
   std::string listing;
-  for (const auto& name : sorted_entries(path)) {
-    listing += name + " " + util::sha256_file(path + "/" + name) + "\n";
+  for (const util::DirEntry& entry : util::list_directory(path)) {
+    listing += entry.name + " " + util::sha256_file(path + "/" + entry.name) + "\n";
   }
   return util::sha256_hex(listing);
 }
@@ -92,11 +76,11 @@ int server_major_of(pg::Connection& conn) { return conn.server_version_num() / 1
 
 std::vector<std::string> prune(const std::string& dir, const std::string& database, int keep) {
   std::vector<Manifest> found;
-  for (const auto& name : sorted_entries(dir)) {
-    if (!util::ends_with(name, ".manifest.json")) {
+  for (const util::DirEntry& entry : util::list_directory(dir)) {
+    if (!util::ends_with(entry.name, ".manifest.json")) {
       continue;
     }
-    std::optional<Manifest> m = read_manifest(dir + "/" + name);
+    std::optional<Manifest> m = read_manifest(dir + "/" + entry.name);
     if (m && m->database == database && util::path_exists(dir + "/" + m->file)) {
       found.push_back(*m);
     }
@@ -217,11 +201,14 @@ int server_major_of(const std::string& path) {
 
 std::vector<Manifest> list_backups(const std::string& dir) {
   std::vector<Manifest> found;
-  for (const auto& name : sorted_entries(dir)) {
-    if (!util::ends_with(name, ".manifest.json")) {
+  if (!util::is_directory(dir)) {
+    return found;
+  }
+  for (const util::DirEntry& entry : util::list_directory(dir)) {
+    if (!util::ends_with(entry.name, ".manifest.json")) {
       continue;
     }
-    std::optional<Manifest> m = read_manifest(dir + "/" + name);
+    std::optional<Manifest> m = read_manifest(dir + "/" + entry.name);
     if (m && util::path_exists(dir + "/" + m->file)) {
       found.push_back(*m);
     }

@@ -31,7 +31,7 @@ core::Json manifest_json(const Manifest& m) {
 std::string manifest_path(const std::string& backup_path) { return backup_path + ".manifest.json"; }
 
 std::optional<Manifest> read_manifest(const std::string& path) {
-  std::optional<std::string> text = util::read_file(path);
+  std::optional<std::string> text = util::try_read_file(path);
   if (!text) {
     return std::nullopt;
   }

@@ -85,13 +85,10 @@ void flatten_yaml(const YAML::Node& map, const std::string& prefix, const std::s
 }
 
 std::map<std::string, YamlEntry> read_yaml(const std::string& path) {
-  std::optional<std::string> text = util::read_file(path);
-  if (!text) {
-    throw Error(ExitCode::usage, fmt::format("cannot read config file {}", path));
-  }
+  std::string text = util::read_file(path);
   std::map<std::string, YamlEntry> out;
   try {
-    YAML::Node root = YAML::Load(*text);
+    YAML::Node root = YAML::Load(text);
     if (root.IsNull()) {
       return out;
     }
@@ -316,11 +313,7 @@ Config load_config(const Sources& sources) {
 
   std::map<std::string, DotenvEntry> dotenv;
   if (!config.env_file.empty()) {
-    std::optional<std::string> text = util::read_file(config.env_file);
-    if (!text) {
-      throw Error(ExitCode::usage, fmt::format("cannot read {}", config.env_file));
-    }
-    dotenv = parse_dotenv(*text, config.env_file);
+    dotenv = parse_dotenv(util::read_file(config.env_file), config.env_file);
   }
   std::map<std::string, YamlEntry> yaml;
   if (!config.config_file.empty()) {

@@ -1,6 +1,5 @@
 #include "local/cluster.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/file.h>
@@ -8,7 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <random>
@@ -18,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/output.hpp"
 #include "pg/admin.hpp"
+#include "pg/tools.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/sha256.hpp"
@@ -107,19 +106,9 @@ std::string find_server_bindir() {
   if (const char* dir = std::getenv("AGENTPG_PG_BINDIR"); dir != nullptr && *dir != '\0') {
     return dir;
   }
-  std::vector<int> majors;
-  if (DIR* d = ::opendir("/usr/lib/postgresql")) {
-    while (dirent* entry = ::readdir(d)) {
-      unsigned long long major = 0;
-      if (util::parse_uint(entry->d_name, major) &&
-          util::path_exists(fmt::format("/usr/lib/postgresql/{}/bin/initdb", major))) {
-        majors.push_back(static_cast<int>(major));
-      }
-    }
-    ::closedir(d);
-  }
+  std::vector<int> majors = pg::installed_majors("initdb");
   if (!majors.empty()) {
-    return fmt::format("/usr/lib/postgresql/{}/bin", *std::max_element(majors.begin(), majors.end()));
+    return pg::debian_bindir(majors.back());  // the newest
   }
   std::string initdb = util::find_on_path("initdb");
   if (!initdb.empty()) {
@@ -143,7 +132,7 @@ std::string Cluster::socket_dir() const {
 }
 
 int Cluster::read_port() const {
-  std::optional<std::string> text = util::read_file(path("port"));
+  std::optional<std::string> text = util::try_read_file(path("port"));
   unsigned long long port = 0;
   if (!text || !util::parse_uint(util::trim(*text), port)) {
     return 0;
@@ -157,13 +146,13 @@ ClusterStatus Cluster::status() const {
   status.socket_dir = socket_dir();
   status.log_file = path("postgres.log");
   status.port = read_port();
-  std::optional<std::string> version = util::read_file(path("data/PG_VERSION"));
+  std::optional<std::string> version = util::try_read_file(path("data/PG_VERSION"));
   if (!version) {
     return status;
   }
   status.server_version = util::trim(*version);
   status.state = State::stopped;
-  std::optional<std::string> pid_file = util::read_file(path("data/postmaster.pid"));
+  std::optional<std::string> pid_file = util::try_read_file(path("data/postmaster.pid"));
   if (pid_file) {
     std::vector<std::string> lines = util::split(*pid_file, '\n');
     unsigned long long pid = 0;
@@ -181,7 +170,7 @@ void Cluster::run_tool(const std::string& tool, std::vector<std::string> args, c
   options.env_set["LC_ALL"] = "C.UTF-8";
   util::ProcessResult result = util::run_process(args, options);
   if (result.exit_code != 0) {
-    std::optional<std::string> log = util::read_file(path("postgres.log"));
+    std::optional<std::string> log = util::try_read_file(path("postgres.log"));
     std::string tail = log ? log->substr(log->size() > 1500 ? log->size() - 1500 : 0) : "";
     throw Error(ExitCode::unexpected,
                 fmt::format("{} failed (exit {}):\n{}{}", what, result.exit_code, util::trim(result.err + result.out),
@@ -218,7 +207,7 @@ void Cluster::initialise(const core::Output& out) const {
            {"-D", path("data"), "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--auth-local=trust",
             "--auth-host=scram-sha-256", "--pwfile=" + password_file},
            "initdb");
-  std::optional<std::string> conf = util::read_file(path("data/postgresql.conf"));
+  std::optional<std::string> conf = util::try_read_file(path("data/postgresql.conf"));
   if (!conf || !util::write_file_atomic(path("data/postgresql.conf"), *conf + "\ninclude 'agentpg.conf'\n", 0600)) {
     throw Error(ExitCode::unexpected, "cannot extend postgresql.conf of the local cluster");
   }

@@ -1,8 +1,6 @@
 #include "migrate/files.hpp"
 #include "migrate/history.hpp"
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <map>
 
@@ -127,31 +125,6 @@ bool is_blank_or_comment(std::string_view line) {
   return trimmed.empty() || trimmed.compare(0, 2, "--") == 0;
 }
 
-struct DirEntry {
-  std::string name;
-  bool directory = false;
-};
-
-// The entries of `dir` in name order; d_type spares a stat per entry where the file
-// system reports it.
-std::vector<DirEntry> list_dir(const std::string& dir) {
-  std::vector<DirEntry> entries;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* entry = ::readdir(d)) {
-      std::string name = entry->d_name;
-      if (name == "." || name == "..") {
-        continue;
-      }
-      bool directory = entry->d_type == DT_DIR ||
-                       ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) && util::is_directory(dir + "/" + name));
-      entries.push_back(DirEntry{name, directory});
-    }
-    ::closedir(d);
-  }
-  std::sort(entries.begin(), entries.end(), [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
-  return entries;
-}
-
 // A migration's name is shown, stored and written in JSON: it must be UTF-8 text without
 // control characters.
 void check_file_name(const std::string& dir, const std::string& name) {
@@ -166,14 +139,6 @@ void check_file_name(const std::string& dir, const std::string& name) {
   throw Error(ExitCode::validation,
               fmt::format("{}/{}: the file name is not UTF-8 text without control characters", dir, shown),
               "rename it: its name is shown, stored in the history and written in JSON");
-}
-
-std::string read_or_fail(const std::string& path) {
-  std::optional<std::string> text = util::read_file(path);
-  if (!text) {
-    throw Error(ExitCode::validation, fmt::format("{}:1: cannot read the file", path), "check its permissions");
-  }
-  return *text;
 }
 
 struct FileName {
@@ -222,16 +187,16 @@ MigrationFile load_diesel(const std::string& path, const std::string& folder, co
   m.module = module;
   m.path = path;
   m.layout = Layout::diesel;
-  std::string up_text = read_or_fail(path + "/up.sql");
+  std::string up_text = util::read_file(path + "/up.sql", ExitCode::validation);
   m.up = parse_plain_section(path + "/up.sql", up_text);
   std::string checksum_input = up_text;
   if (util::path_exists(path + "/down.sql")) {
-    std::string down_text = read_or_fail(path + "/down.sql");
+    std::string down_text = util::read_file(path + "/down.sql", ExitCode::validation);
     m.down = parse_plain_section(path + "/down.sql", down_text);
     checksum_input += '\0' + down_text;
   }
-  if (std::optional<std::string> meta = util::read_file(path + "/metadata.toml")) {
-    for (const auto& line : util::split(*meta, '\n')) {
+  if (std::string meta = path + "/metadata.toml"; util::path_exists(meta)) {
+    for (const auto& line : util::split(util::read_file(meta, ExitCode::validation), '\n')) {
       std::string compact;
       for (char c : line) {
         compact += std::isspace(static_cast<unsigned char>(c)) ? "" : std::string(1, c);
@@ -255,7 +220,7 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
   std::vector<std::string> native;
   std::map<std::string, MigrationFile> pairs;  // golang-migrate, by file stem
   std::map<std::string, std::pair<std::string, std::string>> texts;  // their up and down texts
-  for (auto& dir_entry : list_dir(dir)) {
+  for (auto& dir_entry : util::list_directory(dir)) {
     std::string& entry = dir_entry.name;
     check_file_name(dir, entry);
     if (dir_entry.directory) {
@@ -278,7 +243,7 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
       std::string stem = entry.substr(0, entry.size() - suffix.size());
       std::string path = dir + "/" + entry;
       MigrationFile& pair = pairs[stem];
-      std::string text = read_or_fail(path);
+      std::string text = util::read_file(path, ExitCode::validation);
       (up_file ? pair.up : pair.down) = parse_plain_section(path, text);
       (up_file ? texts[stem].first : texts[stem].second) = text;
       pair.version = parts.version;
@@ -295,7 +260,7 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
   }
   for (const auto& name : native) {
     std::string path = dir + "/" + name;
-    found.push_back(parse_native(path, read_or_fail(path)));
+    found.push_back(parse_native(path, util::read_file(path, ExitCode::validation)));
     found.back().module = module;
   }
   for (auto& [stem, pair] : pairs) {

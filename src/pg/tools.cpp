@@ -1,6 +1,6 @@
 #include "pg/tools.hpp"
 
-#include <dirent.h>
+#include <algorithm>
 
 #include <fmt/format.h>
 
@@ -34,19 +34,11 @@ std::vector<std::string> candidates(const std::string& name, int server_major) {
   if (const char* dir = std::getenv("AGENTPG_PG_BINDIR"); dir != nullptr && *dir != '\0') {
     paths.push_back(std::string(dir) + "/" + name);
   }
-  paths.push_back(fmt::format("/usr/lib/postgresql/{}/bin/{}", server_major, name));
-  std::vector<int> majors;
-  if (DIR* d = ::opendir("/usr/lib/postgresql")) {
-    while (dirent* entry = ::readdir(d)) {
-      unsigned long long major = 0;
-      if (util::parse_uint(entry->d_name, major) && static_cast<int>(major) > server_major) {
-        majors.push_back(static_cast<int>(major));
-      }
+  paths.push_back(fmt::format("{}/{}", debian_bindir(server_major), name));
+  for (int major : installed_majors(name)) {
+    if (major > server_major) {
+      paths.push_back(fmt::format("{}/{}", debian_bindir(major), name));
     }
-    ::closedir(d);
-  }
-  for (int major : majors) {
-    paths.push_back(fmt::format("/usr/lib/postgresql/{}/bin/{}", major, name));
   }
   std::string on_path = util::find_on_path(name);
   if (!on_path.empty()) {
@@ -56,6 +48,26 @@ std::vector<std::string> candidates(const std::string& name, int server_major) {
 }
 
 } // namespace
+
+std::string debian_bindir(int major) {
+  return fmt::format("/usr/lib/postgresql/{}/bin", major);
+}
+
+std::vector<int> installed_majors(const std::string& program) {
+  std::vector<int> majors;
+  if (!util::is_directory("/usr/lib/postgresql")) {
+    return majors;
+  }
+  for (const util::DirEntry& entry : util::list_directory("/usr/lib/postgresql")) {
+    unsigned long long major = 0;
+    if (util::parse_uint(entry.name, major) &&
+        util::path_exists(debian_bindir(static_cast<int>(major)) + "/" + program)) {
+      majors.push_back(static_cast<int>(major));
+    }
+  }
+  std::sort(majors.begin(), majors.end());
+  return majors;
+}
 
 Tool find_tool(const std::string& name, int server_major) {
   int newest_found = 0;

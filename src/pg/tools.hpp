@@ -15,6 +15,11 @@ struct Tool {
   int major = 0;
 };
 
+// Debian's folder of a major release's programs: /usr/lib/postgresql/<major>/bin.
+std::string debian_bindir(int major);
+// The major releases whose Debian folder holds `program`, oldest first.
+std::vector<int> installed_majors(const std::string& program);
+
 // The named program with a major version >= server_major: next to the server's own
 // programs, in /usr/lib/postgresql/<major>/bin, or on PATH. Throws core::Error (exit 2)
 // naming the version needed when only an older one (or none) is there.

@@ -1,7 +1,5 @@
 #include "seed/files.hpp"
 
-#include <dirent.h>
-
 #include <algorithm>
 #include <regex>
 
@@ -155,17 +153,13 @@ SeedValue to_value(const std::string& path, const YamlNode& node) {
 
 std::vector<std::string> sorted_files(const std::string& dir) {
   std::vector<std::string> names;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (dirent* e = ::readdir(d)) {
-      std::string name = e->d_name;
-      if (name[0] != '.' && (util::ends_with(name, ".sql") || util::ends_with(name, ".yaml") ||
-                             util::ends_with(name, ".yml") || util::ends_with(name, ".csv"))) {
-        names.push_back(name);
-      }
+  for (const util::DirEntry& entry : util::list_directory(dir)) {
+    const std::string& name = entry.name;
+    if (name[0] != '.' && (util::ends_with(name, ".sql") || util::ends_with(name, ".yaml") ||
+                           util::ends_with(name, ".yml") || util::ends_with(name, ".csv"))) {
+      names.push_back(name);
     }
-    ::closedir(d);
   }
-  std::sort(names.begin(), names.end());
   return names;
 }
 
@@ -268,26 +262,23 @@ std::vector<SeedFile> load_seed_files(const std::string& dir) {
       files.push_back(std::move(f));
       continue;
     }
-    std::optional<std::string> text = util::read_file(path);
-    if (!text) {
-      throw Error(ExitCode::validation, fmt::format("{}:1: cannot read the file", path));
-    }
+    std::string text = util::read_file(path, ExitCode::validation);
     if (util::ends_with(name, ".yaml") || util::ends_with(name, ".yml")) {
-      files.push_back(parse_yaml_seed(path, *text));
+      files.push_back(parse_yaml_seed(path, text));
       continue;
     }
-    f.checksum = util::sha256_hex(*text);
-    if (size_t nul = text->find('\0'); nul != std::string::npos) {
+    f.checksum = util::sha256_hex(text);
+    if (size_t nul = text.find('\0'); nul != std::string::npos) {
       throw Error(ExitCode::validation,
                   fmt::format("{}:{}: the file contains a NUL byte (SQL after it would never run)", path,
-                              1 + std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(nul), '\n')),
+                              1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n')),
                   "remove the NUL byte; is this a binary file, or saved as UTF-16?");
     }
     {
       f.kind = SeedKind::sql;
-      f.sql = *text;
-      f.requires_schemas = sql_header(*text, "requires");
-      f.fills = sql_header(*text, "fills");
+      f.sql = text;
+      f.requires_schemas = sql_header(text, "requires");
+      f.fills = sql_header(text, "fills");
     }
     files.push_back(std::move(f));
   }

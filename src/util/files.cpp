@@ -1,21 +1,36 @@
 #include "util/files.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 
 namespace agentpg::util {
 
-std::optional<std::string> read_file(const std::string& path) {
+namespace {
+
+// errno's reason as a message goes on: "permission denied".
+std::string reason(int error) {
+  std::string text = std::strerror(error);
+  if (!text.empty()) {
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  }
+  return text;
+}
+
+// Reads the file into `content`; 0, or the errno of the failure.
+int read_whole(const std::string& path, std::string& content) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return std::nullopt;
+    return errno;
   }
-  std::string content;
   char buffer[65536];
   while (true) {
     ssize_t n = ::read(fd, buffer, sizeof buffer);
@@ -23,11 +38,53 @@ std::optional<std::string> read_file(const std::string& path) {
       continue;
     }
     if (n <= 0) {
+      int error = n < 0 ? errno : 0;
       ::close(fd);
-      return n == 0 ? std::optional<std::string>(std::move(content)) : std::nullopt;
+      return error;
     }
     content.append(buffer, static_cast<size_t>(n));
   }
+}
+
+} // namespace
+
+std::vector<DirEntry> list_directory(const std::string& path, core::ExitCode code) {
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) {
+    throw core::Error(code, "cannot read the folder " + path + ": " + reason(errno));
+  }
+  std::vector<DirEntry> entries;
+  while (const dirent* entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name == "." || name == "..") {
+      continue;
+    }
+    // d_type spares a stat per entry where the file system reports it.
+    bool directory =
+        entry->d_type == DT_DIR || ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) &&
+                                    is_directory(path + "/" + name));
+    entries.push_back(DirEntry{std::move(name), directory});
+  }
+  ::closedir(dir);
+  std::sort(entries.begin(), entries.end(),
+            [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  return entries;
+}
+
+std::string read_file(const std::string& path, core::ExitCode code) {
+  std::string content;
+  if (int error = read_whole(path, content)) {
+    throw core::Error(code, "cannot read " + path + ": " + reason(error));
+  }
+  return content;
+}
+
+std::optional<std::string> try_read_file(const std::string& path) {
+  std::string content;
+  if (read_whole(path, content) != 0) {
+    return std::nullopt;
+  }
+  return content;
 }
 
 bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode) {

@@ -1,12 +1,31 @@
 #pragma once
-// File helpers: whole-file reads and writes that report the path on failure.
+// File helpers: whole-file reads and writes, and folder listings, that report the path on
+// failure.
 #include <optional>
 #include <string>
+#include <vector>
+
+#include "core/error.hpp"
 
 namespace agentpg::util {
 
-// The file's bytes; std::nullopt when it cannot be opened or read.
-std::optional<std::string> read_file(const std::string& path);
+struct DirEntry {
+  std::string name;
+  bool directory = false;  // a folder, or a symbolic link to one
+};
+
+// The entries of folder `path`, without "." and "..", in byte order of name. Throws
+// core::Error (exit `code`) saying why when it cannot be read: "cannot read the folder
+// PATH: permission denied".
+std::vector<DirEntry> list_directory(const std::string& path,
+                                     core::ExitCode code = core::ExitCode::usage);
+
+// The file's bytes. Throws core::Error (exit `code`) saying why it cannot be read:
+// "cannot read PATH: permission denied".
+std::string read_file(const std::string& path, core::ExitCode code = core::ExitCode::usage);
+// The file's bytes, or std::nullopt when it cannot be read, whatever the reason: for files
+// whose absence is an answer in itself (a local cluster's port file, a backup's manifest).
+std::optional<std::string> try_read_file(const std::string& path);
 
 // Writes to `path.tmp-<pid>`, fsyncs, then renames, so a reader never sees half a file.
 // Returns false (and leaves no temporary file) on failure.

@@ -32,7 +32,7 @@ migration 4 unlock "SELECT pg_advisory_unlock_all(), pg_sleep(3);
 INSERT INTO log VALUES ('must not run');" "" "transaction:false"
 "$AGENTPG" migrate >"$WORK/first.out" 2>"$WORK/first.err" &
 first=$!
-wait_for "$db" "select count(*) = 1 from pg_stat_activity where query like '%pg_sleep(3)%' and pid <> pg_backend_pid()"
+wait_for "$db" "select count(*) = 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(3)%' and pid <> pg_backend_pid()"
 psql_db "$db" -c "select pg_advisory_lock($lock_key), pg_sleep(6)" >/dev/null &
 holder=$!
 code=0
@@ -97,7 +97,7 @@ expect_code 0
 migration 9 busy "ALTER TABLE log ADD COLUMN w int;" "" "transaction:false"
 psql_db "$db" -c "begin; lock table log; select pg_sleep(5); commit" >/dev/null &
 locker=$!
-wait_for "$db" "select count(*) = 1 from pg_stat_activity where query like '%lock table log%' and pid <> pg_backend_pid()"
+wait_for "$db" "select count(*) = 1 from pg_stat_activity where datname = current_database() and query like '%lock table log%' and pid <> pg_backend_pid()"
 start=$SECONDS
 run "$AGENTPG" --migration-lock-timeout 1 migrate
 expect_code 4

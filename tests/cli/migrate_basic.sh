@@ -86,3 +86,14 @@ for command in migrate status "--yes rollback"; do
   expect_code 5
   expect_err "broken/1_broken.sql:1: SQL before '-- migrate:up'"
 done
+
+# A file that cannot be read says why.
+run "$AGENTPG" --config broken status
+expect_code 2
+expect_err "agentpg: error: cannot read broken: is a directory"
+if [ "$(id -u)" != 0 ]; then  # root reads a file whatever its mode
+  chmod 000 broken/1_broken.sql
+  run "$AGENTPG" --migrations-dir broken status
+  expect_code 5
+  expect_err "agentpg: error: cannot read broken/1_broken.sql: permission denied"
+fi

@@ -11,14 +11,14 @@ INSERT INTO t VALUES (3);" "" "transaction:false"
 
 "$AGENTPG" migrate >"$WORK/kill.out" 2>&1 &
 victim=$!
-wait_for "$db" "select count(*) = 1 from pg_stat_activity where query like '%pg_sleep(3)%' and pid <> pg_backend_pid()"
+wait_for "$db" "select count(*) = 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(3)%' and pid <> pg_backend_pid()"
 kill -9 "$victim"
 wait "$victim" 2>/dev/null || true
 # While the old backend still runs statement 2 it holds the lock: the wait names it.
 run "$AGENTPG" --lock-timeout 1 migrate
 expect_code 6
 expect_err "running: INSERT INTO t SELECT 2 FROM pg_sleep(3)"
-wait_for "$db" "select count(*) = 0 from pg_stat_activity where query like '%pg_sleep(3)%' and pid <> pg_backend_pid()"
+wait_for "$db" "select count(*) = 0 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(3)%' and pid <> pg_backend_pid()"
 [ "$(sql_value "$db" "select string_agg(id::text, ',' order by id) from t")" = "1,2" ] ||
   fail "the server was expected to finish statement 2"
 [ "$(sql_value "$db" "select status || ':' || failed_statement from agentpg.schema_migrations where version = '2'")" = running:2 ] ||

@@ -9,7 +9,7 @@ migration 3 third "CREATE TABLE third (id int);"
 
 "$AGENTPG" migrate >"$WORK/kill.out" 2>&1 &
 victim=$!
-wait_for "$db" "select count(*) = 1 from pg_stat_activity where query like '%pg_sleep(3)%' and pid <> pg_backend_pid()"
+wait_for "$db" "select count(*) = 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(3)%' and pid <> pg_backend_pid()"
 kill -9 "$victim"
 wait "$victim" 2>/dev/null || true
 [ "$(sql_value "$db" "select string_agg(version, ',') from agentpg.schema_migrations")" = "1" ] || fail "history after kill"

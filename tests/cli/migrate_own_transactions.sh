@@ -52,11 +52,11 @@ expect_code 0
 printf -- '-- migrate:up\nBEGIN;\nCREATE TABLE c1(x int);\nSELECT pg_sleep(30);\nCOMMIT;\n' >migrations/3_sleepy.sql
 "$AGENTPG" migrate >"$WORK/kill.out" 2>&1 &
 victim=$!
-wait_for "$db" "select count(*) = 1 from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()"
+wait_for "$db" "select count(*) = 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(30)%' and pid <> pg_backend_pid()"
 kill -9 "$victim"
 wait "$victim" 2>/dev/null || true
-psql_admin -c "select pg_terminate_backend(pid) from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()" >/dev/null
-wait_for "$db" "select count(*) = 0 from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()"
+psql_admin -c "select pg_terminate_backend(pid) from pg_stat_activity where datname = '$db' and query like '%pg_sleep(30)%' and pid <> pg_backend_pid()" >/dev/null
+wait_for "$db" "select count(*) = 0 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(30)%' and pid <> pg_backend_pid()"
 [ "$(sql_value "$db" "select to_regclass('public.c1') is null")" = t ] || fail "c1 must be rolled back"
 [ "$(history)" = "1:applied:-,2:applied:-,3:running:1" ] || fail "history after the kill: $(history)"
 run "$AGENTPG" migrate

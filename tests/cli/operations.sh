@@ -32,7 +32,7 @@ wait_for "$db" "select count(*) >= 1 from pg_locks where relation = 'public.busy
 psql -X "$(db_url "$db")" -c "select count(*) from public.busy" >/dev/null 2>&1 &
 waiter=$!
 trap 'kill $holder $waiter 2>/dev/null || true; cleanup' EXIT
-wait_for "$db" "select count(*) >= 1 from pg_stat_activity where wait_event_type = 'Lock'"
+wait_for "$db" "select count(*) >= 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'"
 sleep 1.5
 
 AGENTPG_REPORT_BLOCKING_SECONDS=1 run "$AGENTPG" --json check --report --fail-on critical
