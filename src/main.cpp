@@ -3,9 +3,9 @@
 #include <exception>
 
 #include "cli/app.hpp"
-#include "pg/conn_params.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "pg/conn_params.hpp"
 
 int main(int argc, char** argv) {
   using namespace agentpg;
@@ -16,11 +16,11 @@ int main(int argc, char** argv) {
     // The one place errors are reported; passwords are masked whatever their source.
     std::string message = pg::mask_secrets(e.what());
     app.output().error(message, pg::mask_secrets(e.hint()));
-    app.output().emit(core::Json::object().set(
-        "error", core::Json::object()
-                     .set("exit_code", core::to_int(e.code()))
-                     .set("kind", core::exit_code_name(e.code()))
-                     .set("message", message)));
+    app.output().emit(
+        core::Json::object().set("error", core::Json::object()
+                                              .set("exit_code", core::to_int(e.code()))
+                                              .set("kind", core::exit_code_name(e.code()))
+                                              .set("message", message)));
     return core::to_int(e.code());
   } catch (const std::exception& e) {
     app.output().error(pg::mask_secrets(e.what()), "this is a bug in agentpg; please report it");

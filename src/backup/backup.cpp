@@ -1,11 +1,10 @@
 #include "backup/backup.hpp"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "pg/connection.hpp"
@@ -34,7 +33,8 @@ pg::DumpFormat parse_format(const std::string& name) {
   if (name == "plain") {
     return pg::DumpFormat::plain;
   }
-  throw Error(ExitCode::usage, fmt::format("--format must be custom, directory or plain, not '{}'", name));
+  throw Error(ExitCode::usage,
+              fmt::format("--format must be custom, directory or plain, not '{}'", name));
 }
 
 unsigned long long path_size(const std::string& path) {
@@ -70,7 +70,9 @@ void remove_path(const std::string& path) {
   }
 }
 
-int server_major_of(pg::Connection& conn) { return conn.server_version_num() / 10000; }
+int server_major_of(pg::Connection& conn) {
+  return conn.server_version_num() / 10000;
+}
 
 } // namespace
 
@@ -91,7 +93,8 @@ std::vector<std::string> prune(const std::string& dir, const std::string& databa
     ::stat(manifest_path(dir + "/" + m.file).c_str(), &st);
     return std::make_pair(m.started_at, st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
   };
-  std::sort(found.begin(), found.end(), [&](const Manifest& a, const Manifest& b) { return finished(a) > finished(b); });
+  std::sort(found.begin(), found.end(),
+            [&](const Manifest& a, const Manifest& b) { return finished(a) > finished(b); });
   std::vector<std::string> deleted;
   for (size_t i = static_cast<size_t>(keep); i < found.size(); ++i) {
     remove_path(dir + "/" + found[i].file);
@@ -101,8 +104,8 @@ std::vector<std::string> prune(const std::string& dir, const std::string& databa
   return deleted;
 }
 
-Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options, const core::Output& out,
-                     std::string& path) {
+Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
+                     const core::Output& out, std::string& path) {
   pg::DumpRequest request{parse_format(options.format), std::max(1, options.jobs), options.compress,
                           options.schema_only};
   if (options.compress > 9) {
@@ -126,7 +129,9 @@ Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options, c
   }
   std::string stem = fmt::format("{}-{}", m.database, util::utc_file_timestamp());
   m.file = fmt::format("{}.{}", stem, pg::format_extension(request.format));
-  for (int n = 2; util::path_exists(dir + "/" + m.file) || util::path_exists(dir + "/" + m.file + ".partial"); ++n) {
+  for (int n = 2;
+       util::path_exists(dir + "/" + m.file) || util::path_exists(dir + "/" + m.file + ".partial");
+       ++n) {
     m.file = fmt::format("{}-{}.{}", stem, n, pg::format_extension(request.format));
   }
   path = dir + "/" + m.file;
@@ -143,17 +148,19 @@ Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options, c
   process.on_tick = [&] {
     double seconds = util::elapsed_ms(start) / 1000;
     unsigned long long written = path_size(partial);
-    out.progress(fmt::format("backup {}: {} written ({} of the database), {:.0f} s, {}/s", m.file,
-                                 util::format_bytes(written), util::format_bytes(estimate), seconds,
-                                 util::format_bytes(seconds > 0 ? static_cast<unsigned long long>(written / seconds) : 0)));
+    out.progress(fmt::format(
+        "backup {}: {} written ({} of the database), {:.0f} s, {}/s", m.file,
+        util::format_bytes(written), util::format_bytes(estimate), seconds,
+        util::format_bytes(seconds > 0 ? static_cast<unsigned long long>(written / seconds) : 0)));
   };
   out.detail(fmt::format("running {}", util::join(argv, " ")));
   util::ProcessResult result = util::run_process(argv, process);
   out.end_progress();
   if (result.exit_code != 0) {
     remove_path(partial);
-    throw Error(ExitCode::sql, fmt::format("pg_dump failed (exit {}):\n  {}", result.exit_code,
-                                           util::join(util::split(util::trim(result.err), '\n'), "\n  ")),
+    throw Error(ExitCode::sql,
+                fmt::format("pg_dump failed (exit {}):\n  {}", result.exit_code,
+                            util::join(util::split(util::trim(result.err), '\n'), "\n  ")),
                 "nothing was kept; the partial backup was deleted");
   }
   m.duration_ms = util::elapsed_ms(start);
@@ -174,23 +181,27 @@ Manifest verify_backup(const std::string& path, int server_major, const core::Ou
     throw Error(ExitCode::usage, fmt::format("no backup at {}", path));
   }
   if (!m) {
-    throw Error(ExitCode::validation, fmt::format("{} has no agentpg manifest ({})", path, manifest_path(path)),
+    throw Error(ExitCode::validation,
+                fmt::format("{} has no agentpg manifest ({})", path, manifest_path(path)),
                 "agentpg verifies a backup against the manifest it wrote beside it");
   }
   std::string actual = content_sha256(path);
   if (actual != m->sha256) {
     throw Error(ExitCode::validation,
-                fmt::format("{} is damaged: its SHA-256 is {}, the manifest says {}", path, actual, m->sha256),
+                fmt::format("{} is damaged: its SHA-256 is {}, the manifest says {}", path, actual,
+                            m->sha256),
                 "use another backup; this one was changed after it was written");
   }
   if (m->format != "plain") {
     pg::Tool pg_restore = pg::find_tool("pg_restore", server_major);
     util::ProcessResult listed = util::run_process(pg::list_arguments(pg_restore, path));
     if (listed.exit_code != 0) {
-      throw Error(ExitCode::validation, fmt::format("pg_restore cannot read {}: {}", path, util::trim(listed.err)));
+      throw Error(ExitCode::validation,
+                  fmt::format("pg_restore cannot read {}: {}", path, util::trim(listed.err)));
     }
   }
-  out.detail(fmt::format("verified {}: checksum matches{}", path, m->format == "plain" ? "" : ", archive readable"));
+  out.detail(fmt::format("verified {}: checksum matches{}", path,
+                         m->format == "plain" ? "" : ", archive readable"));
   return *m;
 }
 
@@ -216,24 +227,28 @@ std::vector<Manifest> list_backups(const std::string& dir) {
   return found;
 }
 
-void restore_into(const pg::ConnParams& target, const Manifest& m, const std::string& path, int jobs, int major,
-                  const core::Output& out) {
+void restore_into(const pg::ConnParams& target, const Manifest& m, const std::string& path,
+                  int jobs, int major, const core::Output& out) {
   std::vector<std::string> argv =
-      m.format == "plain" ? pg::psql_file_arguments(pg::find_tool("psql", major), target, path)
-                          : pg::restore_arguments(pg::find_tool("pg_restore", major), target, jobs, path);
+      m.format == "plain"
+          ? pg::psql_file_arguments(pg::find_tool("psql", major), target, path)
+          : pg::restore_arguments(pg::find_tool("pg_restore", major), target, jobs, path);
   util::ProcessOptions options;
   options.env_set = pg::child_environment(target);
   util::Clock::time_point start = util::Clock::now();
   std::string name = target.get("dbname");
   options.on_tick = [&] {
-    out.progress(fmt::format("restoring {} into {}: {:.0f} s", path, name, util::elapsed_ms(start) / 1000));
+    out.progress(
+        fmt::format("restoring {} into {}: {:.0f} s", path, name, util::elapsed_ms(start) / 1000));
   };
   out.detail(fmt::format("running {}", util::join(argv, " ")));
   util::ProcessResult result = util::run_process(argv, options);
   out.end_progress();
   if (result.exit_code != 0) {
-    throw Error(ExitCode::sql, fmt::format("restoring {} into {} failed (exit {}):\n  {}", path, name, result.exit_code,
-                                           util::join(util::split(util::trim(result.err), '\n'), "\n  ")));
+    throw Error(ExitCode::sql,
+                fmt::format("restoring {} into {} failed (exit {}):\n  {}", path, name,
+                            result.exit_code,
+                            util::join(util::split(util::trim(result.err), '\n'), "\n  ")));
   }
 }
 

@@ -12,19 +12,19 @@
 namespace agentpg::backup {
 
 struct DumpOptions {
-  std::string format = "custom";  // custom, directory, plain
+  std::string format = "custom"; // custom, directory, plain
   int jobs = 1;
-  int compress = -1;  // -1: pg_dump's default
+  int compress = -1; // -1: pg_dump's default
   bool schema_only = false;
-  std::string dir;               // the backup folder, made when missing (0700)
-  std::string latest_migration;  // recorded in the manifest
+  std::string dir;              // the backup folder, made when missing (0700)
+  std::string latest_migration; // recorded in the manifest
   int connect_timeout = 10;
 };
 
 // Takes a backup of the database `params` names and returns its manifest, with the
 // backup's path in `path`. Throws core::Error when pg_dump fails (nothing is kept).
-Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options, const core::Output& out,
-                     std::string& path);
+Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
+                     const core::Output& out, std::string& path);
 
 // Throws core::Error (exit 5) when the backup does not match its manifest or cannot be read.
 Manifest verify_backup(const std::string& path, int server_major, const core::Output& out);
@@ -40,7 +40,7 @@ std::vector<std::string> prune(const std::string& dir, const std::string& databa
 // Loads the backup at `path` (verified, described by `m`) into the existing database
 // `target` names, with the pg_restore (psql for a plain one) of the server's release
 // `major`. Throws core::Error (exit 4) with the tool's words when it fails.
-void restore_into(const pg::ConnParams& target, const Manifest& m, const std::string& path, int jobs, int major,
-                  const core::Output& out);
+void restore_into(const pg::ConnParams& target, const Manifest& m, const std::string& path,
+                  int jobs, int major, const core::Output& out);
 
 } // namespace agentpg::backup

@@ -17,7 +17,8 @@ core::Json manifest_json(const Manifest& m) {
       .set("database", m.database)
       .set("server_version", m.server_version)
       .set("agentpg_version", m.agentpg_version)
-      .set("latest_migration", m.latest_migration.empty() ? core::Json() : core::Json(m.latest_migration))
+      .set("latest_migration",
+           m.latest_migration.empty() ? core::Json() : core::Json(m.latest_migration))
       .set("format", m.format)
       .set("schema_only", m.schema_only)
       .set("size_bytes", m.size_bytes)
@@ -28,7 +29,9 @@ core::Json manifest_json(const Manifest& m) {
       .set("pg_dump_command", command);
 }
 
-std::string manifest_path(const std::string& backup_path) { return backup_path + ".manifest.json"; }
+std::string manifest_path(const std::string& backup_path) {
+  return backup_path + ".manifest.json";
+}
 
 std::optional<Manifest> read_manifest(const std::string& path) {
   std::optional<std::string> text = util::try_read_file(path);
@@ -46,7 +49,8 @@ std::optional<Manifest> read_manifest(const std::string& path) {
     m.database = node["database"].as<std::string>("");
     m.server_version = node["server_version"].as<std::string>("");
     m.agentpg_version = node["agentpg_version"].as<std::string>("");
-    m.latest_migration = node["latest_migration"].IsNull() ? "" : node["latest_migration"].as<std::string>("");
+    m.latest_migration =
+        node["latest_migration"].IsNull() ? "" : node["latest_migration"].as<std::string>("");
     m.format = node["format"].as<std::string>("");
     m.schema_only = node["schema_only"].as<bool>(false);
     m.size_bytes = node["size_bytes"].as<unsigned long long>(0);

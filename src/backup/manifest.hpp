@@ -9,19 +9,19 @@
 namespace agentpg::backup {
 
 struct Manifest {
-  std::string file;  // the backup's own name (in the manifest's folder)
+  std::string file; // the backup's own name (in the manifest's folder)
   std::string database;
   std::string server_version;
   std::string agentpg_version;
-  std::string latest_migration;  // "" when none
-  std::string format;            // custom, directory, plain
+  std::string latest_migration; // "" when none
+  std::string format;           // custom, directory, plain
   bool schema_only = false;
   unsigned long long size_bytes = 0;
   std::string sha256;
-  std::string started_at;   // UTC, ISO 8601
+  std::string started_at; // UTC, ISO 8601
   std::string finished_at;
   double duration_ms = 0;
-  std::vector<std::string> pg_dump_command;  // never holds a password
+  std::vector<std::string> pg_dump_command; // never holds a password
 };
 
 core::Json manifest_json(const Manifest& m);

@@ -16,13 +16,13 @@ const char* severity_name(Severity severity);
 
 struct Finding {
   Severity severity = Severity::info;
-  std::string subject;  // what it is about (an index, a table, a session)
+  std::string subject; // what it is about (an index, a table, a session)
   std::string message;
 };
 
 struct HealthReport {
-  core::Json json;            // every section, for --json
-  std::string text;           // the same as aligned tables
+  core::Json json;  // every section, for --json
+  std::string text; // the same as aligned tables
   std::vector<Finding> findings;
 };
 
@@ -44,7 +44,8 @@ struct HealthFacts {
 // Fetches, judges and renders; `schema_findings` are the migration state's (pending,
 // drift) and come first.
 // `blocking_seconds`: how long a session may block another before that is critical.
-HealthReport build_report(pg::Connection& conn, int blocking_seconds, std::vector<Finding> schema_findings);
+HealthReport build_report(pg::Connection& conn, int blocking_seconds,
+                          std::vector<Finding> schema_findings);
 
 // The report's three steps.
 HealthFacts read_health(pg::Connection& conn);

@@ -1,8 +1,8 @@
 #include "cli/app.hpp"
 
-#include <CLI/CLI.hpp>
-
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "config/settings.hpp"
@@ -25,20 +25,28 @@ struct Command {
 // The subcommands, in the order --help lists them. A command's options are added when the
 // command line reaches it: building all of them costs every run ~1M instructions.
 const Command k_commands[] = {
-    {"init", "create the database if missing, migrate to latest, seed if configured (safe to repeat)", wire_init},
+    {"init",
+     "create the database if missing, migrate to latest, seed if configured (safe to repeat)",
+     wire_init},
     {"create-db", "create the database (nothing to do when it exists)", wire_create_db},
-    {"drop-db", "drop the database (guarded: confirmation, --yes, refused in production)", wire_drop_db},
+    {"drop-db", "drop the database (guarded: confirmation, --yes, refused in production)",
+     wire_drop_db},
     {"migrate", "apply pending migrations in version order", wire_migrate},
     {"rollback", "revert applied migrations, newest first (guarded)", wire_rollback},
     {"status", "show applied, pending, changed, missing and failed migrations", wire_status},
     {"new", "write a new timestamped migration file", wire_new},
     {"seed", "load seeds/<environment>/ (SQL, YAML, CSV) in one transaction", wire_seed},
-    {"adopt", "take over the history of dbmate, golang-migrate, diesel, Flyway or Alembic (their table stays)",
+    {"adopt",
+     "take over the history of dbmate, golang-migrate, diesel, Flyway or Alembic (their table "
+     "stays)",
      wire_adopt},
-    {"baseline", "record every migration up to VERSION as applied without running it (a database built by hand)",
+    {"baseline",
+     "record every migration up to VERSION as applied without running it (a database built by "
+     "hand)",
      wire_baseline},
     {"check", "check connectivity, server version and the schema's state", wire_check},
-    {"maintain", "upkeep jobs: release expired charges, apply retention windows, ANALYZE stale tables",
+    {"maintain",
+     "upkeep jobs: release expired charges, apply retention windows, ANALYZE stale tables",
      wire_maintain},
     {"backup", "pg_dump to a timestamped file with a manifest (also: verify, list)", wire_backup},
     {"restore", "verify a backup, then restore it into a new database (or --clean)", wire_restore},
@@ -69,9 +77,11 @@ void add_global_options(CLI::App& app, Runtime& runtime) {
       option->default_str(spec.default_value);
     }
   }
-  app.add_option("--config", runtime.sources.config_path, "settings file [default: agentpg.yaml if present]")
+  app.add_option("--config", runtime.sources.config_path,
+                 "settings file [default: agentpg.yaml if present]")
       ->type_name("PATH");
-  app.add_option("--env-file", runtime.sources.env_file, "environment file [default: .env if present]")
+  app.add_option("--env-file", runtime.sources.env_file,
+                 "environment file [default: .env if present]")
       ->type_name("PATH");
 }
 
@@ -87,7 +97,8 @@ std::vector<std::string> command_names(const CLI::App& app) {
 Error usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   std::string message = e.what();
   std::string hint = "see 'agentpg --help'";
-  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr || dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr ||
+      dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
     for (int i = 1; i < argc; ++i) {
       std::string word = argv[i];
       std::string previous = argv[i - 1];
@@ -95,7 +106,8 @@ Error usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char*
           previous.size() > 1 && previous[0] == '-' && previous.find('=') == std::string::npos
               ? app.get_option_no_throw(previous)
               : nullptr;
-      if (word.empty() || word[0] == '-' || (option != nullptr && option->get_items_expected_min() > 0)) {
+      if (word.empty() || word[0] == '-' ||
+          (option != nullptr && option->get_items_expected_min() > 0)) {
         continue;
       }
       std::vector<std::string> names = command_names(app);
@@ -104,7 +116,8 @@ Error usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char*
       }
       std::string suggestion = util::closest_match(word, names);
       return Error(ExitCode::usage, fmt::format("unknown command '{}'", word),
-                   suggestion.empty() ? hint : fmt::format("did you mean 'agentpg {}'?", suggestion));
+                   suggestion.empty() ? hint
+                                      : fmt::format("did you mean 'agentpg {}'?", suggestion));
     }
   }
   return Error(ExitCode::usage, message, hint);
@@ -115,15 +128,16 @@ Error usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char*
 App::App() : m_app(std::make_unique<CLI::App>()), m_fallback_output(core::OutputOptions{}) {
   CLI::App& app = *m_app;
   app.name("agentpg");
-  app.description(
-      "agentpg: create, migrate, roll back, seed, check, back up and restore the PostgreSQL database "
-      "of an AI-agent platform.");
+  app.description("agentpg: create, migrate, roll back, seed, check, back up and restore the "
+                  "PostgreSQL database "
+                  "of an AI-agent platform.");
   app.set_version_flag("--version", std::string("agentpg ") + AGENTPG_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
-  app.footer("Run 'agentpg COMMAND --help' for a command's options. Exit codes: 0 ok, 1 unexpected, "
-             "2 usage/config, 3 connection, 4 SQL failed, 5 validation, 6 lock timeout, 7 not at latest, "
-             "8 refused by a guard.");
+  app.footer(
+      "Run 'agentpg COMMAND --help' for a command's options. Exit codes: 0 ok, 1 unexpected, "
+      "2 usage/config, 3 connection, 4 SQL failed, 5 validation, 6 lock timeout, 7 not at latest, "
+      "8 refused by a guard.");
   add_global_options(app, m_runtime);
   for (const Command& command : k_commands) {
     CLI::App* cmd = app.add_subcommand(command.name, command.help);
@@ -165,6 +179,8 @@ int App::run(int argc, char** argv) {
   return core::to_int(m_runtime.action(*m_context));
 }
 
-const core::Output& App::output() const { return m_context ? m_context->out : m_fallback_output; }
+const core::Output& App::output() const {
+  return m_context ? m_context->out : m_fallback_output;
+}
 
 } // namespace agentpg::cli

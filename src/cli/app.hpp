@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "ops/context.hpp"
 #include "core/error.hpp"
+#include "ops/context.hpp"
 
 namespace CLI {
 class App;

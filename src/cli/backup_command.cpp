@@ -1,7 +1,7 @@
 #include <CLI/CLI.hpp>
 
-#include "ops/backup.hpp"
 #include "cli/commands.hpp"
+#include "ops/backup.hpp"
 
 namespace agentpg::cli {
 
@@ -11,25 +11,31 @@ void wire_backup(CLI::App* cmd, Runtime& runtime) {
   cmd->add_option("--format", options->format, "custom, directory or plain")
       ->check(CLI::IsMember({"custom", "directory", "plain"}))
       ->capture_default_str();
-  cmd->add_option("--jobs", options->jobs, "parallel jobs (directory format)")->capture_default_str();
+  cmd->add_option("--jobs", options->jobs, "parallel jobs (directory format)")
+      ->capture_default_str();
   cmd->add_option("--compress", options->compress, "compression level 0-9 (default: pg_dump's)");
-  cmd->add_option("--output", options->output, "folder for the backup (default: the backup_dir setting, backups)")
+  cmd->add_option("--output", options->output,
+                  "folder for the backup (default: the backup_dir setting, backups)")
       ->type_name("DIR");
-  cmd->add_option("--keep", options->keep, "afterwards, delete this database's oldest backups beyond N");
+  cmd->add_option("--keep", options->keep,
+                  "afterwards, delete this database's oldest backups beyond N");
   cmd->add_flag("--schema-only", options->schema_only, "the schema without data");
-  cmd->add_flag("--verify", options->verify, "check the checksum and read the archive back after writing it");
+  cmd->add_flag("--verify", options->verify,
+                "check the checksum and read the archive back after writing it");
   cmd->callback([&runtime, options, cmd] {
     if (cmd->get_subcommands().empty()) {
       runtime.action = [options](ops::Context& ctx) { return ops::run_backup(ctx, *options); };
     }
   });
   auto file = std::make_shared<std::string>();
-  CLI::App* verify = cmd->add_subcommand("verify", "check a backup against its manifest and read it with pg_restore");
+  CLI::App* verify = cmd->add_subcommand(
+      "verify", "check a backup against its manifest and read it with pg_restore");
   verify->add_option("file", *file, "the backup")->required();
   verify->callback([&runtime, file] {
     runtime.action = [file](ops::Context& ctx) { return ops::run_verify(ctx, *file); };
   });
-  CLI::App* list = cmd->add_subcommand("list", "the backups in the folder, with size, age and latest migration");
+  CLI::App* list =
+      cmd->add_subcommand("list", "the backups in the folder, with size, age and latest migration");
   list->callback([&runtime, options] {
     runtime.action = [options](ops::Context& ctx) { return ops::run_list(ctx, options->output); };
   });
@@ -38,9 +44,11 @@ void wire_backup(CLI::App* cmd, Runtime& runtime) {
 void wire_restore(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<ops::RestoreCommand>();
   cmd->add_option("file", options->file, "the backup (its manifest sits beside it)")->required();
-  cmd->add_option("--target-db", options->target_db, "restore into this new database (default: the configured one)")
+  cmd->add_option("--target-db", options->target_db,
+                  "restore into this new database (default: the configured one)")
       ->type_name("NAME");
-  cmd->add_option("--jobs", options->jobs, "parallel jobs (custom and directory formats)")->capture_default_str();
+  cmd->add_option("--jobs", options->jobs, "parallel jobs (custom and directory formats)")
+      ->capture_default_str();
   cmd->add_flag("--clean", options->clean, "replace the database when it exists (guarded)");
   cmd->callback([&runtime, options] {
     runtime.action = [options](ops::Context& ctx) { return ops::run_restore(ctx, *options); };

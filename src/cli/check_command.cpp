@@ -1,20 +1,23 @@
 #include <CLI/CLI.hpp>
 
-#include "ops/check.hpp"
 #include "cli/commands.hpp"
+#include "ops/check.hpp"
 
 namespace agentpg::cli {
 
 void wire_check(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<ops::CheckOptions>();
-  cmd->add_option("--wait", options->wait_seconds,
-                  "keep trying this many seconds until the database accepts logins (container start-up)")
+  cmd->add_option(
+         "--wait", options->wait_seconds,
+         "keep trying this many seconds until the database accepts logins (container start-up)")
       ->type_name("SECONDS")
       ->capture_default_str();
-  cmd->add_flag("--report", options->report,
-                "also report sizes, index use, dead rows, connections, blocking, top statements, replicas, "
-                "extensions, and findings with a severity");
-  cmd->add_option("--fail-on", options->fail_on, "with --report: exit 1 when a finding is at least this severe")
+  cmd->add_flag(
+      "--report", options->report,
+      "also report sizes, index use, dead rows, connections, blocking, top statements, replicas, "
+      "extensions, and findings with a severity");
+  cmd->add_option("--fail-on", options->fail_on,
+                  "with --report: exit 1 when a finding is at least this severe")
       ->check(CLI::IsMember({"warning", "critical"}));
   cmd->callback([&runtime, options] {
     runtime.action = [options](ops::Context& ctx) { return ops::run_check(ctx, *options); };

@@ -1,6 +1,6 @@
-#include <CLI/CLI.hpp>
-
 #include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/spec.hpp"
@@ -9,14 +9,17 @@ namespace agentpg::cli {
 
 void wire_completion(CLI::App* cmd, Runtime& runtime) {
   auto shell = std::make_shared<std::string>();
-  cmd->add_option("shell", *shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  cmd->add_option("shell", *shell, "bash, zsh or fish")
+      ->required()
+      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
   CLI::App* root = cmd->get_parent();
   cmd->callback([&runtime, shell, root] {
     runtime.action = [&runtime, shell, root](ops::Context&) {
       runtime.wire_all();
       CommandSpec spec = describe(*root);
-      std::string script = *shell == "bash" ? bash_completion(spec) : *shell == "zsh" ? zsh_completion(spec)
-                                                                                      : fish_completion(spec);
+      std::string script = *shell == "bash"  ? bash_completion(spec)
+                           : *shell == "zsh" ? zsh_completion(spec)
+                                             : fish_completion(spec);
       fmt::print("{}", script);
       return core::ExitCode::ok;
     };
@@ -44,10 +47,12 @@ void wire_help(CLI::App* cmd, Runtime& runtime) {
       runtime.wire_all();
       const CLI::App* target = root;
       if (!topic->empty()) {
-        auto found = root->get_subcommands([&](const CLI::App* sub) { return sub->get_name() == *topic; });
+        auto found =
+            root->get_subcommands([&](const CLI::App* sub) { return sub->get_name() == *topic; });
         target = found.empty() ? nullptr : found.front();
         if (target == nullptr) {
-          throw core::Error(core::ExitCode::usage, fmt::format("no command '{}'", *topic), "see 'agentpg --help'");
+          throw core::Error(core::ExitCode::usage, fmt::format("no command '{}'", *topic),
+                            "see 'agentpg --help'");
         }
       }
       fmt::print("{}", target == root ? root->help() : target->help(root->get_name()));

@@ -25,7 +25,8 @@ CommandSpec describe(const CLI::App& app) {
     o.default_value = option->get_default_str();
     spec.options.push_back(o);
   }
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
+  for (const CLI::App* sub :
+       app.get_subcommands([](const CLI::App* a) { return !a->get_group().empty(); })) {
     spec.subcommands.push_back(describe(*sub));
   }
   return spec;

@@ -6,7 +6,8 @@
 namespace agentpg::cli {
 
 void wire_init(CLI::App* cmd, Runtime& runtime) {
-  cmd->callback([&runtime] { runtime.action = [](ops::Context& ctx) { return ops::run_init(ctx); }; });
+  cmd->callback(
+      [&runtime] { runtime.action = [](ops::Context& ctx) { return ops::run_init(ctx); }; });
 }
 
 } // namespace agentpg::cli

@@ -7,8 +7,10 @@ namespace agentpg::cli {
 
 void wire_new(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<ops::NewCommand>();
-  cmd->add_option("name", options->name, "what it does, in [a-z0-9_]+ (e.g. add_agents_table)")->required();
-  cmd->add_option("--module", options->module, "module folder under the migrations folder")->type_name("MODULE");
+  cmd->add_option("name", options->name, "what it does, in [a-z0-9_]+ (e.g. add_agents_table)")
+      ->required();
+  cmd->add_option("--module", options->module, "module folder under the migrations folder")
+      ->type_name("MODULE");
   cmd->callback([&runtime, options] {
     runtime.action = [options](ops::Context& ctx) { return ops::run_new(ctx, *options); };
   });

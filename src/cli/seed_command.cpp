@@ -7,10 +7,13 @@ namespace agentpg::cli {
 
 void wire_seed(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<ops::SeedCommand>();
-  cmd->add_option("--env", options->environment, "seed environment (default: the environment setting)")
+  cmd->add_option("--env", options->environment,
+                  "seed environment (default: the environment setting)")
       ->type_name("NAME");
-  cmd->add_flag("--reset", options->reset, "empty the tables this environment seeds first (guarded)");
-  cmd->add_flag("--dry-run", options->dry_run, "load everything, report the counts, then roll it all back");
+  cmd->add_flag("--reset", options->reset,
+                "empty the tables this environment seeds first (guarded)");
+  cmd->add_flag("--dry-run", options->dry_run,
+                "load everything, report the counts, then roll it all back");
   cmd->callback([&runtime, options] {
     runtime.action = [options](ops::Context& ctx) { return ops::run_seed(ctx, *options); };
   });

@@ -11,8 +11,8 @@ class App;
 namespace agentpg::cli {
 
 struct OptionSpec {
-  std::vector<std::string> names;  // "--to", "-q", "--quiet"
-  std::string value_name;          // "" for flags
+  std::vector<std::string> names; // "--to", "-q", "--quiet"
+  std::string value_name;         // "" for flags
   std::string help;
   std::string default_value;
 };
@@ -20,7 +20,7 @@ struct OptionSpec {
 struct CommandSpec {
   std::string name;
   std::string help;
-  std::vector<std::string> positionals;  // their names
+  std::vector<std::string> positionals; // their names
   std::vector<OptionSpec> options;
   std::vector<CommandSpec> subcommands;
 };

@@ -1,8 +1,8 @@
 #include "config/config.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fmt/format.h>
+
+#include <yaml-cpp/yaml.h>
 
 #include "config/dotenv.hpp"
 #include "config/settings.hpp"
@@ -50,10 +50,11 @@ bool is_section(const std::string& prefix) {
 
 [[noreturn]] void unknown_key(const std::string& file, int line, const std::string& key) {
   std::string suggestion = util::closest_match(key, setting_keys());
-  throw Error(ExitCode::usage,
-              fmt::format("{}:{}: unknown key '{}'{}", file, line, key,
-                          suggestion.empty() ? "" : fmt::format(" (did you mean '{}'?)", suggestion)),
-              "see 'agentpg --help' or the README's configuration table for the keys");
+  throw Error(
+      ExitCode::usage,
+      fmt::format("{}:{}: unknown key '{}'{}", file, line, key,
+                  suggestion.empty() ? "" : fmt::format(" (did you mean '{}'?)", suggestion)),
+      "see 'agentpg --help' or the README's configuration table for the keys");
 }
 
 void flatten_yaml(const YAML::Node& map, const std::string& prefix, const std::string& file,
@@ -79,7 +80,8 @@ void flatten_yaml(const YAML::Node& map, const std::string& prefix, const std::s
     } else if (value.IsScalar() || value.IsNull()) {
       out[key] = YamlEntry{value.IsNull() ? "" : value.as<std::string>(), line};
     } else {
-      throw Error(ExitCode::usage, fmt::format("{}:{}: '{}' must be a single value", file, line, key));
+      throw Error(ExitCode::usage,
+                  fmt::format("{}:{}: '{}' must be a single value", file, line, key));
     }
   }
 }
@@ -93,11 +95,13 @@ std::map<std::string, YamlEntry> read_yaml(const std::string& path) {
       return out;
     }
     if (!root.IsMap()) {
-      throw Error(ExitCode::usage, fmt::format("{}:1: expected a map of settings (key: value)", path));
+      throw Error(ExitCode::usage,
+                  fmt::format("{}:1: expected a map of settings (key: value)", path));
     }
     flatten_yaml(root, "", path, out);
   } catch (const YAML::Exception& e) {
-    throw Error(ExitCode::usage, fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+    throw Error(ExitCode::usage,
+                fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   return out;
 }
@@ -115,12 +119,14 @@ public:
       return Resolved{it->second, name};
     }
     if (auto it = m_dotenv.find(name); it != m_dotenv.end()) {
-      return Resolved{it->second.value, fmt::format("{}:{} ({})", m_dotenv_file, it->second.line, name)};
+      return Resolved{it->second.value,
+                      fmt::format("{}:{} ({})", m_dotenv_file, it->second.line, name)};
     }
     return std::nullopt;
   }
 
-  Resolved resolve(const SettingSpec& spec, const std::vector<std::string>& extra_names = {}) const {
+  Resolved resolve(const SettingSpec& spec,
+                   const std::vector<std::string>& extra_names = {}) const {
     if (auto it = m_sources.flags.find(&spec); it != m_sources.flags.end()) {
       std::string flag = spec.flag ? util::split(spec.flag, ',')[0] : spec.key;
       return Resolved{it->second, flag};
@@ -156,7 +162,8 @@ private:
 };
 
 [[noreturn]] void bad_value(const Resolved& r, const char* key, const std::string& expected) {
-  throw Error(ExitCode::usage, fmt::format("{}: {} must be {}, not '{}'", r.origin, key, expected, r.value));
+  throw Error(ExitCode::usage,
+              fmt::format("{}: {} must be {}, not '{}'", r.origin, key, expected, r.value));
 }
 
 int as_seconds(const Resolved& r, const char* key) {
@@ -272,8 +279,8 @@ void collect_libpq_defaults(const Sources& sources, const Layers& layers, Config
   }
 }
 
-std::string pick_file(const std::string& explicit_path, const std::string& fallback, const Sources& sources,
-                      const char* what) {
+std::string pick_file(const std::string& explicit_path, const std::string& fallback,
+                      const Sources& sources, const char* what) {
   if (!explicit_path.empty()) {
     std::string path = join_path(sources.working_dir, explicit_path);
     if (!util::path_exists(path)) {
@@ -307,9 +314,10 @@ std::map<std::string, std::string> process_environment() {
 
 Config load_config(const Sources& sources) {
   Config config;
-  config.env_file = pick_file(flag_or_env(sources, "AGENTPG_ENV_FILE", sources.env_file), ".env", sources, "env file");
-  config.config_file =
-      pick_file(flag_or_env(sources, "AGENTPG_CONFIG", sources.config_path), "agentpg.yaml", sources, "config file");
+  config.env_file = pick_file(flag_or_env(sources, "AGENTPG_ENV_FILE", sources.env_file), ".env",
+                              sources, "env file");
+  config.config_file = pick_file(flag_or_env(sources, "AGENTPG_CONFIG", sources.config_path),
+                                 "agentpg.yaml", sources, "config file");
 
   std::map<std::string, DotenvEntry> dotenv;
   if (!config.env_file.empty()) {

@@ -17,9 +17,9 @@ struct SettingSpec; // a row of settings.cpp's table
 struct Sources {
   // Values given on the command line: flags[&setting(&Config::lock_timeout)] = "10".
   std::map<const SettingSpec*, std::string> flags;
-  std::map<std::string, std::string> environment;  // the process environment
-  std::string config_path;                         // --config; "" = agentpg.yaml if present
-  std::string env_file;                            // --env-file; "" = .env if present
+  std::map<std::string, std::string> environment; // the process environment
+  std::string config_path;                        // --config; "" = agentpg.yaml if present
+  std::string env_file;                           // --env-file; "" = .env if present
   std::string working_dir = ".";
 };
 
@@ -32,8 +32,8 @@ struct Resolved {
 // The settings' fields are filled from their rows in settings.cpp (key, flag, default,
 // help); the others are derived from them or from the sources.
 struct Config {
-  std::string database_url;         // raw text; "" when none is configured
-  std::string database_url_origin;  // e.g. "DATABASE_URL", "--database-url", "agentpg.yaml:2"
+  std::string database_url;        // raw text; "" when none is configured
+  std::string database_url_origin; // e.g. "DATABASE_URL", "--database-url", "agentpg.yaml:2"
   std::string url_env;
   Environment environment = Environment::development;
   std::string environment_name; // "development", ...: the environment's canonical name
@@ -67,8 +67,8 @@ struct Config {
   std::map<std::string, std::string> libpq_defaults;
   // Whether PGHOST/PGDATABASE/PGSERVICE/... say where the database is.
   bool libpq_configured = false;
-  std::string config_file;  // the agentpg.yaml read, or ""
-  std::string env_file;     // the .env read, or ""
+  std::string config_file; // the agentpg.yaml read, or ""
+  std::string env_file;    // the .env read, or ""
 
   bool production() const { return environment == Environment::production; }
 };

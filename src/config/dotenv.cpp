@@ -1,8 +1,8 @@
 #include "config/dotenv.hpp"
 
-#include <cctype>
-
 #include <fmt/format.h>
+
+#include <cctype>
 
 #include "core/error.hpp"
 #include "util/strings.hpp"
@@ -146,7 +146,8 @@ private:
 
 } // namespace
 
-std::map<std::string, DotenvEntry> parse_dotenv(std::string_view text, const std::string& file_name) {
+std::map<std::string, DotenvEntry> parse_dotenv(std::string_view text,
+                                                const std::string& file_name) {
   return DotenvParser(text, file_name).parse();
 }
 

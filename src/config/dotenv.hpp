@@ -15,6 +15,7 @@ struct DotenvEntry {
 // may prefix a line; values may be unquoted (a ` #` starts a comment), 'single-quoted'
 // (literal) or "double-quoted" (\n \t \" \\ escapes, may span lines; `#` inside is kept).
 // Throws core::Error (usage) naming `file_name` and the line on malformed input.
-std::map<std::string, DotenvEntry> parse_dotenv(std::string_view text, const std::string& file_name);
+std::map<std::string, DotenvEntry> parse_dotenv(std::string_view text,
+                                                const std::string& file_name);
 
 } // namespace agentpg::config

@@ -2,7 +2,9 @@
 
 namespace agentpg::core {
 
-int to_int(ExitCode code) { return static_cast<int>(code); }
+int to_int(ExitCode code) {
+  return static_cast<int>(code);
+}
 
 const char* exit_code_name(ExitCode code) {
   switch (code) {

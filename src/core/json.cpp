@@ -1,8 +1,8 @@
 #include "core/json.hpp"
 
-#include <cmath>
-
 #include <fmt/format.h>
+
+#include <cmath>
 
 namespace agentpg::core {
 
@@ -34,7 +34,9 @@ Json& Json::push(Json value) {
   return *this;
 }
 
-size_t Json::size() const { return m_type == Type::object ? m_members.size() : m_items.size(); }
+size_t Json::size() const {
+  return m_type == Type::object ? m_members.size() : m_items.size();
+}
 
 const Json* Json::find(const std::string& key) const {
   for (const auto& member : m_members) {

@@ -1,11 +1,10 @@
 #include "core/output.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 namespace agentpg::core {
 

@@ -1,6 +1,7 @@
 #include "local/cluster.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -10,8 +11,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <random>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/output.hpp"
@@ -48,7 +47,8 @@ int free_port() {
     ::close(fd);
   }
   if (port == 0) {
-    throw Error(ExitCode::unexpected, "cannot find a free TCP port on 127.0.0.1 for the local server");
+    throw Error(ExitCode::unexpected,
+                "cannot find a free TCP port on 127.0.0.1 for the local server");
   }
   return port;
 }
@@ -70,24 +70,28 @@ std::optional<util::RunAs> server_account(const std::string& user) {
   }
   std::optional<util::RunAs> account = util::lookup_user(user);
   if (!account) {
-    throw Error(ExitCode::usage,
-                fmt::format("agentpg runs as root and the local server cannot: there is no user '{}' to run it as",
-                            user),
-                "install postgresql (it creates the 'postgres' user) or set AGENTPG_LOCAL_USER");
+    throw Error(
+        ExitCode::usage,
+        fmt::format(
+            "agentpg runs as root and the local server cannot: there is no user '{}' to run it as",
+            user),
+        "install postgresql (it creates the 'postgres' user) or set AGENTPG_LOCAL_USER");
   }
   return account;
 }
 
 void give_to(const std::optional<util::RunAs>& account, const std::string& path) {
   if (account && ::chown(path.c_str(), account->uid, account->gid) != 0) {
-    throw Error(ExitCode::unexpected, fmt::format("cannot hand {} to user {}", path, account->name));
+    throw Error(ExitCode::unexpected,
+                fmt::format("cannot hand {} to user {}", path, account->name));
   }
 }
 
 // An exclusive lock on a file, released when the object goes away.
 class FolderLock {
 public:
-  explicit FolderLock(const std::string& path) : m_fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+  explicit FolderLock(const std::string& path)
+      : m_fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
     if (m_fd < 0 || ::flock(m_fd, LOCK_EX) != 0) {
       throw Error(ExitCode::unexpected, fmt::format("cannot lock {}", path));
     }
@@ -108,19 +112,22 @@ std::string find_server_bindir() {
   }
   std::vector<int> majors = pg::installed_majors("initdb");
   if (!majors.empty()) {
-    return pg::debian_bindir(majors.back());  // the newest
+    return pg::debian_bindir(majors.back()); // the newest
   }
   std::string initdb = util::find_on_path("initdb");
   if (!initdb.empty()) {
     return initdb.substr(0, initdb.rfind('/'));
   }
-  throw Error(ExitCode::usage, "no PostgreSQL server programs (initdb, pg_ctl) found for the local server",
+  throw Error(ExitCode::usage,
+              "no PostgreSQL server programs (initdb, pg_ctl) found for the local server",
               "install them with 'apt-get install postgresql-15' (or set AGENTPG_PG_BINDIR)");
 }
 
 Cluster::Cluster(ClusterSettings settings) : m_settings(std::move(settings)) {}
 
-std::string Cluster::path(const char* name) const { return m_settings.dir + "/" + name; }
+std::string Cluster::path(const char* name) const {
+  return m_settings.dir + "/" + name;
+}
 
 std::string Cluster::socket_dir() const {
   std::string preferred = path("run");
@@ -156,14 +163,16 @@ ClusterStatus Cluster::status() const {
   if (pid_file) {
     std::vector<std::string> lines = util::split(*pid_file, '\n');
     unsigned long long pid = 0;
-    if (!lines.empty() && util::parse_uint(util::trim(lines[0]), pid) && ::kill(static_cast<pid_t>(pid), 0) == 0) {
+    if (!lines.empty() && util::parse_uint(util::trim(lines[0]), pid) &&
+        ::kill(static_cast<pid_t>(pid), 0) == 0) {
       status.state = State::running;
     }
   }
   return status;
 }
 
-void Cluster::run_tool(const std::string& tool, std::vector<std::string> args, const char* what) const {
+void Cluster::run_tool(const std::string& tool, std::vector<std::string> args,
+                       const char* what) const {
   args.insert(args.begin(), find_server_bindir() + "/" + tool);
   util::ProcessOptions options;
   options.run_as = server_account(m_settings.run_user);
@@ -172,24 +181,29 @@ void Cluster::run_tool(const std::string& tool, std::vector<std::string> args, c
   if (result.exit_code != 0) {
     std::optional<std::string> log = util::try_read_file(path("postgres.log"));
     std::string tail = log ? log->substr(log->size() > 1500 ? log->size() - 1500 : 0) : "";
-    throw Error(ExitCode::unexpected,
-                fmt::format("{} failed (exit {}):\n{}{}", what, result.exit_code, util::trim(result.err + result.out),
-                            tail.empty() ? "" : "\nserver log (" + path("postgres.log") + "):\n" + util::trim(tail)),
-                "'agentpg local destroy' removes the local cluster so the next command starts afresh");
+    throw Error(
+        ExitCode::unexpected,
+        fmt::format("{} failed (exit {}):\n{}{}", what, result.exit_code,
+                    util::trim(result.err + result.out),
+                    tail.empty()
+                        ? ""
+                        : "\nserver log (" + path("postgres.log") + "):\n" + util::trim(tail)),
+        "'agentpg local destroy' removes the local cluster so the next command starts afresh");
   }
 }
 
 void Cluster::write_server_config(int port) const {
-  std::string conf = fmt::format(
-      "# Written by agentpg for the project-local server; 'agentpg local' manages it.\n"
-      "listen_addresses = '127.0.0.1'\n"
-      "port = {}\n"
-      "unix_socket_directories = '{}'\n"
-      "unix_socket_permissions = 0700\n",
-      port, socket_dir());
+  std::string conf =
+      fmt::format("# Written by agentpg for the project-local server; 'agentpg local' manages it.\n"
+                  "listen_addresses = '127.0.0.1'\n"
+                  "port = {}\n"
+                  "unix_socket_directories = '{}'\n"
+                  "unix_socket_permissions = 0700\n",
+                  port, socket_dir());
   if (!util::write_file_atomic(path("data/agentpg.conf"), conf, 0600) ||
       !util::write_file_atomic(path("port"), std::to_string(port) + "\n", 0644)) {
-    throw Error(ExitCode::unexpected, fmt::format("cannot write the server settings in {}", m_settings.dir));
+    throw Error(ExitCode::unexpected,
+                fmt::format("cannot write the server settings in {}", m_settings.dir));
   }
   std::optional<util::RunAs> account = server_account(m_settings.run_user);
   give_to(account, path("data/agentpg.conf"));
@@ -204,11 +218,12 @@ void Cluster::initialise(const core::Output& out) const {
   }
   give_to(account, password_file);
   run_tool("initdb",
-           {"-D", path("data"), "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "--auth-local=trust",
-            "--auth-host=scram-sha-256", "--pwfile=" + password_file},
+           {"-D", path("data"), "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8",
+            "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + password_file},
            "initdb");
   std::optional<std::string> conf = util::try_read_file(path("data/postgresql.conf"));
-  if (!conf || !util::write_file_atomic(path("data/postgresql.conf"), *conf + "\ninclude 'agentpg.conf'\n", 0600)) {
+  if (!conf || !util::write_file_atomic(path("data/postgresql.conf"),
+                                        *conf + "\ninclude 'agentpg.conf'\n", 0600)) {
     throw Error(ExitCode::unexpected, "cannot extend postgresql.conf of the local cluster");
   }
   give_to(account, path("data/postgresql.conf"));
@@ -225,11 +240,13 @@ void Cluster::start(const core::Output& out) const {
   }
   out.detail(fmt::format("starting the local PostgreSQL on port {}", read_port()));
   try {
-    run_tool("pg_ctl", {"-D", path("data"), "-l", path("postgres.log"), "-w", "-t", "60", "-s", "start"},
+    run_tool("pg_ctl",
+             {"-D", path("data"), "-l", path("postgres.log"), "-w", "-t", "60", "-s", "start"},
              "starting the local server");
   } catch (const Error&) {
     write_server_config(free_port());
-    run_tool("pg_ctl", {"-D", path("data"), "-l", path("postgres.log"), "-w", "-t", "60", "-s", "start"},
+    run_tool("pg_ctl",
+             {"-D", path("data"), "-l", path("postgres.log"), "-w", "-t", "60", "-s", "start"},
              "starting the local server");
   }
 }
@@ -268,7 +285,8 @@ bool Cluster::stop() const {
   if (status().state != State::running) {
     return false;
   }
-  run_tool("pg_ctl", {"-D", path("data"), "-w", "-t", "60", "-s", "-m", "fast", "stop"}, "stopping the local server");
+  run_tool("pg_ctl", {"-D", path("data"), "-w", "-t", "60", "-s", "-m", "fast", "stop"},
+           "stopping the local server");
   return true;
 }
 
@@ -282,7 +300,8 @@ void Cluster::destroy() const {
     util::run_process({"rm", "-rf", "--", socket_dir()});
   }
   if (result.exit_code != 0) {
-    throw Error(ExitCode::unexpected, fmt::format("cannot delete {}: {}", m_settings.dir, util::trim(result.err)));
+    throw Error(ExitCode::unexpected,
+                fmt::format("cannot delete {}: {}", m_settings.dir, util::trim(result.err)));
   }
 }
 

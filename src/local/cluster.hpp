@@ -15,9 +15,9 @@ class Output;
 namespace agentpg::local {
 
 struct ClusterSettings {
-  std::string dir;       // absolute path of the cluster folder
-  std::string run_user;  // account to run the server as when agentpg runs as root
-  std::string database;  // created with the cluster, so --local works from the first command
+  std::string dir;      // absolute path of the cluster folder
+  std::string run_user; // account to run the server as when agentpg runs as root
+  std::string database; // created with the cluster, so --local works from the first command
 };
 
 enum class State { absent, stopped, running };
@@ -28,7 +28,7 @@ struct ClusterStatus {
   std::string data_dir;
   std::string socket_dir;
   std::string log_file;
-  std::string server_version;  // "15.18"
+  std::string server_version; // "15.18"
 };
 
 class Cluster {
@@ -36,8 +36,8 @@ public:
   explicit Cluster(ClusterSettings settings);
 
   ClusterStatus status() const;
-  // Initialises the cluster (and its database) when absent and starts it when stopped; safe to call from
-  // several processes at once (they serialise on a lock file in the folder).
+  // Initialises the cluster (and its database) when absent and starts it when stopped; safe to call
+  // from several processes at once (they serialise on a lock file in the folder).
   ClusterStatus ensure_running(const core::Output& out) const;
   // Stops the server when it runs; returns false when it was not running.
   bool stop() const;

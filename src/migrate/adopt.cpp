@@ -1,9 +1,9 @@
 #include "migrate/adopt.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "migrate/runner.hpp"
 #include "pg/connection.hpp"
@@ -12,7 +12,8 @@
 
 namespace agentpg::migrate {
 
-const MigrationFile* file_with_version(const std::vector<MigrationFile>& files, const std::string& version) {
+const MigrationFile* file_with_version(const std::vector<MigrationFile>& files,
+                                       const std::string& version) {
   for (const auto& f : files) {
     if (f.version == version) {
       return &f;
@@ -20,7 +21,6 @@ const MigrationFile* file_with_version(const std::vector<MigrationFile>& files, 
   }
   return nullptr;
 }
-
 
 namespace {
 
@@ -30,16 +30,20 @@ using core::ExitCode;
 std::string normalise_foreign(const std::string& tool, const std::string& version) {
   std::string digits = util::trim(version);
   if (!util::is_all_digits(digits)) {
-    throw Error(ExitCode::validation,
-                fmt::format("{} version '{}' is not a whole number, so it maps to no migration file", tool, version),
-                "agentpg versions are the leading digits of a file name; rename the converted files to match");
+    throw Error(
+        ExitCode::validation,
+        fmt::format("{} version '{}' is not a whole number, so it maps to no migration file", tool,
+                    version),
+        "agentpg versions are the leading digits of a file name; rename the converted files to "
+        "match");
   }
   return normalise_version(digits);
 }
 
 // The versions the foreign tool has applied (golang-migrate and Alembic keep only a head).
 std::set<std::string, bool (*)(const std::string&, const std::string&)>
-applied_versions(const std::vector<MigrationFile>& files, const pg::ForeignHistory& foreign, const AdoptRules& rules) {
+applied_versions(const std::vector<MigrationFile>& files, const pg::ForeignHistory& foreign,
+                 const AdoptRules& rules) {
   std::set<std::string, bool (*)(const std::string&, const std::string&)> applied(version_less);
   if (foreign.tool == "golang-migrate" || foreign.tool == "alembic") {
     std::string head;
@@ -50,10 +54,12 @@ applied_versions(const std::vector<MigrationFile>& files, const pg::ForeignHisto
       head = normalise_foreign(foreign.tool, foreign.head);
       if (foreign.dirty && rules.dirty_is.empty()) {
         throw Error(ExitCode::validation,
-                    fmt::format("golang-migrate left version {} dirty in {}: it failed partway, so nobody knows what "
+                    fmt::format("golang-migrate left version {} dirty in {}: it failed partway, so "
+                                "nobody knows what "
                                 "of it is in the database",
                                 foreign.head, foreign.table),
-                    "look at the database; then 'agentpg adopt --dirty-is applied' if its changes are all there, or "
+                    "look at the database; then 'agentpg adopt --dirty-is applied' if its changes "
+                    "are all there, or "
                     "'--dirty-is not-applied' once you have undone them");
       }
       if (file_with_version(files, head) == nullptr) {
@@ -62,18 +68,21 @@ applied_versions(const std::vector<MigrationFile>& files, const pg::ForeignHisto
                     "restore that file before adopting");
       }
     } else {
-      auto it = std::find_if(files.begin(), files.end(),
-                             [&](const MigrationFile& f) { return f.alembic_revision == foreign.head; });
+      auto it = std::find_if(files.begin(), files.end(), [&](const MigrationFile& f) {
+        return f.alembic_revision == foreign.head;
+      });
       if (foreign.head.empty()) {
         return applied;
       }
       if (it == files.end()) {
-        throw Error(ExitCode::validation,
-                    fmt::format("no migration file names the Alembic revision {} that {} holds", foreign.head,
-                                foreign.table),
-                    fmt::format("add the line '-- alembic: {}' above '-- migrate:up' in the file converted from "
-                                "that revision",
-                                foreign.head));
+        throw Error(
+            ExitCode::validation,
+            fmt::format("no migration file names the Alembic revision {} that {} holds",
+                        foreign.head, foreign.table),
+            fmt::format(
+                "add the line '-- alembic: {}' above '-- migrate:up' in the file converted from "
+                "that revision",
+                foreign.head));
       }
       head = it->version;
     }
@@ -93,8 +102,8 @@ applied_versions(const std::vector<MigrationFile>& files, const pg::ForeignHisto
 
 } // namespace
 
-AdoptionPlan plan_adoption(const std::vector<MigrationFile>& files, const pg::ForeignHistory& foreign,
-                           const AdoptRules& rules) {
+AdoptionPlan plan_adoption(const std::vector<MigrationFile>& files,
+                           const pg::ForeignHistory& foreign, const AdoptRules& rules) {
   AdoptionPlan plan;
   auto applied = applied_versions(files, foreign, rules);
   std::vector<std::string> missing;
@@ -124,11 +133,13 @@ AdoptionPlan plan_adoption(const std::vector<MigrationFile>& files, const pg::Fo
     }
   }
   if (!gaps.empty()) {
-    throw Error(ExitCode::validation,
-                fmt::format("these files are older than {}'s newest version ({}) but {} has no row for them:\n  {}",
-                            foreign.tool, shown_version(files, plan.head), foreign.table, util::join(gaps, "\n  ")),
-                "pass --mark-applied if their changes are in the database, or apply them later with "
-                "'agentpg migrate --allow-out-of-order'");
+    throw Error(
+        ExitCode::validation,
+        fmt::format(
+            "these files are older than {}'s newest version ({}) but {} has no row for them:\n  {}",
+            foreign.tool, shown_version(files, plan.head), foreign.table, util::join(gaps, "\n  ")),
+        "pass --mark-applied if their changes are in the database, or apply them later with "
+        "'agentpg migrate --allow-out-of-order'");
   }
   return plan;
 }
@@ -140,11 +151,14 @@ void refuse_foreign_history(pg::Connection& conn) {
   }
   std::optional<pg::ForeignHistory> foreign = pg::find_foreign_history(conn, "", "");
   if (foreign) {
-    throw Error(ExitCode::validation,
-                fmt::format("this database was migrated by {} ({}) and has no agentpg history yet: migrating now "
-                            "would run its migrations again",
-                            foreign->tool, foreign->table),
-                "run 'agentpg adopt' to take over that history (it leaves the table as it is), then migrate");
+    throw Error(
+        ExitCode::validation,
+        fmt::format(
+            "this database was migrated by {} ({}) and has no agentpg history yet: migrating now "
+            "would run its migrations again",
+            foreign->tool, foreign->table),
+        "run 'agentpg adopt' to take over that history (it leaves the table as it is), then "
+        "migrate");
   }
 }
 
@@ -170,14 +184,15 @@ RunReport record_as_applied(pg::Connection& conn, const std::vector<const Migrat
     return report;
   }
   if (!db.try_lock()) {
-    throw Error(ExitCode::lock_timeout, "another agentpg holds the migration lock", "try again when it is done");
+    throw Error(ExitCode::lock_timeout, "another agentpg holds the migration lock",
+                "try again when it is done");
   }
   for (const auto& sql : statements) {
     if (auto error = db.execute(sql)) {
       db.execute(pg::rollback());
       db.unlock();
-      throw Error(ExitCode::sql, fmt::format("recording the history failed: {} (SQLSTATE {})", error->message,
-                                             error->sqlstate));
+      throw Error(ExitCode::sql, fmt::format("recording the history failed: {} (SQLSTATE {})",
+                                             error->message, error->sqlstate));
     }
   }
   db.unlock();
@@ -186,12 +201,12 @@ RunReport record_as_applied(pg::Connection& conn, const std::vector<const Migrat
 }
 
 std::vector<const MigrationFile*> baseline_files(const std::vector<MigrationFile>& files,
-                                                const std::vector<AppliedMigration>& history,
-                                                const std::string& version) {
+                                                 const std::vector<AppliedMigration>& history,
+                                                 const std::string& version) {
   std::vector<const MigrationFile*> chosen;
   for (const auto& f : files) {
-    bool recorded =
-        std::any_of(history.begin(), history.end(), [&](const AppliedMigration& a) { return a.version == f.version; });
+    bool recorded = std::any_of(history.begin(), history.end(),
+                                [&](const AppliedMigration& a) { return a.version == f.version; });
     if (!recorded && !version_less(version, f.version)) {
       chosen.push_back(&f);
     }

@@ -1,12 +1,12 @@
 #include "migrate/files.hpp"
-#include "migrate/history.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 
-#include <fmt/format.h>
-
 #include "core/error.hpp"
+#include "migrate/history.hpp"
 #include "sql/splitter.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
@@ -21,9 +21,11 @@ namespace {
 using core::Error;
 using core::ExitCode;
 
-[[noreturn]] void malformed(const std::string& path, int line, const std::string& what, const std::string& hint = {}) {
+[[noreturn]] void malformed(const std::string& path, int line, const std::string& what,
+                            const std::string& hint = {}) {
   throw Error(ExitCode::validation, fmt::format("{}:{}: {}", path, line, what),
-              hint.empty() ? "a migration holds '-- migrate:up' then, optionally, '-- migrate:down'" : hint);
+              hint.empty() ? "a migration holds '-- migrate:up' then, optionally, '-- migrate:down'"
+                           : hint);
 }
 
 // The line of the first byte that is not valid UTF-8, or 0 when it all is.
@@ -31,7 +33,7 @@ int invalid_utf8_line(std::string_view text) {
   int line = 1;
   for (size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {  // ASCII, the common case
+    if (c < 0x80) { // ASCII, the common case
       line += c == '\n' ? 1 : 0;
       ++i;
       continue;
@@ -55,14 +57,16 @@ std::string_view strip_bom(std::string_view text) {
 }
 
 int line_of(std::string_view text, size_t offset) {
-  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+  return 1 + static_cast<int>(std::count(text.begin(),
+                                         text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
 // SQL text is UTF-8 without NUL bytes: the server and psql stop reading at a NUL, so
 // whatever follows one would silently never run.
 void require_utf8(const std::string& path, std::string_view text) {
   if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
-    malformed(path, line_of(text, nul), "the file contains a NUL byte (SQL after it would never run)",
+    malformed(path, line_of(text, nul),
+              "the file contains a NUL byte (SQL after it would never run)",
               "remove the NUL byte; is this a binary file, or saved as UTF-16?");
   }
   if (int line = invalid_utf8_line(text)) {
@@ -94,7 +98,8 @@ Marker read_marker(std::string_view line) {
   std::string_view rest = trim_view(trimmed.substr(2));
   for (std::string_view word : {std::string_view("migrate:up"), std::string_view("migrate:down")}) {
     if (rest.compare(0, word.size(), word) == 0 &&
-        (rest.size() == word.size() || std::isspace(static_cast<unsigned char>(rest[word.size()])))) {
+        (rest.size() == word.size() ||
+         std::isspace(static_cast<unsigned char>(rest[word.size()])))) {
       marker.is_marker = true;
       marker.up = word == "migrate:up";
       for (const auto& option : util::split(trim_view(rest.substr(word.size())), ' ')) {
@@ -128,22 +133,26 @@ bool is_blank_or_comment(std::string_view line) {
 // A migration's name is shown, stored and written in JSON: it must be UTF-8 text without
 // control characters.
 void check_file_name(const std::string& dir, const std::string& name) {
-  bool control = std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  bool control = std::any_of(name.begin(), name.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
   if (!control && invalid_utf8_line(name) == 0) {
     return;
   }
   std::string shown;
   for (unsigned char c : name) {
-    shown += c < 0x20 || c >= 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
+    shown +=
+        c < 0x20 || c >= 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
   }
-  throw Error(ExitCode::validation,
-              fmt::format("{}/{}: the file name is not UTF-8 text without control characters", dir, shown),
-              "rename it: its name is shown, stored in the history and written in JSON");
+  throw Error(
+      ExitCode::validation,
+      fmt::format("{}/{}: the file name is not UTF-8 text without control characters", dir, shown),
+      "rename it: its name is shown, stored in the history and written in JSON");
 }
 
 struct FileName {
-  std::string version;  // normalised; "" when the name does not fit
-  std::string written;  // the digits as written
+  std::string version; // normalised; "" when the name does not fit
+  std::string written; // the digits as written
   std::string name;
 };
 
@@ -164,7 +173,8 @@ FileName split_file_name(const std::string& file, const std::string& suffix) {
     return {};
   }
   size_t digits = written.size();
-  std::string name = digits < stem.size() && stem[digits] == '_' ? stem.substr(digits + 1) : stem.substr(digits);
+  std::string name =
+      digits < stem.size() && stem[digits] == '_' ? stem.substr(digits + 1) : stem.substr(digits);
   return {normalise_version(stem), std::move(written), std::move(name)};
 }
 
@@ -173,12 +183,14 @@ bool is_diesel_folder(const std::string& path) {
 }
 
 // Diesel reads the version as the folder name up to the first '_', without its dashes.
-MigrationFile load_diesel(const std::string& path, const std::string& folder, const std::string& module) {
+MigrationFile load_diesel(const std::string& path, const std::string& folder,
+                          const std::string& module) {
   size_t underscore = folder.find('_');
   std::string raw = folder.substr(0, underscore);
   raw.erase(std::remove(raw.begin(), raw.end(), '-'), raw.end());
   if (!util::is_all_digits(raw)) {
-    malformed(path + "/up.sql", 1, "a diesel folder's name must start with its version (YYYY-MM-DD-HHMMSS_name)");
+    malformed(path + "/up.sql", 1,
+              "a diesel folder's name must start with its version (YYYY-MM-DD-HHMMSS_name)");
   }
   MigrationFile m;
   m.version = normalise_version(raw);
@@ -218,8 +230,8 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
                                        std::vector<std::string>* subfolders) {
   std::vector<MigrationFile> found;
   std::vector<std::string> native;
-  std::map<std::string, MigrationFile> pairs;  // golang-migrate, by file stem
-  std::map<std::string, std::pair<std::string, std::string>> texts;  // their up and down texts
+  std::map<std::string, MigrationFile> pairs;                       // golang-migrate, by file stem
+  std::map<std::string, std::pair<std::string, std::string>> texts; // their up and down texts
   for (auto& dir_entry : util::list_directory(dir)) {
     std::string& entry = dir_entry.name;
     check_file_name(dir, entry);
@@ -265,7 +277,8 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
   }
   for (auto& [stem, pair] : pairs) {
     if (!pair.up.present) {
-      malformed(pair.down.path, 1, fmt::format("'{}.down.sql' has no '{}.up.sql' beside it", stem, stem),
+      malformed(pair.down.path, 1,
+                fmt::format("'{}.down.sql' has no '{}.up.sql' beside it", stem, stem),
                 "add the up file, or delete the lone down file");
     }
     const auto& [up_text, down_text] = texts[stem];
@@ -296,12 +309,12 @@ bool version_less(const std::string& a, const std::string& b) {
   bool a_timestamp = a.size() >= k_timestamp_digits;
   bool b_timestamp = b.size() >= k_timestamp_digits;
   if (a_timestamp != b_timestamp) {
-    return b_timestamp;  // sequence numbers first
+    return b_timestamp; // sequence numbers first
   }
   if (a_timestamp) {
-    return a < b;  // digit by digit, as text
+    return a < b; // digit by digit, as text
   }
-  return a.size() != b.size() ? a.size() < b.size() : a < b;  // as numbers (no leading zeros)
+  return a.size() != b.size() ? a.size() < b.size() : a < b; // as numbers (no leading zeros)
 }
 
 std::string shown_version(const std::vector<MigrationFile>& files, const std::string& version) {
@@ -389,7 +402,8 @@ MigrationFile parse_native(const std::string& path, std::string_view raw) {
     if (marker.is_marker) {
       Section& target = marker.up ? m.up : m.down;
       if (target.present) {
-        malformed(path, line_number, fmt::format("a second '-- migrate:{}' marker", marker.up ? "up" : "down"));
+        malformed(path, line_number,
+                  fmt::format("a second '-- migrate:{}' marker", marker.up ? "up" : "down"));
       }
       if (marker.up && m.down.present) {
         malformed(path, line_number, "'-- migrate:up' comes after '-- migrate:down'",
@@ -413,7 +427,9 @@ MigrationFile parse_native(const std::string& path, std::string_view raw) {
   m.up.own_transactions = controls_transactions(m.up.sql);
   m.down.own_transactions = controls_transactions(m.down.sql);
   if (!m.up.present) {
-    malformed(path, 1, text.empty() ? "the file is empty: no '-- migrate:up' section" : "no '-- migrate:up' section");
+    malformed(path, 1,
+              text.empty() ? "the file is empty: no '-- migrate:up' section"
+                           : "no '-- migrate:up' section");
   }
   return m;
 }
@@ -424,8 +440,9 @@ std::vector<const MigrationFile*> in_version_order(const std::vector<MigrationFi
   for (const auto& m : files) {
     order.push_back(&m);
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [](const MigrationFile* a, const MigrationFile* b) { return version_less(a->version, b->version); });
+  std::stable_sort(order.begin(), order.end(), [](const MigrationFile* a, const MigrationFile* b) {
+    return version_less(a->version, b->version);
+  });
   return order;
 }
 
@@ -434,14 +451,16 @@ void check_unique_versions(const std::vector<MigrationFile>& migrations) {
   for (size_t i = 1; i < order.size(); ++i) {
     if (order[i]->version == order[i - 1]->version) {
       throw Error(ExitCode::validation,
-                  fmt::format("{}:1: version {} is also used by {}", order[i]->path, shown_version(*order[i]),
-                              order[i - 1]->path),
-                  "every migration needs its own version; rename one of them ('agentpg new' makes unique ones)");
+                  fmt::format("{}:1: version {} is also used by {}", order[i]->path,
+                              shown_version(*order[i]), order[i - 1]->path),
+                  "every migration needs its own version; rename one of them ('agentpg new' makes "
+                  "unique ones)");
     }
   }
 }
 
-std::vector<MigrationFile> load_migrations(const std::string& dir, const std::vector<std::string>& modules) {
+std::vector<MigrationFile> load_migrations(const std::string& dir,
+                                           const std::vector<std::string>& modules) {
   if (!util::is_directory(dir)) {
     throw Error(ExitCode::usage, fmt::format("the migrations folder {} does not exist", dir),
                 "create it with 'agentpg new NAME', or point --migrations-dir at your migrations");
@@ -451,16 +470,20 @@ std::vector<MigrationFile> load_migrations(const std::string& dir, const std::ve
   for (const auto& module : modules) {
     if (std::find(folders.begin(), folders.end(), module) == folders.end()) {
       throw Error(ExitCode::usage, fmt::format("module '{}' has no folder in {}", module, dir),
-                  fmt::format("the modules there are: {}", folders.empty() ? "(none)" : util::join(folders, ", ")));
+                  fmt::format("the modules there are: {}",
+                              folders.empty() ? "(none)" : util::join(folders, ", ")));
     }
   }
   for (const auto& module : modules.empty() ? folders : modules) {
     std::vector<MigrationFile> found = load_folder(dir + "/" + module, module, nullptr);
-    all.insert(all.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    all.insert(all.end(), std::make_move_iterator(found.begin()),
+               std::make_move_iterator(found.end()));
   }
   check_unique_versions(all);
   // Name order is nearly always version order already.
-  auto by_version = [](const MigrationFile& a, const MigrationFile& b) { return version_less(a.version, b.version); };
+  auto by_version = [](const MigrationFile& a, const MigrationFile& b) {
+    return version_less(a.version, b.version);
+  };
   if (!std::is_sorted(all.begin(), all.end(), by_version)) {
     std::sort(all.begin(), all.end(), by_version);
   }
@@ -468,8 +491,9 @@ std::vector<MigrationFile> load_migrations(const std::string& dir, const std::ve
 }
 
 pg::MigrationRow history_row(const MigrationFile& m) {
-  pg::MigrationRow row{m.version, m.name, m.module, m.checksum, m.up.sql, m.up.transactional, std::nullopt,
-                       m.down.transactional};
+  pg::MigrationRow row{
+      m.version,           m.name, m.module, m.checksum, m.up.sql, m.up.transactional, std::nullopt,
+      m.down.transactional};
   if (m.down.present) {
     row.down_sql = m.down.sql;
   }

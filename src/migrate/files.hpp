@@ -14,22 +14,22 @@ struct Section {
   bool present = false;
   bool transactional = true;
   std::string sql;
-  std::string path;  // the file this section is in
-  int first_line = 1;  // line of `path` where `sql` begins
-  bool own_transactions = false;  // the SQL begins and commits transactions itself (BEGIN/COMMIT)
+  std::string path;              // the file this section is in
+  int first_line = 1;            // line of `path` where `sql` begins
+  bool own_transactions = false; // the SQL begins and commits transactions itself (BEGIN/COMMIT)
 };
 
 struct MigrationFile {
-  std::string version;  // the leading digits without leading zeros ("0" for zero): the identity
-  std::string written_version;  // the leading digits as written (diesel: without the dashes)
+  std::string version; // the leading digits without leading zeros ("0" for zero): the identity
+  std::string written_version; // the leading digits as written (diesel: without the dashes)
   std::string name;
-  std::string module;   // "" for files directly in the migrations folder
-  std::string path;     // the file (native, golang-migrate up) or the folder (diesel)
+  std::string module; // "" for files directly in the migrations folder
+  std::string path;   // the file (native, golang-migrate up) or the folder (diesel)
   Layout layout = Layout::native;
   Section up;
   Section down;
-  std::string checksum;  // SHA-256 of the content, with CRLF and a UTF-8 BOM normalised away
-  std::string alembic_revision;  // from a "-- alembic: <revision>" line above the up marker
+  std::string checksum;         // SHA-256 of the content, with CRLF and a UTF-8 BOM normalised away
+  std::string alembic_revision; // from a "-- alembic: <revision>" line above the up marker
 };
 
 // Versions of fewer than this many digits (leading zeros not counted) are sequence numbers;
@@ -66,6 +66,7 @@ void check_unique_versions(const std::vector<MigrationFile>& migrations);
 // module folders; else only those named (files directly in `dir` are always included).
 // Throws core::Error: exit 5 for malformed files, exit 2 when `dir` does not exist or a
 // named module is missing.
-std::vector<MigrationFile> load_migrations(const std::string& dir, const std::vector<std::string>& modules);
+std::vector<MigrationFile> load_migrations(const std::string& dir,
+                                           const std::vector<std::string>& modules);
 
 } // namespace agentpg::migrate

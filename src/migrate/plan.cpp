@@ -1,9 +1,9 @@
 #include "migrate/plan.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "sql/splitter.hpp"
@@ -12,8 +12,8 @@
 
 namespace agentpg::migrate {
 
-using sql::Statement;
 using sql::split_statements;
+using sql::Statement;
 
 namespace {
 
@@ -54,26 +54,35 @@ void refuse_failed(const StatusEntry& e) {
     std::string statement = statement_text(a.failed_down ? e.file->down : e.file->up, k);
     text = statement.empty() ? "" : fmt::format("\n  statement {}: {}", k, statement);
   }
-  std::string undo = a.failed_down ? "or redo by hand what it undid and 'agentpg migrate --forget-failed' to mark it "
-                                     "applied again"
-                                   : "or undo what it did by hand and 'agentpg migrate --forget-failed' to clear its "
-                                     "history row";
+  std::string undo =
+      a.failed_down
+          ? "or redo by hand what it undid and 'agentpg migrate --forget-failed' to mark it "
+            "applied again"
+          : "or undo what it did by hand and 'agentpg migrate --forget-failed' to clear its "
+            "history row";
   if (a.status == HistoryStatus::running) {
-    throw Error(ExitCode::validation,
-                fmt::format("{} {} was interrupted while statement {} of its {} section ran (agentpg or its connection "
-                            "ended): statements before it took effect, and whether statement {} did is unknown{}",
-                            a.failed_down ? "the rollback of" : "migration", describe(e), k, section, k, text),
-                fmt::format("check the database, then 'agentpg {} --resume-from {}' if statement {} did not take "
-                            "effect, or 'agentpg {} --resume-from {}' if it did; {}",
-                            verb, k, k, verb, k + 1, undo));
+    throw Error(
+        ExitCode::validation,
+        fmt::format(
+            "{} {} was interrupted while statement {} of its {} section ran (agentpg or its "
+            "connection "
+            "ended): statements before it took effect, and whether statement {} did is unknown{}",
+            a.failed_down ? "the rollback of" : "migration", describe(e), k, section, k, text),
+        fmt::format(
+            "check the database, then 'agentpg {} --resume-from {}' if statement {} did not take "
+            "effect, or 'agentpg {} --resume-from {}' if it did; {}",
+            verb, k, k, verb, k + 1, undo));
   }
-  throw Error(ExitCode::validation,
-              fmt::format("{} {} failed at statement {} of its {} section, which does not run in one transaction, so "
-                          "statements before it took effect{}{}",
-                          a.failed_down ? "the rollback of" : "migration", describe(e), k, section,
-                          a.error.empty() ? "" : ":\n  " + a.error, text),
-              fmt::format("fix the cause, then either 'agentpg {} --resume' to run it again from statement {}, {}", verb,
-                          k, undo));
+  throw Error(
+      ExitCode::validation,
+      fmt::format("{} {} failed at statement {} of its {} section, which does not run in one "
+                  "transaction, so "
+                  "statements before it took effect{}{}",
+                  a.failed_down ? "the rollback of" : "migration", describe(e), k, section,
+                  a.error.empty() ? "" : ":\n  " + a.error, text),
+      fmt::format(
+          "fix the cause, then either 'agentpg {} --resume' to run it again from statement {}, {}",
+          verb, k, undo));
 }
 
 const char* state_name(State state) {
@@ -102,9 +111,10 @@ std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files,
   for (const auto& a : history) {
     applied.push_back(&a);
   }
-  std::stable_sort(applied.begin(), applied.end(), [](const AppliedMigration* a, const AppliedMigration* b) {
-    return version_less(a->version, b->version);
-  });
+  std::stable_sort(applied.begin(), applied.end(),
+                   [](const AppliedMigration* a, const AppliedMigration* b) {
+                     return version_less(a->version, b->version);
+                   });
   std::vector<StatusEntry> entries;
   entries.reserve(std::max(on_disk.size(), applied.size()));
   size_t f = 0;
@@ -113,7 +123,8 @@ std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files,
     const MigrationFile* file = f < on_disk.size() ? on_disk[f] : nullptr;
     const AppliedMigration* row = h < applied.size() ? applied[h] : nullptr;
     if (row == nullptr || (file != nullptr && version_less(file->version, row->version))) {
-      entries.push_back(StatusEntry{State::pending, file->version, file->name, file->module, file, nullptr});
+      entries.push_back(
+          StatusEntry{State::pending, file->version, file->name, file->module, file, nullptr});
       ++f;
     } else if (file == nullptr || version_less(row->version, file->version)) {
       State state = row->status != HistoryStatus::applied ? State::failed : State::missing;
@@ -121,9 +132,10 @@ std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files,
       ++h;
     } else {
       // Another module's migration with this version is another migration.
-      State state = row->status != HistoryStatus::applied                              ? State::failed
-                    : row->checksum != file->checksum || row->module != file->module ? State::changed
-                                                                                       : State::applied;
+      State state = row->status != HistoryStatus::applied ? State::failed
+                    : row->checksum != file->checksum || row->module != file->module
+                        ? State::changed
+                        : State::applied;
       entries.push_back(StatusEntry{state, file->version, file->name, file->module, file, row});
       ++f;
       ++h;
@@ -135,14 +147,16 @@ std::vector<StatusEntry> compute_status(const std::vector<MigrationFile>& files,
 std::string current_version(const std::vector<AppliedMigration>& history) {
   std::string newest;
   for (const auto& applied : history) {
-    if (applied.status == HistoryStatus::applied && (newest.empty() || version_less(newest, applied.version))) {
+    if (applied.status == HistoryStatus::applied &&
+        (newest.empty() || version_less(newest, applied.version))) {
       newest = applied.version;
     }
   }
   return newest;
 }
 
-std::vector<const MigrationFile*> plan_migrate(const std::vector<StatusEntry>& status, const MigrateRules& rules) {
+std::vector<const MigrationFile*> plan_migrate(const std::vector<StatusEntry>& status,
+                                               const MigrateRules& rules) {
   std::vector<std::string> drift;
   std::string newest_applied;
   std::string newest_applied_shown;
@@ -159,9 +173,11 @@ std::vector<const MigrationFile*> plan_migrate(const std::vector<StatusEntry>& s
     }
   }
   if (!drift.empty() && !rules.allow_drift) {
-    throw Error(ExitCode::validation,
-                fmt::format("applied migrations differ from the files on disk:\n{}", util::join(drift, "\n")),
-                "restore the files as they were applied (see 'agentpg status'), or pass --allow-drift");
+    throw Error(
+        ExitCode::validation,
+        fmt::format("applied migrations differ from the files on disk:\n{}",
+                    util::join(drift, "\n")),
+        "restore the files as they were applied (see 'agentpg status'), or pass --allow-drift");
   }
   std::vector<const MigrationFile*> plan;
   std::vector<std::string> out_of_order;
@@ -176,14 +192,15 @@ std::vector<const MigrationFile*> plan_migrate(const std::vector<StatusEntry>& s
   }
   if (!out_of_order.empty() && !rules.allow_out_of_order) {
     throw Error(ExitCode::validation,
-                fmt::format("pending migrations are older than the newest applied one ({}):\n{}", newest_applied_shown,
-                            util::join(out_of_order, "\n")),
+                fmt::format("pending migrations are older than the newest applied one ({}):\n{}",
+                            newest_applied_shown, util::join(out_of_order, "\n")),
                 "give them newer versions, or pass --allow-out-of-order to apply them anyway");
   }
   return plan;
 }
 
-std::vector<const StatusEntry*> plan_rollback(const std::vector<StatusEntry>& status, const RollbackRules& rules) {
+std::vector<const StatusEntry*> plan_rollback(const std::vector<StatusEntry>& status,
+                                              const RollbackRules& rules) {
   std::vector<const StatusEntry*> applied;
   for (const auto& e : status) {
     if (e.applied != nullptr && e.applied->status == HistoryStatus::applied) {
@@ -195,7 +212,8 @@ std::vector<const StatusEntry*> plan_rollback(const std::vector<StatusEntry>& st
   std::reverse(applied.begin(), applied.end());
   std::vector<const StatusEntry*> plan;
   for (const StatusEntry* e : applied) {
-    bool wanted = rules.to ? version_less(*rules.to, e->version) : static_cast<int>(plan.size()) < rules.steps;
+    bool wanted = rules.to ? version_less(*rules.to, e->version)
+                           : static_cast<int>(plan.size()) < rules.steps;
     if (!wanted) {
       break;
     }
@@ -206,19 +224,25 @@ std::vector<const StatusEntry*> plan_rollback(const std::vector<StatusEntry>& st
     if (e->state == State::changed || e->state == State::missing) {
       drift.push_back(fmt::format("  {} {}", state_name(e->state), describe(*e)));
     } else if (!e->file->down.present) {
-      throw Error(ExitCode::validation,
-                  fmt::format("{}: has no down section, so it cannot be rolled back (nothing was rolled back)",
-                              e->file->path),
-                  "add a '-- migrate:down' section (it may be empty for a deliberate no-op)");
+      throw Error(
+          ExitCode::validation,
+          fmt::format(
+              "{}: has no down section, so it cannot be rolled back (nothing was rolled back)",
+              e->file->path),
+          "add a '-- migrate:down' section (it may be empty for a deliberate no-op)");
     }
   }
   if (!drift.empty() && !rules.allow_drift) {
-    throw Error(ExitCode::validation,
-                fmt::format("migrations to roll back differ from the files on disk (nothing was rolled back):\n{}",
-                            util::join(drift, "\n")),
-                "restore the files as they were applied, or pass --allow-drift to run the files' down sections as "
-                "they are now (with --recorded-down: the down sections recorded when they were applied; a missing "
-                "file's recorded down section runs with --allow-drift alone)");
+    throw Error(
+        ExitCode::validation,
+        fmt::format(
+            "migrations to roll back differ from the files on disk (nothing was rolled back):\n{}",
+            util::join(drift, "\n")),
+        "restore the files as they were applied, or pass --allow-drift to run the files' down "
+        "sections as "
+        "they are now (with --recorded-down: the down sections recorded when they were applied; a "
+        "missing "
+        "file's recorded down section runs with --allow-drift alone)");
   }
   return plan;
 }

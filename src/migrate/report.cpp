@@ -55,7 +55,8 @@ StatusCounts count_states(const std::vector<StatusEntry>& status) {
   return c;
 }
 
-void print_run_report(const core::Output& out, const RunReport& report, const char* verb, double total_ms) {
+void print_run_report(const core::Output& out, const RunReport& report, const char* verb,
+                      double total_ms) {
   Json steps = Json::array();
   for (const auto& s : report.steps) {
     steps.push(Json::object()
@@ -87,17 +88,20 @@ void print_run_report(const core::Output& out, const RunReport& report, const ch
   std::string from = report.from_version.empty() ? "empty" : report.from_version;
   std::string to = report.to_version.empty() ? "empty" : report.to_version;
   if (report.steps.empty()) {
-    out.line(std::string(verb) == "migrate" ? fmt::format("nothing to migrate: the schema is at {}", from)
-                                            : "nothing to roll back");
+    out.line(std::string(verb) == "migrate"
+                 ? fmt::format("nothing to migrate: the schema is at {}", from)
+                 : "nothing to roll back");
     return;
   }
-  out.line(fmt::format("{} {} migration{} ({} -> {}) in {}", std::string(verb) == "migrate" ? "applied" : "reverted",
-                       report.steps.size(), report.steps.size() == 1 ? "" : "s", from, to,
+  out.line(fmt::format("{} {} migration{} ({} -> {}) in {}",
+                       std::string(verb) == "migrate" ? "applied" : "reverted", report.steps.size(),
+                       report.steps.size() == 1 ? "" : "s", from, to,
                        util::format_duration_ms(total_ms)));
 }
 
-StatusCounts print_status(const core::Output& out, const std::string& url, const std::string& current,
-                          const std::vector<StatusEntry>& status, const std::map<std::string, std::string>& diffs) {
+StatusCounts print_status(const core::Output& out, const std::string& url,
+                          const std::string& current, const std::vector<StatusEntry>& status,
+                          const std::map<std::string, std::string>& diffs) {
   StatusCounts counts = count_states(status);
   if (out.json()) {
     Json migrations = Json::array();
@@ -130,7 +134,8 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
     out.emit(doc);
     return counts;
   }
-  std::vector<std::vector<std::string>> rows = {{"STATE", "VERSION", "MODULE", "NAME", "APPLIED AT (UTC)", "TIME"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"STATE", "VERSION", "MODULE", "NAME", "APPLIED AT (UTC)", "TIME"}};
   rows.reserve(status.size() + 1);
   for (const auto& e : status) {
     std::string name = e.name;
@@ -143,19 +148,20 @@ StatusCounts print_status(const core::Output& out, const std::string& url, const
       name += fmt::format(" (interrupted at statement {}{})", e.applied->failed_statement,
                           e.applied->failed_down ? " of its down section" : "");
     }
-    rows.push_back({out.paint(state_style(e.state), state_name(e.state)), shown_version(e), e.module.empty() ? "-" : e.module,
-                    name, e.applied ? e.applied->applied_at : "",
+    rows.push_back({out.paint(state_style(e.state), state_name(e.state)), shown_version(e),
+                    e.module.empty() ? "-" : e.module, name, e.applied ? e.applied->applied_at : "",
                     e.applied ? util::format_duration_ms(e.applied->execution_ms) : ""});
   }
   out.line(fmt::format("database {}", url));
-  out.line(fmt::format("current version: {}", current.empty() ? "none (nothing applied)" : current));
+  out.line(
+      fmt::format("current version: {}", current.empty() ? "none (nothing applied)" : current));
   if (status.empty()) {
     out.line("no migrations found");
   } else {
     out.line(core::format_table(rows));
   }
-  out.line(fmt::format("{} applied, {} pending, {} changed, {} missing, {} failed", counts.applied, counts.pending,
-                       counts.changed, counts.missing, counts.failed));
+  out.line(fmt::format("{} applied, {} pending, {} changed, {} missing, {} failed", counts.applied,
+                       counts.pending, counts.changed, counts.missing, counts.failed));
   for (const auto& e : status) {
     if (auto diff = diffs.find(e.version); diff != diffs.end()) {
       out.line("");

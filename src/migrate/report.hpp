@@ -21,9 +21,11 @@ struct StatusCounts {
 StatusCounts count_states(const std::vector<StatusEntry>& status);
 
 // `verb` is "migrate" or "rollback".
-void print_run_report(const core::Output& out, const RunReport& report, const char* verb, double total_ms);
+void print_run_report(const core::Output& out, const RunReport& report, const char* verb,
+                      double total_ms);
 // `diffs`: by version, how a changed migration's sections differ from what was applied.
-StatusCounts print_status(const core::Output& out, const std::string& url, const std::string& current,
-                          const std::vector<StatusEntry>& status, const std::map<std::string, std::string>& diffs = {});
+StatusCounts print_status(const core::Output& out, const std::string& url,
+                          const std::string& current, const std::vector<StatusEntry>& status,
+                          const std::map<std::string, std::string>& diffs = {});
 
 } // namespace agentpg::migrate

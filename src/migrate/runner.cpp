@@ -1,9 +1,9 @@
 #include "migrate/runner.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "sql/position.hpp"
@@ -13,10 +13,10 @@
 
 namespace agentpg::migrate {
 
+using sql::skip_blanks_and_comments;
+using sql::split_statements;
 using sql::Statement;
 using sql::TransactionControl;
-using sql::split_statements;
-using sql::skip_blanks_and_comments;
 
 namespace {
 
@@ -55,9 +55,10 @@ std::string describe_server_error(const pg::ServerError& e) {
   return text;
 }
 
-const char* k_history_hint =
-    "the user needs SELECT, INSERT, UPDATE and DELETE on agentpg.schema_migrations, and the session must allow "
-    "writes (a migration that runs SET ROLE or SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY changes that)";
+const char* k_history_hint = "the user needs SELECT, INSERT, UPDATE and DELETE on "
+                             "agentpg.schema_migrations, and the session must allow "
+                             "writes (a migration that runs SET ROLE or SET SESSION "
+                             "CHARACTERISTICS AS TRANSACTION READ ONLY changes that)";
 
 std::string label(const MigrationFile& m) {
   return m.module.empty() ? fmt::format("{}_{}", shown_version(m), m.name)
@@ -72,16 +73,17 @@ void show_versions(const std::vector<MigrationFile>& files, RunReport& report) {
 
 } // namespace
 
-std::string locate_error(const Section& section, size_t statement_offset, size_t statement_length, int position) {
-  return sql::locate({section.sql, section.path, section.first_line}, statement_offset, statement_length, position);
+std::string locate_error(const Section& section, size_t statement_offset, size_t statement_length,
+                         int position) {
+  return sql::locate({section.sql, section.path, section.first_line}, statement_offset,
+                     statement_length, position);
 }
-
 
 struct Runner::Step {
   const MigrationFile& m;
   const Section& section;
   Direction direction;
-  std::string note;  // which section runs, when it is not the file's
+  std::string note; // which section runs, when it is not the file's
   bool up() const { return direction == Direction::up; }
 };
 
@@ -147,13 +149,16 @@ bool same_statements_before(const std::string& a, const std::string& b, int befo
 
 // Resuming runs a section from statement `from`: the statements before it must be the
 // ones that ran, or the numbers would point at other statements.
-void check_resumable(const std::optional<std::string>& ran, const Section& now, int from, const std::string& what) {
+void check_resumable(const std::optional<std::string>& ran, const Section& now, int from,
+                     const std::string& what) {
   if (ran && from > 1 && !same_statements_before(*ran, now.sql, from)) {
     throw Error(ExitCode::validation,
-                fmt::format("{}: statements 1 to {} changed since they ran, so statement {} is no longer the one to "
+                fmt::format("{}: statements 1 to {} changed since they ran, so statement {} is no "
+                            "longer the one to "
                             "resume from (nothing was run)",
                             what, from - 1, from),
-                "restore them as they were ('agentpg status --diff' shows the change), or settle it by hand and "
+                "restore them as they were ('agentpg status --diff' shows the change), or settle "
+                "it by hand and "
                 "'agentpg migrate --forget-failed'");
   }
 }
@@ -175,19 +180,25 @@ void Runner::acquire_lock(int timeout_seconds) {
   while (!m_db.try_lock()) {
     if (util::elapsed_ms(start) >= timeout_seconds * 1000.0) {
       std::optional<LockHolder> holder = m_db.lock_holder();
-      throw Error(ExitCode::lock_timeout,
-                  fmt::format("gave up after {} s waiting for the migration lock{}", timeout_seconds,
-                              holder ? fmt::format(" (held by pid {}, {})", holder->pid, holder->activity) : ""),
-                  "another agentpg is migrating this database, or the server is still running a statement of an "
-                  "agentpg that was stopped; wait for it, or raise --lock-timeout");
+      throw Error(
+          ExitCode::lock_timeout,
+          fmt::format("gave up after {} s waiting for the migration lock{}", timeout_seconds,
+                      holder ? fmt::format(" (held by pid {}, {})", holder->pid, holder->activity)
+                             : ""),
+          "another agentpg is migrating this database, or the server is still running a statement "
+          "of an "
+          "agentpg that was stopped; wait for it, or raise --lock-timeout");
     }
     if (!announced) {
       std::optional<LockHolder> holder = m_db.lock_holder();
-      m_out.notice(holder ? fmt::format("agentpg: waiting for the migration lock, held by pid {} ({}{}) since {}{}",
-                                        holder->pid, holder->application_name.empty() ? "?" : holder->application_name,
-                                        holder->client.empty() ? "" : ", " + holder->client, holder->since,
-                                        holder->activity.empty() ? "" : "; " + holder->activity)
-                          : "agentpg: waiting for the migration lock");
+      m_out.notice(
+          holder
+              ? fmt::format(
+                    "agentpg: waiting for the migration lock, held by pid {} ({}{}) since {}{}",
+                    holder->pid, holder->application_name.empty() ? "?" : holder->application_name,
+                    holder->client.empty() ? "" : ", " + holder->client, holder->since,
+                    holder->activity.empty() ? "" : "; " + holder->activity)
+              : "agentpg: waiting for the migration lock");
       announced = true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -205,7 +216,7 @@ std::vector<AppliedMigration> Runner::prepare_history(const MigrateOptions* opti
     options->when_history_missing();
   }
   if (!history && options == nullptr) {
-    return {};  // nothing to roll back
+    return {}; // nothing to roll back
   }
   if (dry_run) {
     send(m_db.create_history(), report);
@@ -258,7 +269,8 @@ std::string Runner::finish_commits(RunReport& report) {
   return failure;
 }
 
-void Runner::write_history(const Step& step, const pg::Query& query, int statement, RunReport& report) {
+void Runner::write_history(const Step& step, const pg::Query& query, int statement,
+                           RunReport& report) {
   std::vector<pg::Query> batch = {pg::begin_read_write(), m_db.lock_check(), query, pg::commit()};
   if (report.dry_run) {
     for (const auto& q : batch) {
@@ -270,15 +282,15 @@ void Runner::write_history(const Step& step, const pg::Query& query, int stateme
   // migration itself.
   if (auto failure = m_db.execute_batch(batch)) {
     m_db.execute(pg::rollback());
-    std::string where =
-        statement > 0 ? fmt::format("statement {} of its {} section took effect", statement, step.up() ? "up" : "down")
-                      : "nothing of it ran yet";
+    std::string where = statement > 0 ? fmt::format("statement {} of its {} section took effect",
+                                                    statement, step.up() ? "up" : "down")
+                                      : "nothing of it ran yet";
     throw Error(ExitCode::sql,
                 fmt::format("{} of {}: {}, but its history could not be written: {} (SQLSTATE {})",
-                            step.up() ? "migration" : "rollback", label(step.m), where, failure->error.message,
-                            failure->error.sqlstate),
-                fmt::format("{}; then see 'agentpg status' and resume from the statement after {}", k_history_hint,
-                            statement));
+                            step.up() ? "migration" : "rollback", label(step.m), where,
+                            failure->error.message, failure->error.sqlstate),
+                fmt::format("{}; then see 'agentpg status' and resume from the statement after {}",
+                            k_history_hint, statement));
   }
 }
 
@@ -298,7 +310,8 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
   }
   batch.push_back(m_db.lock_check());
   size_t history_index = batch.size();
-  batch.push_back(step.up() ? m_db.record_applied(history_row(step.m)) : m_db.forget(step.m.version));
+  batch.push_back(step.up() ? m_db.record_applied(history_row(step.m))
+                            : m_db.forget(step.m.version));
   size_t commit_index = batch.size();
   if (report.dry_run) {
     for (const auto& q : batch) {
@@ -309,7 +322,8 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
   }
   // A COPY cannot be pipelined (it may wait for data): such a section goes statement by
   // statement, in the same transaction.
-  bool copy = std::any_of(statements.begin(), statements.end(), [](const Statement& st) { return st.copy; });
+  bool copy = std::any_of(statements.begin(), statements.end(),
+                          [](const Statement& st) { return st.copy; });
   std::optional<pg::BatchFailure> failure;
   if (copy) {
     for (size_t i = 0; i < batch.size() && !failure; ++i) {
@@ -329,10 +343,12 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
   }
   m_db.execute(pg::rollback());
   const char* what = step.up() ? "migration" : "rollback";
-  std::string rolled_back = step.up() ? "nothing of this migration was applied" : "this migration stays applied";
+  std::string rolled_back =
+      step.up() ? "nothing of this migration was applied" : "this migration stays applied";
   if (failure->index == history_index) {
     throw Error(ExitCode::sql,
-                fmt::format("{} of {} ran, but writing its history row failed, so it was rolled back: {} (SQLSTATE {})",
+                fmt::format("{} of {} ran, but writing its history row failed, so it was rolled "
+                            "back: {} (SQLSTATE {})",
                             what, label(step.m), failure->error.message, failure->error.sqlstate),
                 fmt::format("{}; {}", rolled_back, k_history_hint));
   }
@@ -342,8 +358,8 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
     where = locate_error(section, st.offset, st.length, failure->error.position);
   }
   throw Error(ExitCode::sql,
-              fmt::format("{} of {} failed and was rolled back\n  {}: {}", what, label(step.m), where,
-                          describe_server_error(failure->error)),
+              fmt::format("{} of {} failed and was rolled back\n  {}: {}", what, label(step.m),
+                          where, describe_server_error(failure->error)),
               step.up() ? rolled_back + "; fix it and run 'agentpg migrate' again"
                         : rolled_back + "; fix its down section and run 'agentpg rollback' again");
 }
@@ -352,7 +368,8 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
 // statement. The history says which statement runs before it runs. In a transaction of
 // the file's own, nothing is written until its end: a file's last transaction carries
 // the history write that finishes the migration, so the two commit together.
-void Runner::run_statements(const Step& step, int first_statement, int statement_lock_timeout, RunReport& report) {
+void Runner::run_statements(const Step& step, int first_statement, int statement_lock_timeout,
+                            RunReport& report) {
   const Section& section = step.section;
   std::vector<Statement> statements = sql_statements(section);
   const char* what = step.up() ? "migration" : "rollback";
@@ -360,7 +377,8 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
   size_t count = statements.size();
   // Where the file's transactions begin and end, and whether its last statement is the
   // COMMIT of a transaction (then the history write goes just before it).
-  std::vector<int> block_of(count + 1, 0);  // 1-based statement -> the BEGIN it is inside of (0: none)
+  std::vector<int> block_of(count + 1,
+                            0); // 1-based statement -> the BEGIN it is inside of (0: none)
   int open = 0;
   for (size_t i = 0; i < count; ++i) {
     int number = static_cast<int>(i) + 1;
@@ -374,15 +392,18 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
     }
   }
   if (open != 0) {
-    throw Error(ExitCode::validation,
-                fmt::format("{}:{}: the transaction begun here is never committed (nothing was run)", section.path,
-                            line_at(section, statements[static_cast<size_t>(open) - 1].offset)),
-                "end it with COMMIT; at the end of a file psql would roll it back");
+    throw Error(
+        ExitCode::validation,
+        fmt::format("{}:{}: the transaction begun here is never committed (nothing was run)",
+                    section.path,
+                    line_at(section, statements[static_cast<size_t>(open) - 1].offset)),
+        "end it with COMMIT; at the end of a file psql would roll it back");
   }
   if (first_statement > static_cast<int>(count) + 1) {
     throw Error(ExitCode::usage,
-                fmt::format("{} has {} statement{} in its {} section: resume from 1 to {}", label(step.m), count,
-                            count == 1 ? "" : "s", step.up() ? "up" : "down", count + 1),
+                fmt::format("{} has {} statement{} in its {} section: resume from 1 to {}",
+                            label(step.m), count, count == 1 ? "" : "s", step.up() ? "up" : "down",
+                            count + 1),
                 fmt::format("{} means every statement took effect", count + 1));
   }
   bool commit_last = count > 0 && statements[count - 1].control == TransactionControl::commit &&
@@ -391,10 +412,12 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
   if (first_statement > 1 && first_statement <= static_cast<int>(count)) {
     int block = block_of[static_cast<size_t>(first_statement)];
     if (block != 0 && block != first_statement) {
-      throw Error(ExitCode::usage,
-                  fmt::format("statement {} of {} is inside a transaction of the file's own, which begins at "
-                              "statement {}: resume from there",
-                              first_statement, label(step.m), block));
+      throw Error(
+          ExitCode::usage,
+          fmt::format(
+              "statement {} of {} is inside a transaction of the file's own, which begins at "
+              "statement {}: resume from there",
+              first_statement, label(step.m), block));
     }
   }
   // The lock timeout holds for the section's statements (for the session: they run
@@ -408,21 +431,25 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
       continue;
     }
     const Statement& st = statements[i];
-    bool inside = block_of[static_cast<size_t>(number)] != 0 && st.control != TransactionControl::begin;
+    bool inside =
+        block_of[static_cast<size_t>(number)] != 0 && st.control != TransactionControl::begin;
     if (!inside) {
-      write_history(step, m_db.record_running(history_row(step.m), step.direction, number), number - 1, report);
+      write_history(step, m_db.record_running(history_row(step.m), step.direction, number),
+                    number - 1, report);
     }
     if (commit_last && i + 1 == count) {
       if (auto error = send(finish, report)) {
         m_db.execute(pg::rollback());
-        throw Error(ExitCode::sql,
-                    fmt::format("{} of {}: writing its history row in its last transaction failed, so that "
-                                "transaction (from statement {}) was rolled back: {} (SQLSTATE {})",
-                                what, label(step.m), block_of[count], error->message, error->sqlstate),
-                    fmt::format("{}; {}; then 'agentpg {} --resume'", k_history_hint,
-                                block_of[count] > 1 ? fmt::format("statements 1 to {} took effect", block_of[count] - 1)
-                                                    : std::string("nothing before that transaction ran"),
-                                verb));
+        throw Error(
+            ExitCode::sql,
+            fmt::format("{} of {}: writing its history row in its last transaction failed, so that "
+                        "transaction (from statement {}) was rolled back: {} (SQLSTATE {})",
+                        what, label(step.m), block_of[count], error->message, error->sqlstate),
+            fmt::format("{}; {}; then 'agentpg {} --resume'", k_history_hint,
+                        block_of[count] > 1
+                            ? fmt::format("statements 1 to {} took effect", block_of[count] - 1)
+                            : std::string("nothing before that transaction ran"),
+                        verb));
       }
     }
     std::optional<pg::ServerError> error = send(section.sql.substr(st.offset, st.length), report);
@@ -435,54 +462,66 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
     std::string effect;
     if (block != 0) {
       m_db.execute(pg::rollback());
-      effect = fmt::format("the transaction it began at statement {} (line {}) was rolled back; ", block,
-                           line_at(section, statements[static_cast<size_t>(block) - 1].offset));
+      effect =
+          fmt::format("the transaction it began at statement {} (line {}) was rolled back; ", block,
+                      line_at(section, statements[static_cast<size_t>(block) - 1].offset));
     }
-    effect += resume_at > 2   ? fmt::format("statements 1 to {} took effect", resume_at - 1)
+    effect += resume_at > 2    ? fmt::format("statements 1 to {} took effect", resume_at - 1)
               : resume_at == 2 ? std::string("statement 1 took effect")
                                : std::string("no statement before it ran");
     if (block == 0) {
       // Outside a transaction a failed statement can still leave something behind.
       std::string text = util::to_lower(section.sql.substr(st.offset, st.length));
       if (text.find("concurrently") != std::string::npos) {
-        effect += "; a failed CONCURRENTLY statement can leave an INVALID index behind: drop it before resuming";
+        effect += "; a failed CONCURRENTLY statement can leave an INVALID index behind: drop it "
+                  "before resuming";
       } else if (text.find("call") != std::string::npos) {
         effect += "; a procedure may have committed part of its work";
       }
     }
-    write_history(step, m_db.record_failed(step.m.version, step.direction, resume_at, fmt::format("{}: {}", where, error->message)),
+    write_history(step,
+                  m_db.record_failed(step.m.version, step.direction, resume_at,
+                                     fmt::format("{}: {}", where, error->message)),
                   resume_at - 1, report);
-    throw Error(ExitCode::sql,
-                fmt::format("{} of {} failed at statement {} ({})\n  {}: {}", what, label(step.m), number, effect, where,
-                            describe_server_error(*error)),
-                step.up() ? fmt::format("fix the cause, then 'agentpg migrate --resume' runs it again from statement "
-                                        "{}; or undo what took effect by hand and 'agentpg migrate --forget-failed'",
-                                        resume_at)
-                          : fmt::format("it is recorded as failed; fix the cause, then 'agentpg rollback --resume' runs "
-                                        "its down section again from statement {}; or redo by hand what took effect "
-                                        "and 'agentpg migrate --forget-failed' marks it applied again",
-                                        resume_at));
+    throw Error(
+        ExitCode::sql,
+        fmt::format("{} of {} failed at statement {} ({})\n  {}: {}", what, label(step.m), number,
+                    effect, where, describe_server_error(*error)),
+        step.up()
+            ? fmt::format(
+                  "fix the cause, then 'agentpg migrate --resume' runs it again from statement "
+                  "{}; or undo what took effect by hand and 'agentpg migrate --forget-failed'",
+                  resume_at)
+            : fmt::format(
+                  "it is recorded as failed; fix the cause, then 'agentpg rollback --resume' runs "
+                  "its down section again from statement {}; or redo by hand what took effect "
+                  "and 'agentpg migrate --forget-failed' marks it applied again",
+                  resume_at));
   }
   if (statement_lock_timeout > 0) {
     send(pg::reset_lock_timeout(), report);
   }
   if (!commit_last || first_statement > static_cast<int>(count)) {
     if (count == 0 && step.up()) {
-      write_history(step, m_db.record_running(history_row(step.m), step.direction, 1), 0, report);  // the row to finish
+      write_history(step, m_db.record_running(history_row(step.m), step.direction, 1), 0,
+                    report); // the row to finish
     }
     write_history(step, finish, static_cast<int>(count), report);
   }
 }
 
-void Runner::apply(const Step& step, int first_statement, int statement_lock_timeout, RunReport& report) {
+void Runner::apply(const Step& step, int first_statement, int statement_lock_timeout,
+                   RunReport& report) {
   util::Clock::time_point start = util::Clock::now();
   const Section& section = step.section;
   std::vector<Statement> all = split_statements(section.sql);
   for (const Statement& st : all) {
     if (st.control == TransactionControl::two_phase) {
       throw Error(ExitCode::validation,
-                  fmt::format("{}:{}: two-phase commit (PREPARE TRANSACTION, COMMIT/ROLLBACK PREPARED) cannot be part "
-                              "of a migration: its work would wait in a prepared transaction while the history said "
+                  fmt::format("{}:{}: two-phase commit (PREPARE TRANSACTION, COMMIT/ROLLBACK "
+                              "PREPARED) cannot be part "
+                              "of a migration: its work would wait in a prepared transaction while "
+                              "the history said "
                               "applied (nothing of {} was run)",
                               section.path, line_at(section, st.offset), label(step.m)),
                   "commit the migration's work normally");
@@ -490,8 +529,8 @@ void Runner::apply(const Step& step, int first_statement, int statement_lock_tim
   }
   Mode mode = mode_of(section, all);
   if (report.dry_run) {
-    report.sql += fmt::format("-- {} ({}, {}{})\n", section.path, step.up() ? "up" : "down", mode_words(mode),
-                              step.note.empty() ? "" : "; " + step.note);
+    report.sql += fmt::format("-- {} ({}, {}{})\n", section.path, step.up() ? "up" : "down",
+                              mode_words(mode), step.note.empty() ? "" : "; " + step.note);
   }
   m_out.progress(fmt::format("{} {} ...", step.up() ? "applying" : "reverting", label(step.m)));
   if (mode == Mode::transaction && first_statement <= 1) {
@@ -500,7 +539,8 @@ void Runner::apply(const Step& step, int first_statement, int statement_lock_tim
     run_statements(step, first_statement, statement_lock_timeout, report);
   }
   double ms = util::elapsed_ms(start);
-  report.steps.push_back(StepReport{shown_version(step.m), step.m.name, step.m.module, section.path, ms, step.note});
+  report.steps.push_back(
+      StepReport{shown_version(step.m), step.m.name, step.m.module, section.path, ms, step.note});
   if (!report.dry_run) {
     m_done.push_back(fmt::format("{} {}  {}{}", step.up() ? "applied " : "reverted", label(step.m),
                                  m_out.paint(core::Style::dim, util::format_duration_ms(ms)),
@@ -508,7 +548,8 @@ void Runner::apply(const Step& step, int first_statement, int statement_lock_tim
   }
 }
 
-void Runner::resolve_failed(const std::vector<StatusEntry>& status, const MigrateOptions& options, RunReport& report) {
+void Runner::resolve_failed(const std::vector<StatusEntry>& status, const MigrateOptions& options,
+                            RunReport& report) {
   for (const auto& e : status) {
     if (e.state != State::failed) {
       continue;
@@ -517,21 +558,27 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
     if (options.forget_failed) {
       start_commits(report);
       send(a.failed_down ? m_db.record_reapplied(e.version) : m_db.forget(e.version), report);
-      m_done.push_back(a.failed_down
-                           ? fmt::format("forgot the failed rollback of {} (it is recorded as applied again)", shown_version(e))
-                           : fmt::format("forgot the failed migration {} (its history row is gone)", shown_version(e)));
+      m_done.push_back(
+          a.failed_down
+              ? fmt::format("forgot the failed rollback of {} (it is recorded as applied again)",
+                            shown_version(e))
+              : fmt::format("forgot the failed migration {} (its history row is gone)",
+                            shown_version(e)));
       continue;
     }
     if (a.failed_down) {
-      throw Error(ExitCode::validation, fmt::format("the down section of {} failed; it is half reverted", e.version),
-                  "'agentpg rollback --resume' finishes it, or 'agentpg migrate --forget-failed' marks it applied "
+      throw Error(ExitCode::validation,
+                  fmt::format("the down section of {} failed; it is half reverted", e.version),
+                  "'agentpg rollback --resume' finishes it, or 'agentpg migrate --forget-failed' "
+                  "marks it applied "
                   "again (after redoing by hand what its down section undid)");
     }
     if (a.status == HistoryStatus::running && options.resume_from == 0) {
-      refuse_failed(e);  // the statement's outcome is unknown: the user says where to go on
+      refuse_failed(e); // the statement's outcome is unknown: the user says where to go on
     }
     if (e.file == nullptr) {
-      throw Error(ExitCode::validation, fmt::format("cannot resume {}_{}: its file is missing", e.version, e.name),
+      throw Error(ExitCode::validation,
+                  fmt::format("cannot resume {}_{}: its file is missing", e.version, e.name),
                   "restore the file");
     }
     int from = options.resume_from > 0 ? options.resume_from : std::max(1, a.failed_statement);
@@ -539,15 +586,16 @@ void Runner::resolve_failed(const std::vector<StatusEntry>& status, const Migrat
     start_commits(report);
     const MigrationFile& m = *e.file;
     std::optional<RecordedMigration> recorded = m_db.read_recorded(e.version);
-    check_resumable(recorded ? std::optional<std::string>(recorded->up_sql) : std::nullopt, m.up, from, m.path);
+    check_resumable(recorded ? std::optional<std::string>(recorded->up_sql) : std::nullopt, m.up,
+                    from, m.path);
     apply(Step{m, m.up, Direction::up, ""}, from, options.statement_lock_timeout, report);
   }
 }
 
 // Most runs (every container start) find nothing to do. That is safe to see without the
 // lock when every recorded migration is cleanly applied; anything else takes the lock.
-bool Runner::nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options,
-                                RunReport& report) {
+bool Runner::nothing_to_migrate(const std::vector<MigrationFile>& files,
+                                const MigrateOptions& options, RunReport& report) {
   std::optional<std::vector<AppliedMigration>> history = m_db.read_history();
   if (!history || m_db.history_needs_upgrade()) {
     return false;
@@ -565,7 +613,6 @@ bool Runner::nothing_to_migrate(const std::vector<MigrationFile>& files, const M
 }
 
 namespace {
-
 
 std::string newer(const std::string& a, const std::string& b) {
   return a.empty() ? b : b.empty() ? a : version_less(a, b) ? b : a;
@@ -616,21 +663,26 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
   } catch (core::Error& error) {
     std::string failure = finish_commits(report);
     if (!failure.empty()) {
-      throw Error(error.code(), std::string(error.what()) + "\n  (and the migrations applied before it could not be "
-                                                  "confirmed on disk: " + failure + ")",
+      throw Error(error.code(),
+                  std::string(error.what()) +
+                      "\n  (and the migrations applied before it could not be "
+                      "confirmed on disk: " +
+                      failure + ")",
                   error.hint());
     }
     throw;
   }
   if (std::string failure = finish_commits(report); !failure.empty()) {
-    throw Error(ExitCode::sql, "the migrations were committed, but flushing them to disk failed: " + failure,
+    throw Error(ExitCode::sql,
+                "the migrations were committed, but flushing them to disk failed: " + failure,
                 "check the server's log; 'agentpg status' shows what is recorded");
   }
   show_versions(files, report);
   return report;
 }
 
-RunReport Runner::rollback(const std::vector<MigrationFile>& files, const RollbackOptions& options) {
+RunReport Runner::rollback(const std::vector<MigrationFile>& files,
+                           const RollbackOptions& options) {
   RunReport report;
   report.dry_run = options.dry_run;
   LockRelease release(m_db, m_locked);
@@ -642,7 +694,7 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
   report.to_version = report.from_version;
   std::vector<StatusEntry> status = compute_status(files, history);
   // The down sections to run: the file's, or the one recorded when it was applied.
-  std::vector<MigrationFile> stand_ins;  // for migrations whose file is missing
+  std::vector<MigrationFile> stand_ins; // for migrations whose file is missing
   std::vector<Section> sections;
   std::vector<std::string> notes;
   std::vector<const StatusEntry*> plan;
@@ -655,11 +707,13 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
           refuse_failed(e);
         }
         plan.push_back(&e);
-        first.push_back(options.resume_from > 0 ? options.resume_from : std::max(1, e.applied->failed_statement));
+        first.push_back(options.resume_from > 0 ? options.resume_from
+                                                : std::max(1, e.applied->failed_statement));
       }
     }
     if (plan.empty()) {
-      throw Error(ExitCode::usage, "no rollback failed or was interrupted: there is nothing to resume",
+      throw Error(ExitCode::usage,
+                  "no rollback failed or was interrupted: there is nothing to resume",
                   "'agentpg status' shows the state of every migration");
     }
   } else {
@@ -671,10 +725,11 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
   }
   stand_ins.reserve(plan.size());
   for (const StatusEntry* e : plan) {
-    bool drifted = e->state != State::applied && !(resuming && e->file != nullptr &&
-                                                     e->file->checksum == e->applied->checksum);
+    bool drifted = e->state != State::applied &&
+                   !(resuming && e->file != nullptr && e->file->checksum == e->applied->checksum);
     bool use_recorded = e->file == nullptr || (drifted && options.recorded_down);
-    std::optional<RecordedMigration> recorded = use_recorded ? m_db.read_recorded(e->version) : std::nullopt;
+    std::optional<RecordedMigration> recorded =
+        use_recorded ? m_db.read_recorded(e->version) : std::nullopt;
     std::string note;
     Section section;
     if (!use_recorded) {
@@ -682,37 +737,47 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
       note = drifted ? "the file's down section, which has changed since it was applied" : "";
     } else if (recorded) {
       if (!recorded->down_sql) {
-        throw Error(ExitCode::validation,
-                    fmt::format("{}_{} had no down section when it was applied, so it cannot be rolled back "
-                                "(nothing was rolled back)",
-                                e->version, e->name));
+        throw Error(
+            ExitCode::validation,
+            fmt::format(
+                "{}_{} had no down section when it was applied, so it cannot be rolled back "
+                "(nothing was rolled back)",
+                e->version, e->name));
       }
       section = Section{true, recorded->down_transactional, *recorded->down_sql,
-                        fmt::format("{} (recorded down section)", e->file ? e->file->path : e->version + "_" + e->name),
+                        fmt::format("{} (recorded down section)",
+                                    e->file ? e->file->path : e->version + "_" + e->name),
                         1};
       note = e->file ? "the down section recorded when it was applied; the file has changed since"
                      : "the down section recorded when it was applied; its file is missing";
     } else if (e->file != nullptr) {
-      throw Error(ExitCode::validation,
-                  fmt::format("{}: no down section was recorded when it was applied (nothing was rolled back)",
-                              e->file->path),
-                  "roll back without --recorded-down to run the file's down section");
+      throw Error(
+          ExitCode::validation,
+          fmt::format(
+              "{}: no down section was recorded when it was applied (nothing was rolled back)",
+              e->file->path),
+          "roll back without --recorded-down to run the file's down section");
     } else {
-      throw Error(ExitCode::validation,
-                  fmt::format("cannot roll back {}_{}: its file is missing and its down section was not recorded "
-                              "(nothing was rolled back)",
-                              e->version, e->name),
-                  "restore the file, or roll back fewer migrations");
+      throw Error(
+          ExitCode::validation,
+          fmt::format(
+              "cannot roll back {}_{}: its file is missing and its down section was not recorded "
+              "(nothing was rolled back)",
+              e->version, e->name),
+          "restore the file, or roll back fewer migrations");
     }
     if (!section.present) {
-      throw Error(ExitCode::validation,
-                  fmt::format("{}: has no down section, so it cannot be rolled back (nothing was rolled back)",
-                              e->file ? e->file->path : e->version),
-                  "add a '-- migrate:down' section (it may be empty for a deliberate no-op)");
+      throw Error(
+          ExitCode::validation,
+          fmt::format(
+              "{}: has no down section, so it cannot be rolled back (nothing was rolled back)",
+              e->file ? e->file->path : e->version),
+          "add a '-- migrate:down' section (it may be empty for a deliberate no-op)");
     }
     if (resuming) {
       std::optional<RecordedMigration> ran = recorded ? recorded : m_db.read_recorded(e->version);
-      check_resumable(ran ? ran->down_sql : std::nullopt, section, first[sections.size()], section.path);
+      check_resumable(ran ? ran->down_sql : std::nullopt, section, first[sections.size()],
+                      section.path);
     }
     sections.push_back(std::move(section));
     notes.push_back(std::move(note));
@@ -733,25 +798,30 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files, const Rollba
     }
     for (size_t i = 0; i < plan.size(); ++i) {
       const MigrationFile& m = plan[i]->file ? *plan[i]->file : stand_ins[stand_in++];
-      apply(Step{m, sections[i], Direction::down, notes[i]}, first[i], options.statement_lock_timeout, report);
+      apply(Step{m, sections[i], Direction::down, notes[i]}, first[i],
+            options.statement_lock_timeout, report);
       reverted.push_back(plan[i]->version);
     }
   } catch (core::Error& error) {
     std::string failure = finish_commits(report);
     if (!failure.empty()) {
-      throw Error(error.code(), std::string(error.what()) + "\n  (and the rollbacks before it could not be confirmed on disk: " +
-                                    failure + ")",
-                  error.hint());
+      throw Error(
+          error.code(),
+          std::string(error.what()) +
+              "\n  (and the rollbacks before it could not be confirmed on disk: " + failure + ")",
+          error.hint());
     }
     throw;
   }
   if (std::string failure = finish_commits(report); !failure.empty()) {
-    throw Error(ExitCode::sql, "the rollback was committed, but flushing it to disk failed: " + failure,
+    throw Error(ExitCode::sql,
+                "the rollback was committed, but flushing it to disk failed: " + failure,
                 "check the server's log; 'agentpg status' shows what is recorded");
   }
   std::string newest;
   for (const auto& a : history) {
-    if (a.status == HistoryStatus::applied && std::find(reverted.begin(), reverted.end(), a.version) == reverted.end()) {
+    if (a.status == HistoryStatus::applied &&
+        std::find(reverted.begin(), reverted.end(), a.version) == reverted.end()) {
       newest = newer(newest, a.version);
     }
   }

@@ -14,11 +14,12 @@ namespace agentpg::migrate {
 struct MigrateOptions {
   MigrateRules rules;
   bool dry_run = false;
-  bool resume = false;         // run a failed migration again from its failed statement
-  int resume_from = 0;         // run a failed or interrupted migration again from this statement (1-based)
-  bool forget_failed = false;  // forget a failure first: a failed up is not applied, a failed down is applied
-  int lock_timeout = 60;       // seconds to wait for the migration lock
-  int statement_lock_timeout = 0;  // SET lock_timeout for each migration (0: off)
+  bool resume = false; // run a failed migration again from its failed statement
+  int resume_from = 0; // run a failed or interrupted migration again from this statement (1-based)
+  bool forget_failed =
+      false; // forget a failure first: a failed up is not applied, a failed down is applied
+  int lock_timeout = 60;          // seconds to wait for the migration lock
+  int statement_lock_timeout = 0; // SET lock_timeout for each migration (0: off)
   // Called under the lock once there is something to apply, before anything is applied
   // (migrate --backup-first); returns what to report (the backup's path).
   std::function<std::string()> before_apply;
@@ -30,9 +31,9 @@ struct MigrateOptions {
 struct RollbackOptions {
   RollbackRules rules;
   bool dry_run = false;
-  bool resume = false;  // run a failed down section again from its failed statement, and stop
-  int resume_from = 0;  // the same for a failed or interrupted one, from this statement
-  bool recorded_down = false;  // a changed file: run the down section recorded when it was applied
+  bool resume = false;        // run a failed down section again from its failed statement, and stop
+  int resume_from = 0;        // the same for a failed or interrupted one, from this statement
+  bool recorded_down = false; // a changed file: run the down section recorded when it was applied
   int lock_timeout = 60;
   int statement_lock_timeout = 0;
 };
@@ -43,15 +44,15 @@ struct StepReport {
   std::string module;
   std::string path;
   double ms = 0;
-  std::string note;  // which down section ran, when it was not the file's
+  std::string note; // which down section ran, when it was not the file's
 };
 
 struct RunReport {
   std::vector<StepReport> steps;
-  std::string from_version;  // newest applied before ("" = none)
-  std::string to_version;    // newest applied after
-  std::string sql;           // --dry-run: the SQL that would run
-  std::string backup;        // --backup-first: the backup taken before applying
+  std::string from_version; // newest applied before ("" = none)
+  std::string to_version;   // newest applied after
+  std::string sql;          // --dry-run: the SQL that would run
+  std::string backup;       // --backup-first: the backup taken before applying
   bool dry_run = false;
 };
 
@@ -67,13 +68,17 @@ public:
 private:
   struct Step;
   void acquire_lock(int timeout_seconds);
-  std::vector<AppliedMigration> prepare_history(const MigrateOptions* options, bool dry_run, RunReport& report);
-  bool nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options, RunReport& report);
-  void resolve_failed(const std::vector<StatusEntry>& status, const MigrateOptions& options, RunReport& report);
+  std::vector<AppliedMigration> prepare_history(const MigrateOptions* options, bool dry_run,
+                                                RunReport& report);
+  bool nothing_to_migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options,
+                          RunReport& report);
+  void resolve_failed(const std::vector<StatusEntry>& status, const MigrateOptions& options,
+                      RunReport& report);
   // Runs a section of m (its up, or a down: the file's or the recorded one).
   void apply(const Step& step, int first_statement, int statement_lock_timeout, RunReport& report);
   void run_transactional(const Step& step, int statement_lock_timeout, RunReport& report);
-  void run_statements(const Step& step, int first_statement, int statement_lock_timeout, RunReport& report);
+  void run_statements(const Step& step, int first_statement, int statement_lock_timeout,
+                      RunReport& report);
   // A history write outside any transaction of the migration's own, checked.
   void write_history(const Step& step, const pg::Query& query, int statement, RunReport& report);
   std::optional<pg::ServerError> send(const pg::Query& query, RunReport& report);
@@ -86,11 +91,12 @@ private:
   const core::Output& m_out;
   bool m_locked = false;
   bool m_relaxed = false;
-  std::vector<std::string> m_done;  // lines to print once the commits are durable
+  std::vector<std::string> m_done; // lines to print once the commits are durable
 };
 
 // "path:line:col" of a server error in a section, from the statement's offset and the
 // server's 1-based character position (the statement's first word when there is none).
-std::string locate_error(const Section& section, size_t statement_offset, size_t statement_length, int position);
+std::string locate_error(const Section& section, size_t statement_offset, size_t statement_length,
+                         int position);
 
 } // namespace agentpg::migrate

@@ -9,8 +9,8 @@
 namespace agentpg::ops {
 
 struct AdoptCommand {
-  std::string tool;   // "" = find it
-  std::string table;  // "" = the tool's default name, in search_path
+  std::string tool;  // "" = find it
+  std::string table; // "" = the tool's default name, in search_path
   bool dry_run = false;
   migrate::AdoptRules rules;
 };

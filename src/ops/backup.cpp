@@ -30,10 +30,12 @@ std::string backup_dir(const Context& ctx, const std::string& output) {
 std::string latest_migration(const Context& ctx, const pg::ConnParams& params) {
   std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
   pg::MigrationDatabase db(*conn);
-  return migrate::current_version(db.read_history().value_or(std::vector<migrate::AppliedMigration>{}));
+  return migrate::current_version(
+      db.read_history().value_or(std::vector<migrate::AppliedMigration>{}));
 }
 
-Manifest take(const Context& ctx, const pg::ConnParams& params, const BackupCommand& command, std::string& path) {
+Manifest take(const Context& ctx, const pg::ConnParams& params, const BackupCommand& command,
+              std::string& path) {
   backup::DumpOptions options;
   options.format = command.format;
   options.jobs = command.jobs;
@@ -50,7 +52,8 @@ std::string compare_with_disk(const Context& ctx, const std::string& restored_ve
   if (!util::is_directory(ctx.config.migrations_dir)) {
     return "";
   }
-  std::vector<migrate::MigrationFile> files = migrate::load_migrations(ctx.config.migrations_dir, ctx.config.modules);
+  std::vector<migrate::MigrationFile> files =
+      migrate::load_migrations(ctx.config.migrations_dir, ctx.config.modules);
   std::string newest_on_disk = files.empty() ? "" : files.back().version;
   if (newest_on_disk.empty() || newest_on_disk == restored_version) {
     return "";
@@ -58,11 +61,13 @@ std::string compare_with_disk(const Context& ctx, const std::string& restored_ve
   std::string restored_shown = migrate::shown_version(files, restored_version);
   std::string newest_shown = migrate::shown_version(files.back());
   if (restored_version.empty() || migrate::version_less(restored_version, newest_on_disk)) {
-    return fmt::format("the migrations on disk are newer (up to {}) than the restored database ({}): run 'agentpg "
-                       "migrate' on it",
-                       newest_shown, restored_version.empty() ? "none applied" : restored_shown);
+    return fmt::format(
+        "the migrations on disk are newer (up to {}) than the restored database ({}): run 'agentpg "
+        "migrate' on it",
+        newest_shown, restored_version.empty() ? "none applied" : restored_shown);
   }
-  return fmt::format("the restored database ({}) is newer than the migrations on disk (up to {}): this checkout is "
+  return fmt::format("the restored database ({}) is newer than the migrations on disk (up to {}): "
+                     "this checkout is "
                      "older than the backup",
                      restored_shown, newest_shown);
 }
@@ -88,8 +93,9 @@ ExitCode run_backup(Context& ctx, const BackupCommand& command) {
   }
   doc.set("deleted", gone);
   ctx.out.emit(doc);
-  ctx.out.line(fmt::format("backup {} written: {}, {} format, in {}{}", path, util::format_bytes(m.size_bytes), m.format,
-                           util::format_duration_ms(m.duration_ms), command.verify ? ", verified" : ""));
+  ctx.out.line(fmt::format(
+      "backup {} written: {}, {} format, in {}{}", path, util::format_bytes(m.size_bytes), m.format,
+      util::format_duration_ms(m.duration_ms), command.verify ? ", verified" : ""));
   for (const auto& d : deleted) {
     ctx.out.line(fmt::format("deleted old backup {}", d));
   }
@@ -112,7 +118,8 @@ ExitCode run_verify(Context& ctx, const std::string& file) {
 
 ExitCode run_list(Context& ctx, const std::string& output) {
   std::string dir = backup_dir(ctx, output);
-  std::vector<std::vector<std::string>> rows = {{"BACKUP", "DATABASE", "FORMAT", "SIZE", "TAKEN (UTC)", "MIGRATION"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"BACKUP", "DATABASE", "FORMAT", "SIZE", "TAKEN (UTC)", "MIGRATION"}};
   core::Json list = core::Json::array();
   for (const Manifest& m : backup::list_backups(dir)) {
     rows.push_back({m.file, m.database, m.format, util::format_bytes(m.size_bytes), m.started_at,
@@ -135,11 +142,13 @@ ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
 
   bool exists = pg::database_exists_on_server(target, ctx.config.connect_timeout);
   if (exists && !command.clean) {
-    throw Error(ExitCode::refused, fmt::format("database {} exists: refusing to restore over it", name),
+    throw Error(ExitCode::refused,
+                fmt::format("database {} exists: refusing to restore over it", name),
                 "restore into a new one with --target-db NAME, or replace it with --clean");
   }
   if (exists) {
-    confirm_destructive(ctx, fmt::format("replace database {} with the backup {}", name, command.file));
+    confirm_destructive(ctx,
+                        fmt::format("replace database {} with the backup {}", name, command.file));
     pg::drop_database(target, ctx.config.connect_timeout, true);
   }
   pg::create_database_if_missing(target, ctx.config.connect_timeout);
@@ -165,8 +174,8 @@ ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
                    .set("latest_migration", version.empty() ? core::Json() : core::Json(version))
                    .set("duration_ms", ms)
                    .set("warning", warning.empty() ? core::Json() : core::Json(warning)));
-  ctx.out.line(fmt::format("restored {} into database {} in {}; latest migration: {}", command.file, name,
-                           util::format_duration_ms(ms), version.empty() ? "none" : version));
+  ctx.out.line(fmt::format("restored {} into database {} in {}; latest migration: {}", command.file,
+                           name, util::format_duration_ms(ms), version.empty() ? "none" : version));
   if (!warning.empty()) {
     ctx.out.warn(warning);
   }

@@ -9,18 +9,18 @@
 namespace agentpg::ops {
 
 struct BackupCommand {
-  std::string format = "custom";  // custom, directory, plain
+  std::string format = "custom"; // custom, directory, plain
   int jobs = 1;
   int compress = -1;  // -1: pg_dump's default
-  std::string output;  // "" = the backup_dir setting
-  int keep = 0;        // 0 = keep all
+  std::string output; // "" = the backup_dir setting
+  int keep = 0;       // 0 = keep all
   bool schema_only = false;
   bool verify = false;
 };
 
 struct RestoreCommand {
   std::string file;
-  std::string target_db;  // "" = the configured database
+  std::string target_db; // "" = the configured database
   int jobs = 1;
   bool clean = false;
 };

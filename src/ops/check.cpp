@@ -1,20 +1,19 @@
 #include "ops/check.hpp"
 
-#include "check/report.hpp"
+#include <fmt/format.h>
 
 #include <chrono>
 #include <thread>
 
-#include <fmt/format.h>
-
-#include "ops/target.hpp"
+#include "check/report.hpp"
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
 #include "migrate/report.hpp"
-#include "pg/migration_database.hpp"
-#include "util/files.hpp"
+#include "ops/target.hpp"
 #include "pg/catalog.hpp"
 #include "pg/connection.hpp"
+#include "pg/migration_database.hpp"
+#include "util/files.hpp"
 #include "util/time.hpp"
 
 namespace agentpg::ops {
@@ -31,8 +30,8 @@ using core::Json;
 
 // Connects, retrying until `wait_seconds` have passed when the server is not there yet
 // (starting, refusing, database not created yet): the container-entrypoint case.
-std::unique_ptr<pg::Connection> connect_waiting(const ops::Context& ctx, const pg::ConnParams& params,
-                                                int wait_seconds) {
+std::unique_ptr<pg::Connection> connect_waiting(const ops::Context& ctx,
+                                                const pg::ConnParams& params, int wait_seconds) {
   util::Clock::time_point start = util::Clock::now();
   auto deadline = start + std::chrono::seconds(wait_seconds);
   bool announced = false;
@@ -40,14 +39,17 @@ std::unique_ptr<pg::Connection> connect_waiting(const ops::Context& ctx, const p
     try {
       int remaining = static_cast<int>(
           std::chrono::duration_cast<std::chrono::seconds>(deadline - util::Clock::now()).count());
-      int timeout = wait_seconds > 0 ? std::max(2, std::min(ctx.config.connect_timeout, remaining)) : ctx.config.connect_timeout;
+      int timeout = wait_seconds > 0 ? std::max(2, std::min(ctx.config.connect_timeout, remaining))
+                                     : ctx.config.connect_timeout;
       return pg::Connection::open(params, timeout);
     } catch (const Error& e) {
-      if (e.code() != ExitCode::connection || util::Clock::now() + std::chrono::milliseconds(250) >= deadline) {
+      if (e.code() != ExitCode::connection ||
+          util::Clock::now() + std::chrono::milliseconds(250) >= deadline) {
         throw;
       }
       if (!announced) {
-        ctx.out.notice(fmt::format("agentpg: waiting up to {} s for {}", wait_seconds, params.display()));
+        ctx.out.notice(
+            fmt::format("agentpg: waiting up to {} s for {}", wait_seconds, params.display()));
         announced = true;
       }
       ctx.out.detail(fmt::format("not ready yet: {}", e.what()));
@@ -67,30 +69,39 @@ struct SchemaCheck {
 SchemaCheck check_schema(const ops::Context& ctx, pg::Connection& conn) {
   SchemaCheck result;
   if (!util::is_directory(ctx.config.migrations_dir)) {
-    result.summary = fmt::format("not checked: no migrations folder at {}", ctx.config.migrations_dir);
+    result.summary =
+        fmt::format("not checked: no migrations folder at {}", ctx.config.migrations_dir);
     result.json = Json::object().set("checked", false);
     return result;
   }
-  std::vector<migrate::MigrationFile> files = migrate::load_migrations(ctx.config.migrations_dir, ctx.config.modules);
+  std::vector<migrate::MigrationFile> files =
+      migrate::load_migrations(ctx.config.migrations_dir, ctx.config.modules);
   pg::MigrationDatabase db(conn);
-  std::vector<migrate::AppliedMigration> history = db.read_history().value_or(std::vector<migrate::AppliedMigration>{});
+  std::vector<migrate::AppliedMigration> history =
+      db.read_history().value_or(std::vector<migrate::AppliedMigration>{});
   migrate::StatusCounts c = migrate::count_states(migrate::compute_status(files, history));
   std::string current = migrate::shown_version(files, migrate::current_version(history));
   bool drift = (c.changed > 0 || c.missing > 0) && !ctx.config.allow_drift;
-  result.code = c.failed > 0 || drift ? ExitCode::validation : c.pending > 0 ? ExitCode::not_latest : ExitCode::ok;
-  result.summary = fmt::format("{}: version {}, {} applied, {} pending, {} changed, {} missing, {} failed",
-                               result.code == ExitCode::ok ? "at latest" : "NOT at latest or inconsistent",
-                               current.empty() ? "none" : current, c.applied, c.pending, c.changed, c.missing,
-                               c.failed);
+  result.code = c.failed > 0 || drift ? ExitCode::validation
+                : c.pending > 0       ? ExitCode::not_latest
+                                      : ExitCode::ok;
+  result.summary = fmt::format(
+      "{}: version {}, {} applied, {} pending, {} changed, {} missing, {} failed",
+      result.code == ExitCode::ok ? "at latest" : "NOT at latest or inconsistent",
+      current.empty() ? "none" : current, c.applied, c.pending, c.changed, c.missing, c.failed);
   if (c.pending > 0) {
-    result.findings.push_back({Severity::warning, "schema", fmt::format("{} pending migrations: run 'agentpg migrate'", c.pending)});
+    result.findings.push_back(
+        {Severity::warning, "schema",
+         fmt::format("{} pending migrations: run 'agentpg migrate'", c.pending)});
   }
   if (c.changed > 0 || c.missing > 0) {
-    result.findings.push_back({Severity::critical, "schema",
-                               fmt::format("drift: {} changed and {} missing applied migrations", c.changed, c.missing)});
+    result.findings.push_back(
+        {Severity::critical, "schema",
+         fmt::format("drift: {} changed and {} missing applied migrations", c.changed, c.missing)});
   }
   if (c.failed > 0) {
-    result.findings.push_back({Severity::critical, "schema", fmt::format("{} failed migrations", c.failed)});
+    result.findings.push_back(
+        {Severity::critical, "schema", fmt::format("{} failed migrations", c.failed)});
   }
   result.json = Json::object()
                     .set("checked", true)
@@ -113,9 +124,11 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   bool history = pg::table_exists(*conn, "agentpg", "schema_migrations");
   SchemaCheck schema = check_schema(ctx, *conn);
   std::string embedding_type = pg::column_type(*conn, "chad", "embeddings", "embedding");
-  std::string embeddings = embedding_type.empty()             ? ""
-                           : embedding_type.rfind("vector", 0) == 0 ? "pgvector " + embedding_type + " with an HNSW cosine index"
-                               : "portable real[1536] with an exact cosine scan (pgvector is not available)";
+  std::string embeddings =
+      embedding_type.empty() ? ""
+      : embedding_type.rfind("vector", 0) == 0
+          ? "pgvector " + embedding_type + " with an HNSW cosine index"
+          : "portable real[1536] with an exact cosine scan (pgvector is not available)";
 
   Json report = Json::object();
   report.set("ok", schema.code == ExitCode::ok)
@@ -126,7 +139,10 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
       .set("latency_ms", latency)
       .set("history_table", history)
       .set("schema", schema.json)
-      .set("embeddings", embedding_type.empty() ? Json() : Json(embedding_type.rfind("vector", 0) == 0 ? "pgvector" : "portable"))
+      .set("embeddings",
+           embedding_type.empty()
+               ? Json()
+               : Json(embedding_type.rfind("vector", 0) == 0 ? "pgvector" : "portable"))
       .set("exit_code", core::to_int(schema.code));
   std::optional<HealthReport> health;
   if (options.report) {
@@ -140,7 +156,8 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   ctx.out.emit(report);
 
   const core::Output& out = ctx.out;
-  out.line(fmt::format("{} connected to {}", out.paint(core::Style::green, "ok"), params.display()));
+  out.line(
+      fmt::format("{} connected to {}", out.paint(core::Style::green, "ok"), params.display()));
   std::vector<std::vector<std::string>> rows = {
       {"  server", "PostgreSQL " + conn->server_version()},
       {"  database", conn->database()},
@@ -160,9 +177,10 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
     return ExitCode::unexpected;
   }
   if (schema.code != ExitCode::ok) {
-    out.notice(schema.code == ExitCode::not_latest
-                   ? "agentpg: schema is not at latest: run 'agentpg migrate' (exit 7)"
-                   : "agentpg: migrations changed, missing or failed: see 'agentpg status' (exit 5)");
+    out.notice(
+        schema.code == ExitCode::not_latest
+            ? "agentpg: schema is not at latest: run 'agentpg migrate' (exit 7)"
+            : "agentpg: migrations changed, missing or failed: see 'agentpg status' (exit 5)");
   }
   return schema.code;
 }

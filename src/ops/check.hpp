@@ -1,14 +1,14 @@
 #pragma once
 // `agentpg check`: can we reach the database, and what state is it in.
-#include "ops/context.hpp"
 #include "core/error.hpp"
+#include "ops/context.hpp"
 
 namespace agentpg::ops {
 
 struct CheckOptions {
-  int wait_seconds = 0;  // keep trying this long for the database to accept logins
-  bool report = false;   // add the health report
-  std::string fail_on;   // with --report: "warning" or "critical" findings exit 1
+  int wait_seconds = 0; // keep trying this long for the database to accept logins
+  bool report = false;  // add the health report
+  std::string fail_on;  // with --report: "warning" or "critical" findings exit 1
 };
 
 // Prints the report (text or JSON) and returns the exit code: 0 healthy, 3 when the

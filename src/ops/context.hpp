@@ -7,7 +7,8 @@ namespace agentpg::ops {
 
 struct Context {
   explicit Context(config::Config c)
-      : config(std::move(c)), out(core::OutputOptions{config.json, config.quiet, config.verbose, config.no_color}) {}
+      : config(std::move(c)),
+        out(core::OutputOptions{config.json, config.quiet, config.verbose, config.no_color}) {}
 
   config::Config config;
   core::Output out;

@@ -1,10 +1,9 @@
 #include "ops/guard.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <iostream>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "util/strings.hpp"
@@ -16,7 +15,8 @@ using core::ExitCode;
 
 void confirm_destructive(const Context& ctx, const std::string& action) {
   if (ctx.config.production() && !ctx.config.allow_production) {
-    throw Error(ExitCode::refused, fmt::format("refused to {} in the production environment", action),
+    throw Error(ExitCode::refused,
+                fmt::format("refused to {} in the production environment", action),
                 "pass --allow-production (and --yes) if you really mean it");
   }
   if (ctx.config.yes) {
@@ -26,7 +26,8 @@ void confirm_destructive(const Context& ctx, const std::string& action) {
     throw Error(ExitCode::refused, fmt::format("refused to {} without confirmation", action),
                 "stdin is not a terminal: pass --yes to confirm");
   }
-  fmt::print(stderr, "About to {} ({} environment). Type 'yes' to go on: ", action, ctx.config.environment_name);
+  fmt::print(stderr, "About to {} ({} environment). Type 'yes' to go on: ", action,
+             ctx.config.environment_name);
   std::fflush(stderr);
   std::string answer;
   std::getline(std::cin, answer);

@@ -2,17 +2,17 @@
 
 #include <fmt/format.h>
 
-#include "ops/target.hpp"
-#include "ops/guard.hpp"
 #include "migrate/adopt.hpp"
-#include "ops/migrate.hpp"
 #include "migrate/files.hpp"
 #include "migrate/report.hpp"
 #include "migrate/runner.hpp"
+#include "ops/guard.hpp"
+#include "ops/migrate.hpp"
+#include "ops/seed.hpp"
+#include "ops/target.hpp"
 #include "pg/admin.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
-#include "ops/seed.hpp"
 #include "util/time.hpp"
 
 namespace agentpg::ops {
@@ -40,12 +40,15 @@ ExitCode run_init(ops::Context& ctx) {
     pg::MigrationDatabase db(*conn);
     RunReport report = migrate::Runner(db, ctx.out).migrate(files, migrate_options(ctx, *conn));
     doc.set("applied", static_cast<long long>(report.steps.size()))
-        .set("schema_version", report.to_version.empty() ? core::Json() : core::Json(report.to_version));
+        .set("schema_version",
+             report.to_version.empty() ? core::Json() : core::Json(report.to_version));
     ctx.out.line(report.steps.empty()
-                     ? fmt::format("schema at {}: nothing to migrate", report.to_version.empty() ? "empty" : report.to_version)
+                     ? fmt::format("schema at {}: nothing to migrate",
+                                   report.to_version.empty() ? "empty" : report.to_version)
                      : fmt::format("applied {} migration{} ({} -> {})", report.steps.size(),
                                    report.steps.size() == 1 ? "" : "s",
-                                   report.from_version.empty() ? "empty" : report.from_version, report.to_version));
+                                   report.from_version.empty() ? "empty" : report.from_version,
+                                   report.to_version));
   }
   if (config.init_seed) {
     ops::guard_seeding(ctx, config.init_seed_env);
@@ -67,7 +70,8 @@ ExitCode run_create_db(ops::Context& ctx, const CreateDbCommand& command) {
   }
   bool created = pg::create_database_if_missing(params, ctx.config.connect_timeout);
   ctx.out.emit(core::Json::object().set("database", name).set("created", created));
-  ctx.out.line(created ? fmt::format("created database {}", name) : fmt::format("database {} already exists", name));
+  ctx.out.line(created ? fmt::format("created database {}", name)
+                       : fmt::format("database {} already exists", name));
   return ExitCode::ok;
 }
 
@@ -77,7 +81,8 @@ ExitCode run_drop_db(ops::Context& ctx, const DropDbCommand& command) {
   ops::confirm_destructive(ctx, fmt::format("drop database {}", name));
   bool dropped = pg::drop_database(params, ctx.config.connect_timeout, command.force);
   ctx.out.emit(core::Json::object().set("database", name).set("dropped", dropped));
-  ctx.out.line(dropped ? fmt::format("dropped database {}", name) : fmt::format("database {} does not exist", name));
+  ctx.out.line(dropped ? fmt::format("dropped database {}", name)
+                       : fmt::format("database {} does not exist", name));
   return ExitCode::ok;
 }
 

@@ -1,16 +1,16 @@
 #pragma once
 // The database's own life: init (create, migrate, seed), create-db and drop-db.
-#include "ops/context.hpp"
 #include "core/error.hpp"
+#include "ops/context.hpp"
 
 namespace agentpg::ops {
 
 struct CreateDbCommand {
-  bool force = false;  // drop it first (guarded)
+  bool force = false; // drop it first (guarded)
 };
 
 struct DropDbCommand {
-  bool force = false;  // terminate other sessions
+  bool force = false; // terminate other sessions
 };
 
 // Idempotent: safe on every container start, and from several processes at once.

@@ -47,7 +47,8 @@ core::ExitCode run_local(ops::Context& ctx, LocalAction action) {
     ClusterStatus status = cluster.ensure_running(out);
     url = url_of();
     out.emit(status_json(status, url));
-    out.line(fmt::format("local PostgreSQL {} running on port {}: {}", status.server_version, status.port, url));
+    out.line(fmt::format("local PostgreSQL {} running on port {}: {}", status.server_version,
+                         status.port, url));
     break;
   }
   case LocalAction::stop: {

@@ -2,8 +2,8 @@
 // `agentpg local start|stop|status|url|destroy`.
 #include <string>
 
-#include "ops/context.hpp"
 #include "core/error.hpp"
+#include "ops/context.hpp"
 
 namespace agentpg::ops {
 

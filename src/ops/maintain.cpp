@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "ops/target.hpp"
-#include "pg/health.hpp"
 #include "pg/connection.hpp"
+#include "pg/health.hpp"
 #include "pg/upkeep.hpp"
 #include "util/strings.hpp"
 
@@ -18,7 +18,8 @@ using core::Json;
 
 std::string interval_setting(pg::Connection& conn, const std::string& value, const char* key) {
   if (!pg::is_interval(conn, value)) {
-    throw Error(ExitCode::usage, fmt::format("{} must be an interval such as '90 days', not '{}'", key, value));
+    throw Error(ExitCode::usage,
+                fmt::format("{} must be an interval such as '90 days', not '{}'", key, value));
   }
   return value;
 }
@@ -39,12 +40,16 @@ Json retention(const ops::Context& ctx, pg::Connection& conn, bool dry_run) {
   if (!pg::function_exists(conn, "agency.cleanup_old_tasks")) {
     return result.set("skipped", "the agency module is not installed");
   }
-  pg::RetentionWindows windows{interval_setting(conn, ctx.config.tasks_retention, "maintain.tasks_retention"),
-                               interval_setting(conn, ctx.config.metrics_retention, "maintain.metrics_retention"),
-                               interval_setting(conn, ctx.config.audit_retention, "maintain.audit_retention")};
-  result.set("windows",
-             Json::object().set("tasks", windows.tasks).set("metrics", windows.metrics).set("audit_log", windows.audit));
-  pg::RetentionCounts c = dry_run ? pg::retention_due(conn, windows) : pg::apply_retention(conn, windows);
+  pg::RetentionWindows windows{
+      interval_setting(conn, ctx.config.tasks_retention, "maintain.tasks_retention"),
+      interval_setting(conn, ctx.config.metrics_retention, "maintain.metrics_retention"),
+      interval_setting(conn, ctx.config.audit_retention, "maintain.audit_retention")};
+  result.set("windows", Json::object()
+                            .set("tasks", windows.tasks)
+                            .set("metrics", windows.metrics)
+                            .set("audit_log", windows.audit));
+  pg::RetentionCounts c =
+      dry_run ? pg::retention_due(conn, windows) : pg::apply_retention(conn, windows);
   Json counts = Json::object()
                     .set("task_artifacts", c.task_artifacts)
                     .set("task_progress", c.task_progress)
@@ -61,7 +66,8 @@ Json analyze(pg::Connection& conn, bool dry_run) {
   for (const auto& t : stale) {
     tables.push(t);
   }
-  Json result = Json::object().set("job", "analyze").set(dry_run ? "would_analyze" : "analyzed", tables);
+  Json result =
+      Json::object().set("job", "analyze").set(dry_run ? "would_analyze" : "analyzed", tables);
   if (!dry_run && !stale.empty()) {
     pg::analyze_tables(conn, stale);
   }
@@ -76,21 +82,26 @@ std::string describe(const Json& job) {
     return fmt::format("{}: skipped ({})", name, skipped->dump(0));
   }
   if (name == "expired-charges") {
-    return job.find("released") ? fmt::format("{}: released {} expired provisional charges", name, number(job.find("released")))
-                                : fmt::format("{}: would release {}", name, number(job.find("would_release")));
+    return job.find("released")
+               ? fmt::format("{}: released {} expired provisional charges", name,
+                             number(job.find("released")))
+               : fmt::format("{}: would release {}", name, number(job.find("would_release")));
   }
   if (name == "retention") {
     const Json* counts = job.find("deleted") ? job.find("deleted") : job.find("would_delete");
-    return fmt::format("{}: {} {}", name, job.find("deleted") ? "deleted" : "would delete", counts->dump(0));
+    return fmt::format("{}: {} {}", name, job.find("deleted") ? "deleted" : "would delete",
+                       counts->dump(0));
   }
   const Json* tables = job.find("analyzed") ? job.find("analyzed") : job.find("would_analyze");
-  return fmt::format("{}: {} {} table(s) with stale statistics {}", name, job.find("analyzed") ? "analyzed" : "would analyze",
-                     tables->size(), tables->dump(0));
+  return fmt::format("{}: {} {} table(s) with stale statistics {}", name,
+                     job.find("analyzed") ? "analyzed" : "would analyze", tables->size(),
+                     tables->dump(0));
 }
 
 ExitCode schedule_jobs(ops::Context& ctx, pg::Connection& conn, bool add) {
   if (!pg::cron_installed(conn)) {
-    throw Error(ExitCode::usage, "pg_cron is not installed in this database, so there is nothing to schedule with",
+    throw Error(ExitCode::usage,
+                "pg_cron is not installed in this database, so there is nothing to schedule with",
                 "run 'agentpg maintain --yes' from cron or a Kubernetes CronJob instead");
   }
   Json done = Json::array();
@@ -98,7 +109,8 @@ ExitCode schedule_jobs(ops::Context& ctx, pg::Connection& conn, bool add) {
     std::string name = std::string("agentpg-") + job.name;
     add ? pg::schedule_job(conn, name, job) : pg::unschedule_job(conn, name, job);
     done.push(name);
-    ctx.out.line(fmt::format("{} {}{}", add ? "scheduled" : "unscheduled", name, add ? std::string(" at ") + job.schedule : ""));
+    ctx.out.line(fmt::format("{} {}{}", add ? "scheduled" : "unscheduled", name,
+                             add ? std::string(" at ") + job.schedule : ""));
   }
   ctx.out.emit(Json::object().set(add ? "scheduled" : "unscheduled", done));
   return ExitCode::ok;
@@ -113,8 +125,10 @@ ExitCode run_maintain(ops::Context& ctx, const MaintainCommand& command) {
                 "the jobs are expired-charges, retention and analyze");
   }
   // Deleting data in production needs its own --yes, so a CronJob can pass it explicitly.
-  if (ctx.config.production() && !ctx.config.yes && !command.dry_run && !command.schedule && !command.unschedule) {
-    throw Error(ExitCode::refused, "maintain deletes data: in the production environment it needs --yes",
+  if (ctx.config.production() && !ctx.config.yes && !command.dry_run && !command.schedule &&
+      !command.unschedule) {
+    throw Error(ExitCode::refused,
+                "maintain deletes data: in the production environment it needs --yes",
                 "'agentpg maintain --dry-run' shows what it would do");
   }
   std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
@@ -137,7 +151,8 @@ ExitCode run_maintain(ops::Context& ctx, const MaintainCommand& command) {
     ctx.out.line(describe(job));
     jobs.push(job);
   }
-  ctx.out.emit(Json::object().set("command", "maintain").set("dry_run", command.dry_run).set("jobs", jobs));
+  ctx.out.emit(
+      Json::object().set("command", "maintain").set("dry_run", command.dry_run).set("jobs", jobs));
   return ExitCode::ok;
 }
 

@@ -4,14 +4,14 @@
 // ANALYZE of tables whose statistics are stale. --schedule hands them to pg_cron.
 #include <string>
 
-#include "ops/context.hpp"
 #include "core/error.hpp"
+#include "ops/context.hpp"
 
 namespace agentpg::ops {
 
 struct MaintainCommand {
-  bool dry_run = false;  // count what would change; change nothing
-  std::string only;      // expired-charges, retention or analyze; "" = all
+  bool dry_run = false; // count what would change; change nothing
+  std::string only;     // expired-charges, retention or analyze; "" = all
   bool schedule = false;
   bool unschedule = false;
 };

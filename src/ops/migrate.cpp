@@ -1,46 +1,46 @@
 #include "ops/migrate.hpp"
 
+#include <fmt/format.h>
+
 #include <limits>
 #include <map>
 
-#include <fmt/format.h>
-
-#include "ops/backup.hpp"
-#include "ops/target.hpp"
 #include "migrate/adopt.hpp"
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
 #include "migrate/report.hpp"
 #include "migrate/runner.hpp"
+#include "ops/backup.hpp"
+#include "ops/guard.hpp"
+#include "ops/target.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
 #include "util/diff.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
-#include "ops/guard.hpp"
 
 namespace agentpg::ops {
 
 using migrate::AppliedMigration;
+using migrate::compute_status;
+using migrate::current_version;
+using migrate::k_timestamp_digits;
+using migrate::load_migrations;
 using migrate::MigrateOptions;
 using migrate::MigrateRules;
 using migrate::MigrationFile;
+using migrate::normalise_version;
+using migrate::print_run_report;
 using migrate::RecordedMigration;
+using migrate::refuse_foreign_history;
 using migrate::RollbackOptions;
-using migrate::RunReport;
 using migrate::Runner;
+using migrate::RunReport;
 using migrate::State;
 using migrate::StatusCounts;
 using migrate::StatusEntry;
-using migrate::compute_status;
-using migrate::current_version;
-using migrate::load_migrations;
-using migrate::normalise_version;
-using migrate::print_run_report;
-using migrate::refuse_foreign_history;
 using migrate::version_less;
-using migrate::k_timestamp_digits;
 
 namespace {
 
@@ -53,7 +53,8 @@ std::optional<std::string> version_argument(const std::string& text, const char*
   }
   std::string version = normalise_version(text);
   if (version.empty() || !util::is_all_digits(text)) {
-    throw Error(ExitCode::usage, fmt::format("{} takes a migration version (digits), not '{}'", flag, text));
+    throw Error(ExitCode::usage,
+                fmt::format("{} takes a migration version (digits), not '{}'", flag, text));
   }
   return version;
 }
@@ -115,10 +116,11 @@ ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command) {
   std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
   std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
   if (!command.dry_run) {
-    std::string what = options.resume || options.resume_from > 0 ? std::string("finish a failed rollback")
-                       : command.to.empty() ? fmt::format("roll back {} migration{}", command.steps,
-                                                        command.steps == 1 ? "" : "s")
-                                          : fmt::format("roll back to {}", command.to);
+    std::string what =
+        options.resume || options.resume_from > 0 ? std::string("finish a failed rollback")
+        : command.to.empty()
+            ? fmt::format("roll back {} migration{}", command.steps, command.steps == 1 ? "" : "s")
+            : fmt::format("roll back to {}", command.to);
     ops::confirm_destructive(ctx, fmt::format("{} of database {}", what, conn->database()));
   }
   pg::MigrationDatabase db(*conn);
@@ -144,7 +146,8 @@ ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
       }
       std::optional<RecordedMigration> recorded = db.read_recorded(e.version);
       if (!recorded) {
-        diffs[e.version] = "(its sections were not recorded when it was applied: only the checksum differs)\n";
+        diffs[e.version] =
+            "(its sections were not recorded when it was applied: only the checksum differs)\n";
         continue;
       }
       const MigrationFile& m = *e.file;
@@ -155,19 +158,23 @@ ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
                                             label + " (down, as applied)", label + " (down, now)");
     }
   }
-  StatusCounts counts = print_status(ctx.out, params.display(), shown_version(files, current_version(history)), status,
-                                     diffs);
+  StatusCounts counts = print_status(ctx.out, params.display(),
+                                     shown_version(files, current_version(history)), status, diffs);
   return command.exit_code && counts.pending > 0 ? ExitCode::unexpected : ExitCode::ok;
 }
 
 ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
-  bool valid = !command.name.empty() && command.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
-                                            std::string::npos;
+  bool valid =
+      !command.name.empty() &&
+      command.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
   if (!valid) {
-    throw Error(ExitCode::usage, fmt::format("migration name '{}' must be lower-case letters, digits and _", command.name),
-                "e.g. 'agentpg new add_agents_table'");
+    throw Error(
+        ExitCode::usage,
+        fmt::format("migration name '{}' must be lower-case letters, digits and _", command.name),
+        "e.g. 'agentpg new add_agents_table'");
   }
-  std::string dir = ctx.config.migrations_dir + (command.module.empty() ? "" : "/" + command.module);
+  std::string dir =
+      ctx.config.migrations_dir + (command.module.empty() ? "" : "/" + command.module);
   if (!util::make_dirs(dir)) {
     throw Error(ExitCode::usage, fmt::format("cannot create {}", dir));
   }
@@ -178,7 +185,8 @@ ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
   std::vector<MigrationFile> existing = load_migrations(ctx.config.migrations_dir, {});
   for (const auto& m : existing) {
     unsigned long long taken = 0;
-    if (!version_less(m.version, version) && util::parse_uint(m.version.substr(0, k_timestamp_digits), taken)) {
+    if (!version_less(m.version, version) &&
+        util::parse_uint(m.version.substr(0, k_timestamp_digits), taken)) {
       version = std::to_string(taken + 1);
     }
   }

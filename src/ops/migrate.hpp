@@ -3,9 +3,9 @@
 #include <optional>
 #include <string>
 
-#include "ops/context.hpp"
 #include "core/error.hpp"
 #include "migrate/runner.hpp"
+#include "ops/context.hpp"
 
 namespace agentpg::pg {
 class Connection;
@@ -14,17 +14,17 @@ class Connection;
 namespace agentpg::ops {
 
 struct MigrateCommand {
-  std::string to;  // "" = latest
+  std::string to; // "" = latest
   bool dry_run = false;
   bool resume = false;
   int resume_from = 0;
   bool forget_failed = false;
-  bool backup_first = false;  // take a backup before applying anything
+  bool backup_first = false; // take a backup before applying anything
 };
 
 struct RollbackCommand {
   int steps = 1;
-  std::string to;  // "" = use steps; "base" = everything
+  std::string to; // "" = use steps; "base" = everything
   bool dry_run = false;
   bool resume = false;
   int resume_from = 0;
@@ -32,8 +32,8 @@ struct RollbackCommand {
 };
 
 struct StatusCommand {
-  bool exit_code = false;  // exit 1 when anything is pending
-  bool diff = false;       // show how changed migrations differ from what was applied
+  bool exit_code = false; // exit 1 when anything is pending
+  bool diff = false;      // show how changed migrations differ from what was applied
 };
 
 struct NewCommand {

@@ -12,7 +12,7 @@ class Connection;
 namespace agentpg::ops {
 
 struct SeedCommand {
-  std::string environment;  // "" = the configured environment
+  std::string environment; // "" = the configured environment
   bool reset = false;
   bool dry_run = false;
 };

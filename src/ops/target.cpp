@@ -19,9 +19,10 @@ pg::ConnParams target_params(const ops::Context& ctx) {
   if (!config.database_url.empty()) {
     params = pg::ConnParams::parse(config.database_url);
   } else if (!config.libpq_configured) {
-    throw core::Error(core::ExitCode::usage, "no database configured",
-                      fmt::format("set {} (or --database-url), or use --local for a project-local PostgreSQL",
-                                  config.url_env));
+    throw core::Error(
+        core::ExitCode::usage, "no database configured",
+        fmt::format("set {} (or --database-url), or use --local for a project-local PostgreSQL",
+                    config.url_env));
   }
   for (const auto& [keyword, value] : config.libpq_defaults) {
     params.set_default(keyword, value);

@@ -2,8 +2,8 @@
 // Which database this run talks to.
 #include <memory>
 
-#include "pg/conn_params.hpp"
 #include "ops/context.hpp"
+#include "pg/conn_params.hpp"
 
 namespace agentpg::pg {
 class Connection;

@@ -16,7 +16,8 @@ using core::ExitCode;
 std::string target_database(const pg::ConnParams& target) {
   std::string name = target.get("dbname");
   if (name.empty()) {
-    throw Error(ExitCode::usage, fmt::format("the database URL {} names no database", target.display()),
+    throw Error(ExitCode::usage,
+                fmt::format("the database URL {} names no database", target.display()),
                 "add /<database> to the URL");
   }
   return name;
@@ -48,11 +49,13 @@ bool create_database_if_missing(const pg::ConnParams& target, int connect_timeou
   }
   if (auto error = conn->try_execute("CREATE DATABASE " + conn->quote_identifier(name))) {
     // Another process won the race: 42P04, or 23505 when both passed the check at once.
-    if (error->sqlstate == "42P04" || (error->sqlstate == "23505" && database_exists(*conn, name))) {
+    if (error->sqlstate == "42P04" ||
+        (error->sqlstate == "23505" && database_exists(*conn, name))) {
       return false;
     }
-    throw Error(ExitCode::sql, fmt::format("cannot create database {}: {} (SQLSTATE {})", name, error->message,
-                                           error->sqlstate),
+    throw Error(ExitCode::sql,
+                fmt::format("cannot create database {}: {} (SQLSTATE {})", name, error->message,
+                            error->sqlstate),
                 error->sqlstate == "42501" ? "the user needs the CREATEDB privilege" : error->hint);
   }
   return true;
@@ -69,11 +72,14 @@ bool drop_database(const pg::ConnParams& target, int connect_timeout, bool force
   if (!database_exists(*conn, name)) {
     return false;
   }
-  std::string sql = "DROP DATABASE " + conn->quote_identifier(name) + (force ? " WITH (FORCE)" : "");
+  std::string sql =
+      "DROP DATABASE " + conn->quote_identifier(name) + (force ? " WITH (FORCE)" : "");
   if (auto error = conn->try_execute(sql)) {
-    throw Error(ExitCode::sql, fmt::format("cannot drop database {}: {} (SQLSTATE {})", name, error->message,
-                                           error->sqlstate),
-                error->sqlstate == "55006" ? "other sessions use it: --force terminates them" : error->hint);
+    throw Error(ExitCode::sql,
+                fmt::format("cannot drop database {}: {} (SQLSTATE {})", name, error->message,
+                            error->sqlstate),
+                error->sqlstate == "55006" ? "other sessions use it: --force terminates them"
+                                           : error->hint);
   }
   return true;
 }

@@ -12,7 +12,8 @@ double ping_ms(Connection& conn) {
 }
 
 bool table_exists(Connection& conn, const std::string& schema, const std::string& table) {
-  Rows rows = conn.query("SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+  Rows rows = conn.query("SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+                         "n.oid = c.relnamespace "
                          "WHERE n.nspname = $1 AND c.relname = $2",
                          {schema, table});
   return !rows.empty();
@@ -28,11 +29,12 @@ namespace agentpg::pg {
 
 std::string column_type(Connection& conn, const std::string& schema, const std::string& table,
                         const std::string& column) {
-  Rows rows = conn.query("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
-                         "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
-                         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                         "WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3 AND NOT a.attisdropped",
-                         {schema, table, column});
+  Rows rows = conn.query(
+      "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
+      "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = $3 AND NOT a.attisdropped",
+      {schema, table, column});
   return rows.empty() ? "" : rows.text(0, 0);
 }
 
@@ -40,10 +42,7 @@ std::string column_type(Connection& conn, const std::string& schema, const std::
 
 namespace agentpg::pg {
 
-namespace {
-
-
-} // namespace
+namespace {} // namespace
 
 const ColumnInfo* TableInfo::column(const std::string& wanted) const {
   for (const auto& c : columns) {
@@ -65,22 +64,25 @@ std::optional<TableInfo> table_info(Connection& conn, const std::string& qualifi
   info.name = qualified;
   Rows columns = conn.query(
       "SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typcategory = 'A', "
-      "a.atttypid IN ('json'::regtype, 'jsonb'::regtype), a.attidentity = 'a' OR a.attgenerated <> '' "
+      "a.atttypid IN ('json'::regtype, 'jsonb'::regtype), a.attidentity = 'a' OR a.attgenerated <> "
+      "'' "
       "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
       "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
       {oid});
   for (size_t r = 0; r < columns.size(); ++r) {
-    info.columns.push_back(ColumnInfo{columns.text(r, 0), columns.text(r, 1), columns.text(r, 2) == "t",
-                                      columns.text(r, 3) == "t", columns.text(r, 4) == "t"});
+    info.columns.push_back(ColumnInfo{columns.text(r, 0), columns.text(r, 1),
+                                      columns.text(r, 2) == "t", columns.text(r, 3) == "t",
+                                      columns.text(r, 4) == "t"});
   }
   // One row per key column (a column name may hold a comma), keys in order: the primary
   // key first, then the unique constraints by name.
-  Rows keys = conn.query(
-      "SELECT c.oid, c.contype, a.attname FROM pg_catalog.pg_constraint c "
-      "CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY k(n, i) "
-      "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n "
-      "WHERE c.conrelid = $1::oid AND c.contype IN ('p', 'u') ORDER BY c.contype, c.conname, c.oid, k.i",
-      {oid});
+  Rows keys =
+      conn.query("SELECT c.oid, c.contype, a.attname FROM pg_catalog.pg_constraint c "
+                 "CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY k(n, i) "
+                 "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n "
+                 "WHERE c.conrelid = $1::oid AND c.contype IN ('p', 'u') ORDER BY c.contype, "
+                 "c.conname, c.oid, k.i",
+                 {oid});
   for (size_t r = 0; r < keys.size(); ++r) {
     if (r == 0 || keys.view(r, 0) != keys.view(r - 1, 0)) {
       info.unique_keys.emplace_back();
@@ -94,11 +96,12 @@ std::optional<TableInfo> table_info(Connection& conn, const std::string& qualifi
 }
 
 std::vector<std::string> referencing_tables(Connection& conn, const std::string& qualified) {
-  Rows rows = conn.query("SELECT DISTINCT n.nspname || '.' || c.relname FROM pg_catalog.pg_constraint k "
-                         "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
-                         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                         "WHERE k.contype = 'f' AND k.confrelid = to_regclass($1) AND k.conrelid <> k.confrelid",
-                         {quote_qualified(qualified)});
+  Rows rows = conn.query(
+      "SELECT DISTINCT n.nspname || '.' || c.relname FROM pg_catalog.pg_constraint k "
+      "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE k.contype = 'f' AND k.confrelid = to_regclass($1) AND k.conrelid <> k.confrelid",
+      {quote_qualified(qualified)});
   std::vector<std::string> tables;
   for (size_t r = 0; r < rows.size(); ++r) {
     tables.push_back(rows.text(r, 0));

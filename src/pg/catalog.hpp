@@ -15,17 +15,17 @@ bool table_exists(Connection& conn, const std::string& schema, const std::string
 bool database_exists(Connection& conn, const std::string& name);
 struct ColumnInfo {
   std::string name;
-  std::string type;       // format_type(): "uuid", "jsonb", "text[]", "character varying(255)"
+  std::string type; // format_type(): "uuid", "jsonb", "text[]", "character varying(255)"
   bool is_array = false;
   bool is_json = false;
-  bool generated_always = false;  // GENERATED ALWAYS identity or generated column
+  bool generated_always = false; // GENERATED ALWAYS identity or generated column
 };
 
 struct TableInfo {
-  std::string name;  // schema.table as given
+  std::string name; // schema.table as given
   std::vector<ColumnInfo> columns;
   std::vector<std::string> primary_key;
-  std::vector<std::vector<std::string>> unique_keys;  // primary key first
+  std::vector<std::vector<std::string>> unique_keys; // primary key first
   const ColumnInfo* column(const std::string& name) const;
 };
 

@@ -1,9 +1,9 @@
 #include "pg/conn_params.hpp"
 
-#include <cctype>
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
 
 #include "core/error.hpp"
 #include "util/strings.hpp"
@@ -104,7 +104,8 @@ ConnParams parse_url(std::string_view text) {
   }
   std::string_view rest = text.substr(scheme_end + 3);
   size_t query_start = rest.find('?');
-  std::string_view query = query_start == std::string_view::npos ? "" : rest.substr(query_start + 1);
+  std::string_view query =
+      query_start == std::string_view::npos ? "" : rest.substr(query_start + 1);
   rest = rest.substr(0, query_start);
   // The authority ends at the first '/' after the last '@', so an unencoded '/' or '@'
   // in a password still parses.
@@ -147,7 +148,8 @@ ConnParams parse_keyword_value(std::string_view text) {
       break;
     }
     size_t key_start = i;
-    while (i < text.size() && text[i] != '=' && !std::isspace(static_cast<unsigned char>(text[i]))) {
+    while (i < text.size() && text[i] != '=' &&
+           !std::isspace(static_cast<unsigned char>(text[i]))) {
       ++i;
     }
     std::string key(text.substr(key_start, i - key_start));
@@ -183,7 +185,9 @@ ConnParams parse_keyword_value(std::string_view text) {
   return params;
 }
 
-bool needs_url_brackets(const std::string& host) { return host.find(':') != std::string::npos; }
+bool needs_url_brackets(const std::string& host) {
+  return host.find(':') != std::string::npos;
+}
 
 } // namespace
 
@@ -227,7 +231,8 @@ ConnParams ConnParams::parse(std::string_view text) {
   }
   // A URL starts with its scheme; a key=value string may hold "://" in a value.
   size_t scheme_end = trimmed.find("://");
-  bool url = scheme_end != std::string::npos && scheme_end > 0 && std::isalpha(static_cast<unsigned char>(trimmed[0]));
+  bool url = scheme_end != std::string::npos && scheme_end > 0 &&
+             std::isalpha(static_cast<unsigned char>(trimmed[0]));
   for (size_t i = 0; url && i < scheme_end; ++i) {
     char c = trimmed[i];
     url = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
@@ -322,7 +327,9 @@ std::string ConnParams::display() const {
       continue;
     }
     query += fmt::format("{}{}={}", query.empty() ? "?" : "&", key,
-                         secret(key) ? "***" : key == "host" ? value : percent_encode(value));
+                         secret(key)     ? "***"
+                         : key == "host" ? value
+                                         : percent_encode(value));
   }
   return url + query;
 }
@@ -335,7 +342,8 @@ bool is_secret_option(const std::string& key) {
 std::string mask_secrets(std::string_view text) {
   std::string out(text);
   // user:password@ after a scheme's "://".
-  for (size_t scheme = out.find("://"); scheme != std::string::npos; scheme = out.find("://", scheme + 3)) {
+  for (size_t scheme = out.find("://"); scheme != std::string::npos;
+       scheme = out.find("://", scheme + 3)) {
     // As the parser reads it: the user-info ends at the last '@' before the query, so a
     // password may hold an unencoded '/' or '#'.
     size_t start = scheme + 3;
@@ -351,7 +359,8 @@ std::string mask_secrets(std::string_view text) {
   }
   // password=value and password='quoted value' (any case, spaces around '=').
   std::string lower = util::to_lower(out);
-  for (size_t key = lower.find("password"); key != std::string::npos; key = lower.find("password", key + 8)) {
+  for (size_t key = lower.find("password"); key != std::string::npos;
+       key = lower.find("password", key + 8)) {
     size_t eq = lower.find_first_not_of(" \t", key + 8);
     if (eq == std::string::npos || lower[eq] != '=') {
       continue;

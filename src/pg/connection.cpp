@@ -1,15 +1,15 @@
 #include "pg/connection.hpp"
 
 #include <fcntl.h>
-#include <libpq-fe.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <stdexcept>
+
+#include <libpq-fe.h>
 #include <pqxx/connection>
 #include <pqxx/except>
-
-#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "util/strings.hpp"
@@ -98,9 +98,9 @@ std::vector<const char*> param_values(const Query& query) {
   return values;
 }
 
-const char* k_no_copy_data =
-    "agentpg sends no COPY data: COPY ... FROM STDIN with the rows inline works in psql only; load the rows with a "
-    "CSV seed file or INSERT statements";
+const char* k_no_copy_data = "agentpg sends no COPY data: COPY ... FROM STDIN with the rows inline "
+                             "works in psql only; load the rows with a "
+                             "CSV seed file or INSERT statements";
 
 // A statement that started a COPY from or to the client (COPY ... FROM STDIN in a
 // migration file): a COPY in is ended with an error, a COPY out's rows are read and
@@ -133,9 +133,10 @@ std::optional<ServerError> wrong_row_count(const Query& query, const PGresult* r
   ServerError error;
   error.severity = "ERROR";
   error.sqlstate = "P0004";
-  error.message = fmt::format("it changed {} rows of agentpg.schema_migrations, not {} (is there a trigger, rule or "
-                              "row-level policy on that table?)",
-                              changed, *query.rows);
+  error.message = fmt::format(
+      "it changed {} rows of agentpg.schema_migrations, not {} (is there a trigger, rule or "
+      "row-level policy on that table?)",
+      changed, *query.rows);
   return error;
 }
 
@@ -185,7 +186,8 @@ ConnectFailure classify_connect_failure(const std::string& message) {
     return {3, "authentication failed", "check the user name and password of the database URL"};
   }
   if (has("does not exist") && has("database")) {
-    return {3, "the database does not exist", "create it with 'agentpg create-db' or 'agentpg init'"};
+    return {3, "the database does not exist",
+            "create it with 'agentpg create-db' or 'agentpg init'"};
   }
   if (has("does not exist") && has("role")) {
     return {3, "the user (role) does not exist", "check the user name of the database URL"};
@@ -197,19 +199,21 @@ ConnectFailure classify_connect_failure(const std::string& message) {
     return {3, "timed out", "is the host reachable? raise --connect-timeout for slow networks"};
   }
   if (has("Connection refused")) {
-    return {3, "the server refused the connection (is it running and listening on that port?)",
-            "start the server, or check the host and port ('agentpg check --wait 30' waits for it)"};
+    return {
+        3, "the server refused the connection (is it running and listening on that port?)",
+        "start the server, or check the host and port ('agentpg check --wait 30' waits for it)"};
   }
   if (has("No such file or directory") && has("socket")) {
     return {3, "no server is listening on that socket (is it running?)",
             "start the server, or check host/port ('agentpg --local ...' starts a local one)"};
   }
-  if (has("invalid connection option") || has("invalid URI query parameter") || has("invalid sslmode") ||
-      has("invalid integer value") || has("invalid port")) {
+  if (has("invalid connection option") || has("invalid URI query parameter") ||
+      has("invalid sslmode") || has("invalid integer value") || has("invalid port")) {
     return {2, "the connection settings are invalid", "see libpq's list of connection parameters"};
   }
   if (has("the database system is starting up") || has("the database system is shutting down")) {
-    return {3, "the server is starting up or shutting down", "retry in a moment, or use 'agentpg check --wait'"};
+    return {3, "the server is starting up or shutting down",
+            "retry in a moment, or use 'agentpg check --wait'"};
   }
   return {3, "the connection failed", ""};
 }
@@ -225,7 +229,8 @@ std::unique_ptr<Connection> Connection::open(const pg::ConnParams& params, int c
   }
   effective.set_default("application_name", "agentpg");
   try {
-    return std::unique_ptr<Connection>(new Connection(std::make_unique<Impl>(effective.conninfo())));
+    return std::unique_ptr<Connection>(
+        new Connection(std::make_unique<Impl>(effective.conninfo())));
   } catch (const pqxx::broken_connection& e) {
     std::string libpq_message = pg::mask_secrets(util::trim(e.what()));
     ConnectFailure failure = classify_connect_failure(libpq_message);
@@ -236,7 +241,6 @@ std::unique_ptr<Connection> Connection::open(const pg::ConnParams& params, int c
   }
 }
 
-
 Rows Connection::query(const std::string& sql, const std::vector<Value>& params) {
   std::vector<const char*> values;
   for (const auto& p : params) {
@@ -246,7 +250,8 @@ Rows Connection::query(const std::string& sql, const std::vector<Value>& params)
                              values.data(), nullptr, nullptr, 0));
   if (!succeeded(result.get())) {
     ServerError error = server_error(result.get(), m_impl->raw());
-    throw Error(ExitCode::sql, fmt::format("query failed: {} (SQLSTATE {})", error.message, error.sqlstate),
+    throw Error(ExitCode::sql,
+                fmt::format("query failed: {} (SQLSTATE {})", error.message, error.sqlstate),
                 error.hint);
   }
   Rows rows;
@@ -256,8 +261,8 @@ Rows Connection::query(const std::string& sql, const std::vector<Value>& params)
 
 std::optional<ServerError> Connection::try_query(const Query& query, Rows& rows) {
   std::vector<const char*> values = param_values(query);
-  Result result(PQexecParams(m_impl->raw(), query.text.c_str(), static_cast<int>(values.size()), nullptr,
-                             values.data(), nullptr, nullptr, 0));
+  Result result(PQexecParams(m_impl->raw(), query.text.c_str(), static_cast<int>(values.size()),
+                             nullptr, values.data(), nullptr, nullptr, 0));
   if (!succeeded(result.get())) {
     return server_error(result.get(), m_impl->raw());
   }
@@ -268,8 +273,9 @@ std::optional<ServerError> Connection::try_query(const Query& query, Rows& rows)
 std::optional<ServerError> Connection::try_execute(const Query& query) {
   std::vector<const char*> values = param_values(query);
   Result result(query.params.empty() ? PQexec(m_impl->raw(), query.text.c_str())
-                                     : PQexecParams(m_impl->raw(), query.text.c_str(), static_cast<int>(values.size()),
-                                                    nullptr, values.data(), nullptr, nullptr, 0));
+                                     : PQexecParams(m_impl->raw(), query.text.c_str(),
+                                                    static_cast<int>(values.size()), nullptr,
+                                                    values.data(), nullptr, nullptr, 0));
   if (settle_copy(m_impl->raw(), result.get())) {
     // The COPY's own outcome follows (an error for a COPY in), then the rest of the text's.
     std::optional<ServerError> error;
@@ -304,8 +310,8 @@ std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<Quer
   size_t sent = 0;
   for (; sent < statements.size(); ++sent) {
     std::vector<const char*> values = param_values(statements[sent]);
-    if (PQsendQueryParams(conn, statements[sent].text.c_str(), static_cast<int>(values.size()), nullptr,
-                          values.data(), nullptr, nullptr, 0) != 1) {
+    if (PQsendQueryParams(conn, statements[sent].text.c_str(), static_cast<int>(values.size()),
+                          nullptr, values.data(), nullptr, nullptr, 0) != 1) {
       failure = BatchFailure{sent, server_error(nullptr, conn)};
       break;
     }
@@ -337,8 +343,9 @@ std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<Quer
   return failure;
 }
 
-std::optional<ServerError> Connection::copy_from_file(const std::string& copy_sql, const std::string& path,
-                                                     unsigned long long& rows) {
+std::optional<ServerError> Connection::copy_from_file(const std::string& copy_sql,
+                                                      const std::string& path,
+                                                      unsigned long long& rows) {
   PGconn* conn = m_impl->raw();
   Result start(PQexec(conn, copy_sql.c_str()));
   if (PQresultStatus(start.get()) != PGRES_COPY_IN) {
@@ -381,17 +388,27 @@ std::string Connection::quote_identifier(const std::string& name) const {
   return out + "\"";
 }
 
-int Connection::server_version_num() const { return PQserverVersion(m_impl->raw()); }
+int Connection::server_version_num() const {
+  return PQserverVersion(m_impl->raw());
+}
 
-std::string Connection::server_version() const { return parameter("server_version"); }
+std::string Connection::server_version() const {
+  return parameter("server_version");
+}
 
 std::string Connection::parameter(const char* name) const {
   const char* value = PQparameterStatus(m_impl->raw(), name);
   return value ? value : "";
 }
 
-int Connection::backend_pid() const { return PQbackendPID(m_impl->raw()); }
-std::string Connection::database() const { return PQdb(m_impl->raw()); }
-std::string Connection::user() const { return PQuser(m_impl->raw()); }
+int Connection::backend_pid() const {
+  return PQbackendPID(m_impl->raw());
+}
+std::string Connection::database() const {
+  return PQdb(m_impl->raw());
+}
+std::string Connection::user() const {
+  return PQuser(m_impl->raw());
+}
 
 } // namespace agentpg::pg

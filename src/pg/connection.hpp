@@ -12,7 +12,7 @@
 #include "pg/query.hpp"
 #include "pg/server_error.hpp"
 
-struct pg_result;  // libpq's PGresult
+struct pg_result; // libpq's PGresult
 
 namespace agentpg::pg {
 
@@ -82,8 +82,8 @@ private:
 
 // Exit code and wording for a libpq connection failure message (unit-tested).
 struct ConnectFailure {
-  int exit_code;        // 3, or 2 for a malformed connection option
-  std::string reason;   // "the server refused the connection", ...
+  int exit_code;      // 3, or 2 for a malformed connection option
+  std::string reason; // "the server refused the connection", ...
   std::string hint;
 };
 ConnectFailure classify_connect_failure(const std::string& libpq_message);

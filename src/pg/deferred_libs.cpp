@@ -19,10 +19,11 @@
 // This file is linked after libpq.a (CMakeLists.txt), not through agentpg_lib.
 #define LDAP_DEPRECATED 1
 
-#include <cstring>
 #include <dlfcn.h>
 #include <gssapi/gssapi.h>
 #include <ldap.h>
+
+#include <cstring>
 
 #ifndef AGENTPG_GSSAPI_SONAME
 #define AGENTPG_GSSAPI_SONAME "libgssapi_krb5.so.2"

@@ -17,8 +17,9 @@ struct Candidate {
 // In the order they are tried; dbmate and golang-migrate share the table name and are
 // told apart by golang-migrate's `dirty` column.
 const Candidate k_candidates[] = {
-    {"golang-migrate", "schema_migrations"}, {"dbmate", "schema_migrations"}, {"diesel", "__diesel_schema_migrations"},
-    {"flyway", "flyway_schema_history"},     {"alembic", "alembic_version"},
+    {"golang-migrate", "schema_migrations"},  {"dbmate", "schema_migrations"},
+    {"diesel", "__diesel_schema_migrations"}, {"flyway", "flyway_schema_history"},
+    {"alembic", "alembic_version"},
 };
 
 // A table found through search_path: its name for people ("schema.table", as stored) and
@@ -29,14 +30,16 @@ struct Resolved {
 };
 
 Resolved resolve(Connection& conn, const std::string& table) {
-  Rows rows = conn.query("SELECT c.oid::regclass::text, n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
-                         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)",
-                         {table});
+  Rows rows = conn.query(
+      "SELECT c.oid::regclass::text, n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)",
+      {table});
   return rows.empty() ? Resolved{} : Resolved{rows.text(0, 1), rows.text(0, 0)};
 }
 
 bool has_column(Connection& conn, const Resolved& table, const std::string& column) {
-  return !conn.query("SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass AND attname = $2 "
+  return !conn.query("SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass AND "
+                     "attname = $2 "
                      "AND NOT attisdropped",
                      {table.sql, column})
               .empty();
@@ -66,15 +69,17 @@ ForeignHistory read(Connection& conn, const std::string& tool, const Resolved& t
     h.versions = column_values(conn, "SELECT version::text FROM " + t);
   } else if (tool == "flyway") {
     // Only successful versioned migrations (repeatable ones have no version).
-    h.versions = column_values(conn, "SELECT version FROM " + t +
-                                         " WHERE success AND version IS NOT NULL AND type <> 'DELETE' "
-                                         "ORDER BY installed_rank");
+    h.versions =
+        column_values(conn, "SELECT version FROM " + t +
+                                " WHERE success AND version IS NOT NULL AND type <> 'DELETE' "
+                                "ORDER BY installed_rank");
   } else if (tool == "alembic") {
     std::vector<std::string> heads = column_values(conn, "SELECT version_num FROM " + t);
     if (heads.size() > 1) {
-      throw core::Error(core::ExitCode::validation,
-                        fmt::format("{} holds {} heads (a branched Alembic history)", h.table, heads.size()),
-                        "merge the branches with Alembic first ('alembic merge'), then adopt");
+      throw core::Error(
+          core::ExitCode::validation,
+          fmt::format("{} holds {} heads (a branched Alembic history)", h.table, heads.size()),
+          "merge the branches with Alembic first ('alembic merge'), then adopt");
     }
     h.head = heads.empty() ? "" : heads[0];
   }
@@ -83,7 +88,8 @@ ForeignHistory read(Connection& conn, const std::string& tool, const Resolved& t
 
 } // namespace
 
-std::optional<ForeignHistory> find_foreign_history(Connection& conn, const std::string& tool, const std::string& table) {
+std::optional<ForeignHistory> find_foreign_history(Connection& conn, const std::string& tool,
+                                                   const std::string& table) {
   for (const auto& candidate : k_candidates) {
     if (!tool.empty() && tool != candidate.tool) {
       continue;
@@ -105,13 +111,15 @@ std::optional<ForeignHistory> find_foreign_history(Connection& conn, const std::
 }
 
 std::vector<std::string> user_tables(Connection& conn, size_t limit) {
-  Rows rows = conn.query(
-      "SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
-      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'agentpg') "
-      "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' "
-      "AND c.relname NOT IN ('schema_migrations', '__diesel_schema_migrations', 'flyway_schema_history', "
-      "'alembic_version') ORDER BY 1 LIMIT " + std::to_string(limit));
+  Rows rows = conn.query("SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c "
+                         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                         "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN "
+                         "('pg_catalog', 'information_schema', 'agentpg') "
+                         "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' "
+                         "AND c.relname NOT IN ('schema_migrations', '__diesel_schema_migrations', "
+                         "'flyway_schema_history', "
+                         "'alembic_version') ORDER BY 1 LIMIT " +
+                         std::to_string(limit));
   std::vector<std::string> tables;
   for (size_t r = 0; r < rows.size(); ++r) {
     tables.push_back(rows.text(r, 0));

@@ -10,15 +10,16 @@ namespace agentpg::pg {
 class Connection;
 
 struct ForeignHistory {
-  std::string tool;   // dbmate, golang-migrate, diesel, flyway, alembic
-  std::string table;  // schema-qualified
-  std::vector<std::string> versions;  // applied versions as the tool wrote them
+  std::string tool;                  // dbmate, golang-migrate, diesel, flyway, alembic
+  std::string table;                 // schema-qualified
+  std::vector<std::string> versions; // applied versions as the tool wrote them
   std::string head;   // golang-migrate: the current version; alembic: the head revision
-  bool dirty = false;  // golang-migrate: the head failed midway
+  bool dirty = false; // golang-migrate: the head failed midway
 };
 
 // `tool` and `table` narrow the search ("" = look for all of them). nullopt when none.
-std::optional<ForeignHistory> find_foreign_history(Connection& conn, const std::string& tool, const std::string& table);
+std::optional<ForeignHistory> find_foreign_history(Connection& conn, const std::string& tool,
+                                                   const std::string& table);
 
 // Tables that are not agentpg's, other tools' or the system's: evidence that a database
 // was built by hand or restored from a dump ("schema.table" names, at most `limit`).

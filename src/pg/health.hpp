@@ -26,13 +26,13 @@ struct DuplicateIndex {
 struct DeadTuples {
   std::string table;
   long long live = 0, dead = 0;
-  std::string last_vacuum, last_autovacuum, last_analyze, last_autoanalyze;  // "" = never
+  std::string last_vacuum, last_autovacuum, last_analyze, last_autoanalyze; // "" = never
 };
 
 struct Activity {
   int pid = 0;
   std::string state, user, application, query;
-  double seconds = 0;  // since the query (or the transaction when idle in it) started
+  double seconds = 0; // since the query (or the transaction when idle in it) started
 };
 
 struct Blocking {

@@ -22,12 +22,12 @@ struct AppliedMigration {
   std::string name;
   std::string module;
   std::string checksum;
-  std::string applied_at;  // as the server prints it
+  std::string applied_at; // as the server prints it
   double execution_ms = 0;
   std::string applied_by;
   HistoryStatus status = HistoryStatus::applied;
-  int failed_statement = 0;  // 1-based: the statement that failed or was running
-  bool failed_down = false;  // the failure or interruption was in the down section
+  int failed_statement = 0; // 1-based: the statement that failed or was running
+  bool failed_down = false; // the failure or interruption was in the down section
   std::string error;
 };
 
@@ -35,7 +35,7 @@ struct AppliedMigration {
 struct RecordedMigration {
   std::string up_sql;
   bool up_transactional = true;
-  std::optional<std::string> down_sql;  // nullopt: the migration had no down section
+  std::optional<std::string> down_sql; // nullopt: the migration had no down section
   bool down_transactional = true;
 };
 
@@ -48,7 +48,7 @@ struct MigrationRow {
   std::string checksum;
   std::string up_sql;
   bool up_transactional = true;
-  std::optional<std::string> down_sql;  // nullopt: no down section
+  std::optional<std::string> down_sql; // nullopt: no down section
   bool down_transactional = true;
 };
 
@@ -57,7 +57,7 @@ struct LockHolder {
   std::string application_name;
   std::string client;
   std::string since;
-  std::string activity;  // what its session is doing ("idle", or the statement it runs)
+  std::string activity; // what its session is doing ("idle", or the statement it runs)
 };
 
 enum class Direction { up, down };
@@ -86,7 +86,7 @@ public:
   // Records that statement `statement` of `m`'s up or down section is about to run.
   virtual Query record_running(const MigrationRow& m, Direction direction, int statement) const = 0;
   virtual Query record_failed(const std::string& version, Direction direction, int statement,
-                                  const std::string& error) const = 0;
+                              const std::string& error) const = 0;
   // Marks a running up migration applied, timing it from when it started.
   virtual Query record_finished(const std::string& version) const = 0;
   // Marks a migration whose down failed applied again (its failure forgotten).
@@ -104,9 +104,9 @@ public:
   // Runs single statements in order in one round trip; the first failure stops the rest.
   virtual std::optional<BatchFailure> execute_batch(const std::vector<Query>& statements) = 0;
 
-  // Fails (22P02, its message saying why) unless this session still holds the migration lock, taking it again
-  // when it was released meanwhile (DISCARD ALL, pg_advisory_unlock_all()) and nobody
-  // else took it: run with each migration and before each history write.
+  // Fails (22P02, its message saying why) unless this session still holds the migration lock,
+  // taking it again when it was released meanwhile (DISCARD ALL, pg_advisory_unlock_all()) and
+  // nobody else took it: run with each migration and before each history write.
   virtual Query lock_check() const = 0;
   // The session-level migration lock: never a blocking call.
   virtual bool try_lock() = 0;

@@ -23,7 +23,8 @@ std::string display(const Query& query) {
   std::string out;
   const std::string& text = query.text;
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '$' && i + 1 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+    if (text[i] == '$' && i + 1 < text.size() &&
+        std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
       size_t end = i + 1;
       size_t number = 0;
       while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) {
@@ -55,13 +56,20 @@ std::string quote_qualified(const std::string& qualified) {
   if (dot == std::string::npos) {
     return quote_identifier(qualified);
   }
-  return quote_identifier(qualified.substr(0, dot)) + "." + quote_identifier(qualified.substr(dot + 1));
+  return quote_identifier(qualified.substr(0, dot)) + "." +
+         quote_identifier(qualified.substr(dot + 1));
 }
 
-Query savepoint(const std::string& name) { return "SAVEPOINT " + quote_identifier(name); }
+Query savepoint(const std::string& name) {
+  return "SAVEPOINT " + quote_identifier(name);
+}
 
-Query rollback_to_savepoint(const std::string& name) { return "ROLLBACK TO SAVEPOINT " + quote_identifier(name); }
+Query rollback_to_savepoint(const std::string& name) {
+  return "ROLLBACK TO SAVEPOINT " + quote_identifier(name);
+}
 
-Query set_lock_timeout(int seconds) { return "SET lock_timeout = '" + std::to_string(seconds) + "s'"; }
+Query set_lock_timeout(int seconds) {
+  return "SET lock_timeout = '" + std::to_string(seconds) + "s'";
+}
 
 } // namespace agentpg::pg

@@ -7,7 +7,7 @@
 
 namespace agentpg::pg {
 
-using Value = std::optional<std::string>;  // nullopt is SQL NULL
+using Value = std::optional<std::string>; // nullopt is SQL NULL
 
 struct Query {
   std::string text;
@@ -16,9 +16,10 @@ struct Query {
   // is an error, as if the server had reported one (a trigger, rule or policy at work).
   std::optional<long long> rows;
 
-  Query(std::string sql) : text(std::move(sql)) {}  // NOLINT: a plain statement converts
-  Query(const char* sql) : text(sql) {}             // NOLINT
-  Query(std::string sql, std::vector<Value> values) : text(std::move(sql)), params(std::move(values)) {}
+  Query(std::string sql) : text(std::move(sql)) {} // NOLINT: a plain statement converts
+  Query(const char* sql) : text(sql) {}            // NOLINT
+  Query(std::string sql, std::vector<Value> values)
+      : text(std::move(sql)), params(std::move(values)) {}
   // This query, required to change exactly `count` rows.
   Query changing(long long count) && {
     rows = count;
@@ -39,14 +40,24 @@ std::string quote_identifier(const std::string& name);
 std::string quote_qualified(const std::string& qualified);
 
 // Transaction control, the same for every caller.
-inline Query begin() { return "BEGIN"; }
-inline Query begin_read_write() { return "BEGIN READ WRITE"; }
-inline Query commit() { return "COMMIT"; }
-inline Query rollback() { return "ROLLBACK"; }
+inline Query begin() {
+  return "BEGIN";
+}
+inline Query begin_read_write() {
+  return "BEGIN READ WRITE";
+}
+inline Query commit() {
+  return "COMMIT";
+}
+inline Query rollback() {
+  return "ROLLBACK";
+}
 Query savepoint(const std::string& name);
 Query rollback_to_savepoint(const std::string& name);
 // SET lock_timeout for the session (0: wait forever), and back to the server's setting.
 Query set_lock_timeout(int seconds);
-inline Query reset_lock_timeout() { return "RESET lock_timeout"; }
+inline Query reset_lock_timeout() {
+  return "RESET lock_timeout";
+}
 
 } // namespace agentpg::pg

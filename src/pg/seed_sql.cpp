@@ -1,8 +1,8 @@
 #include "pg/seed_sql.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "util/strings.hpp"
 
@@ -34,7 +34,7 @@ std::string upsert_tail(const TableInfo& table, const std::vector<std::string>& 
     }
     std::string q = quote_identifier(c);
     const ColumnInfo* column = table.column(c);
-    bool json = column != nullptr && column->type == "json";  // json has no equality operator
+    bool json = column != nullptr && column->type == "json"; // json has no equality operator
     updates.push_back(fmt::format("{0} = EXCLUDED.{0}", q));
     mine.push_back(fmt::format("t.{}{}", q, json ? "::text" : ""));
     theirs.push_back(fmt::format("EXCLUDED.{}{}", q, json ? "::text" : ""));
@@ -43,23 +43,27 @@ std::string upsert_tail(const TableInfo& table, const std::vector<std::string>& 
   if (updates.empty()) {
     return fmt::format(" ON CONFLICT ({}) DO NOTHING RETURNING true", conflict);
   }
-  return fmt::format(" ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({}) RETURNING (xmax = 0)",
-                     conflict, util::join(updates, ", "), util::join(mine, ", "), util::join(theirs, ", "));
+  return fmt::format(
+      " ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) IS DISTINCT FROM ({}) RETURNING (xmax = 0)",
+      conflict, util::join(updates, ", "), util::join(mine, ", "), util::join(theirs, ", "));
 }
 
 } // namespace
 
 Query create_seed_history() {
   return "CREATE SCHEMA IF NOT EXISTS agentpg; "
-         "CREATE TABLE IF NOT EXISTS agentpg.seed_history (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+         "CREATE TABLE IF NOT EXISTS agentpg.seed_history (id bigint GENERATED ALWAYS AS IDENTITY "
+         "PRIMARY KEY, "
          "environment text NOT NULL, file text NOT NULL, checksum text NOT NULL, "
          "applied_at timestamptz NOT NULL DEFAULT now(), inserted bigint NOT NULL DEFAULT 0, "
          "updated bigint NOT NULL DEFAULT 0, unchanged bigint NOT NULL DEFAULT 0)";
 }
 
-Query record_seed_file(const std::string& environment, const std::string& file, const std::string& checksum,
-                       long long inserted, long long updated, long long unchanged) {
-  return Query("INSERT INTO agentpg.seed_history (environment, file, checksum, inserted, updated, unchanged) "
+Query record_seed_file(const std::string& environment, const std::string& file,
+                       const std::string& checksum, long long inserted, long long updated,
+                       long long unchanged) {
+  return Query("INSERT INTO agentpg.seed_history (environment, file, checksum, inserted, updated, "
+               "unchanged) "
                "VALUES ($1, $2, $3, $4, $5, $6)",
                {environment, file, checksum, std::to_string(inserted), std::to_string(updated),
                 std::to_string(unchanged)})
@@ -82,7 +86,8 @@ Query find_reference(const std::string& table, const std::string& column,
     params.emplace_back(value);
     conditions.push_back(fmt::format("{}::text = ${}", quote_identifier(name), params.size()));
   }
-  return Query(fmt::format("SELECT {}::text FROM {} WHERE {} LIMIT 2", quote_identifier(column), quote_qualified(table),
+  return Query(fmt::format("SELECT {}::text FROM {} WHERE {} LIMIT 2", quote_identifier(column),
+                           quote_qualified(table),
                            conditions.empty() ? "true" : util::join(conditions, " AND ")),
                std::move(params));
 }
@@ -92,7 +97,8 @@ size_t upsert_batch_rows(size_t columns, size_t preferred) {
 }
 
 Query upsert_rows(const TableInfo& table, const std::vector<std::string>& columns,
-                  const std::vector<std::string>& key, const std::vector<std::vector<Value>>& rows) {
+                  const std::vector<std::string>& key,
+                  const std::vector<std::vector<Value>>& rows) {
   std::vector<Value> params;
   std::vector<std::string> tuples;
   for (const auto& row : rows) {
@@ -100,7 +106,8 @@ Query upsert_rows(const TableInfo& table, const std::vector<std::string>& column
     for (size_t i = 0; i < columns.size() && i < row.size(); ++i) {
       params.push_back(row[i]);
       const ColumnInfo* column = table.column(columns[i]);
-      placeholders.push_back(fmt::format("${}::{}", params.size(), column != nullptr ? column->type : "text"));
+      placeholders.push_back(
+          fmt::format("${}::{}", params.size(), column != nullptr ? column->type : "text"));
     }
     tuples.push_back("(" + util::join(placeholders, ", ") + ")");
   }
@@ -115,23 +122,28 @@ Query table_is_empty(const std::string& table) {
 }
 
 Query create_csv_staging(const std::string& table, const std::vector<std::string>& columns) {
-  return fmt::format("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA", k_staging,
-                     util::join(quoted(columns), ", "), quote_qualified(table));
+  return fmt::format("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA",
+                     k_staging, util::join(quoted(columns), ", "), quote_qualified(table));
 }
 
-std::string copy_csv(const std::string& table, const std::vector<std::string>& columns, bool into_staging) {
+std::string copy_csv(const std::string& table, const std::vector<std::string>& columns,
+                     bool into_staging) {
   return fmt::format("COPY {} ({}) FROM STDIN WITH (FORMAT csv, HEADER true)",
-                     into_staging ? k_staging : quote_qualified(table), util::join(quoted(columns), ", "));
+                     into_staging ? k_staging : quote_qualified(table),
+                     util::join(quoted(columns), ", "));
 }
 
 Query upsert_from_csv_staging(const TableInfo& table, const std::vector<std::string>& columns,
                               const std::vector<std::string>& key) {
   std::string list = util::join(quoted(columns), ", ");
-  return fmt::format("WITH up AS (INSERT INTO {} AS t ({}) SELECT {} FROM {}{}) "
-                     "SELECT count(*) FILTER (WHERE up.r), count(*) FILTER (WHERE NOT up.r) FROM up AS up(r)",
-                     quote_qualified(table.name), list, list, k_staging, upsert_tail(table, columns, key));
+  return fmt::format(
+      "WITH up AS (INSERT INTO {} AS t ({}) SELECT {} FROM {}{}) "
+      "SELECT count(*) FILTER (WHERE up.r), count(*) FILTER (WHERE NOT up.r) FROM up AS up(r)",
+      quote_qualified(table.name), list, list, k_staging, upsert_tail(table, columns, key));
 }
 
-Query drop_csv_staging() { return fmt::format("DROP TABLE {}", k_staging); }
+Query drop_csv_staging() {
+  return fmt::format("DROP TABLE {}", k_staging);
+}
 
 } // namespace agentpg::pg

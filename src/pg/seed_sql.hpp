@@ -13,8 +13,9 @@ namespace agentpg::pg {
 
 // agentpg.seed_history, created when missing.
 Query create_seed_history();
-Query record_seed_file(const std::string& environment, const std::string& file, const std::string& checksum,
-                       long long inserted, long long updated, long long unchanged);
+Query record_seed_file(const std::string& environment, const std::string& file,
+                       const std::string& checksum, long long inserted, long long updated,
+                       long long unchanged);
 
 // Empties `tables` ("schema.table") at once and restarts their identity sequences.
 Query truncate_tables(const std::vector<std::string>& tables);
@@ -38,7 +39,8 @@ Query upsert_rows(const TableInfo& table, const std::vector<std::string>& column
 // whose rows are then upserted (returning the inserted and updated counts).
 Query table_is_empty(const std::string& table);
 Query create_csv_staging(const std::string& table, const std::vector<std::string>& columns);
-std::string copy_csv(const std::string& table, const std::vector<std::string>& columns, bool into_staging);
+std::string copy_csv(const std::string& table, const std::vector<std::string>& columns,
+                     bool into_staging);
 Query upsert_from_csv_staging(const TableInfo& table, const std::vector<std::string>& columns,
                               const std::vector<std::string>& key);
 Query drop_csv_staging();

@@ -11,7 +11,7 @@ struct ServerError {
   std::string detail;
   std::string hint;
   std::string context;
-  int position = 0;  // 1-based character offset into the statement; 0 when the server gave none
+  int position = 0; // 1-based character offset into the statement; 0 when the server gave none
 };
 
 // Which statement of a batch failed, and how.

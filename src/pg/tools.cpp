@@ -1,8 +1,8 @@
 #include "pg/tools.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "core/error.hpp"
 #include "util/files.hpp"
@@ -81,11 +81,14 @@ Tool find_tool(const std::string& name, int server_major) {
     }
     newest_found = std::max(newest_found, major);
   }
-  throw Error(ExitCode::usage,
-              newest_found > 0 ? fmt::format("{} {} is older than the server (PostgreSQL {}): it cannot be trusted with it",
-                                             name, newest_found, server_major)
-                               : fmt::format("no {} found for PostgreSQL {}", name, server_major),
-              fmt::format("install postgresql-client-{} (or set AGENTPG_PG_BINDIR)", server_major));
+  throw Error(
+      ExitCode::usage,
+      newest_found > 0
+          ? fmt::format(
+                "{} {} is older than the server (PostgreSQL {}): it cannot be trusted with it",
+                name, newest_found, server_major)
+          : fmt::format("no {} found for PostgreSQL {}", name, server_major),
+      fmt::format("install postgresql-client-{} (or set AGENTPG_PG_BINDIR)", server_major));
 }
 
 std::string child_conninfo(const pg::ConnParams& params) {
@@ -132,11 +135,11 @@ const char* format_extension(DumpFormat format) {
   return "dump";
 }
 
-std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParams& params, const DumpRequest& request,
-                                        const std::string& output) {
+std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParams& params,
+                                        const DumpRequest& request, const std::string& output) {
   std::vector<std::string> args = {pg_dump.path, "--dbname=" + child_conninfo(params),
-                                   std::string("--format=") + format_name(request.format), "--file=" + output,
-                                   "--no-password"};
+                                   std::string("--format=") + format_name(request.format),
+                                   "--file=" + output, "--no-password"};
   if (request.format == DumpFormat::directory && request.jobs > 1) {
     args.push_back("--jobs=" + std::to_string(request.jobs));
   }
@@ -149,10 +152,10 @@ std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParam
   return args;
 }
 
-std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::ConnParams& target, int jobs,
-                                           const std::string& archive) {
-  std::vector<std::string> args = {pg_restore.path, "--dbname=" + child_conninfo(target), "--no-password",
-                                   "--exit-on-error"};
+std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::ConnParams& target,
+                                           int jobs, const std::string& archive) {
+  std::vector<std::string> args = {pg_restore.path, "--dbname=" + child_conninfo(target),
+                                   "--no-password", "--exit-on-error"};
   if (jobs > 1) {
     args.push_back("--jobs=" + std::to_string(jobs));
   } else {
@@ -168,8 +171,15 @@ std::vector<std::string> list_arguments(const Tool& pg_restore, const std::strin
 
 std::vector<std::string> psql_file_arguments(const Tool& psql, const pg::ConnParams& target,
                                              const std::string& file) {
-  return {psql.path, "--no-psqlrc", "--quiet", "--no-password", "--single-transaction", "-v", "ON_ERROR_STOP=1",
-          "--dbname=" + child_conninfo(target), "--file=" + file};
+  return {psql.path,
+          "--no-psqlrc",
+          "--quiet",
+          "--no-password",
+          "--single-transaction",
+          "-v",
+          "ON_ERROR_STOP=1",
+          "--dbname=" + child_conninfo(target),
+          "--file=" + file};
 }
 
 } // namespace agentpg::pg

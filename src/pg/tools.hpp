@@ -37,14 +37,14 @@ const char* format_extension(DumpFormat format);
 struct DumpRequest {
   DumpFormat format = DumpFormat::custom;
   int jobs = 1;
-  int compress = -1;  // -1: pg_dump's default
+  int compress = -1; // -1: pg_dump's default
   bool schema_only = false;
 };
 
-std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParams& params, const DumpRequest& request,
-                                        const std::string& output);
-std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::ConnParams& target, int jobs,
-                                           const std::string& archive);
+std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParams& params,
+                                        const DumpRequest& request, const std::string& output);
+std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::ConnParams& target,
+                                           int jobs, const std::string& archive);
 std::vector<std::string> list_arguments(const Tool& pg_restore, const std::string& archive);
 std::vector<std::string> psql_file_arguments(const Tool& psql, const pg::ConnParams& target,
                                              const std::string& file);

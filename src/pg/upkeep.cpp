@@ -1,8 +1,8 @@
 #include "pg/upkeep.hpp"
 
-#include <functional>
-
 #include <fmt/format.h>
+
+#include <functional>
 
 #include "core/error.hpp"
 #include "pg/connection.hpp"
@@ -21,14 +21,14 @@ long long number(Connection& conn, const Query& query, size_t column = 0) {
 void run(Connection& conn, const Query& query, const char* job) {
   if (auto error = conn.try_execute(query)) {
     conn.try_execute(rollback());
-    throw Error(ExitCode::sql, fmt::format("maintain {}: {} (SQLSTATE {})", job, error->message, error->sqlstate),
+    throw Error(ExitCode::sql,
+                fmt::format("maintain {}: {} (SQLSTATE {})", job, error->message, error->sqlstate),
                 "the job was rolled back");
   }
 }
 
 // `body` between BEGIN and COMMIT; a failure rolls back and names the job.
-template <typename Body>
-auto in_transaction(Connection& conn, const char* job, Body body) {
+template <typename Body> auto in_transaction(Connection& conn, const char* job, Body body) {
   run(conn, begin(), job);
   try {
     auto result = body();
@@ -40,9 +40,12 @@ auto in_transaction(Connection& conn, const char* job, Body body) {
   }
 }
 
-long long older_than(Connection& conn, const char* table, const char* column, const std::string& window) {
-  return number(conn, Query(fmt::format("SELECT count(*) FROM agency.{} WHERE {} < now() - $1::interval", table, column),
-                            {window}));
+long long older_than(Connection& conn, const char* table, const char* column,
+                     const std::string& window) {
+  return number(conn,
+                Query(fmt::format("SELECT count(*) FROM agency.{} WHERE {} < now() - $1::interval",
+                                  table, column),
+                      {window}));
 }
 
 } // namespace
@@ -64,7 +67,8 @@ bool is_interval(Connection& conn, const std::string& value) {
 }
 
 long long expired_charges(Connection& conn) {
-  return number(conn, "SELECT count(*) FROM caracal.provisional_charges WHERE NOT released AND expires_at <= now()");
+  return number(conn, "SELECT count(*) FROM caracal.provisional_charges WHERE NOT released AND "
+                      "expires_at <= now()");
 }
 
 long long release_expired_charges(Connection& conn) {
@@ -76,9 +80,9 @@ RetentionCounts retention_due(Connection& conn, const RetentionWindows& w) {
   RetentionCounts c;
   c.task_artifacts = older_than(conn, "task_artifacts", "created_at", w.tasks);
   c.task_progress = older_than(conn, "task_progress", "created_at", w.tasks);
-  c.tasks_archived = number(
-      conn, Query("SELECT count(*) FROM agency.tasks WHERE completed_at < now() - $1::interval AND status <> 'archived'",
-                  {w.tasks}));
+  c.tasks_archived = number(conn, Query("SELECT count(*) FROM agency.tasks WHERE completed_at < "
+                                        "now() - $1::interval AND status <> 'archived'",
+                                        {w.tasks}));
   c.system_metrics = older_than(conn, "system_metrics", "collected_at", w.metrics);
   c.slo_measurements = older_than(conn, "slo_measurements", "measured_at", w.metrics);
   c.audit_log = older_than(conn, "audit_log", "created_at", w.audit);
@@ -115,12 +119,15 @@ bool cron_installed(Connection& conn) {
 }
 
 void schedule_job(Connection& conn, const std::string& name, const UpkeepJob& job) {
-  run(conn, Query("SELECT cron.schedule($1, $2, $3)", {name, std::string(job.schedule), std::string(job.sql)}),
+  run(conn,
+      Query("SELECT cron.schedule($1, $2, $3)",
+            {name, std::string(job.schedule), std::string(job.sql)}),
       job.name);
 }
 
 void unschedule_job(Connection& conn, const std::string& name, const UpkeepJob& job) {
-  run(conn, Query("SELECT cron.unschedule(jobname) FROM cron.job WHERE jobname = $1", {name}), job.name);
+  run(conn, Query("SELECT cron.unschedule(jobname) FROM cron.job WHERE jobname = $1", {name}),
+      job.name);
 }
 
 } // namespace agentpg::pg

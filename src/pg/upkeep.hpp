@@ -11,8 +11,8 @@ class Connection;
 
 // A job as pg_cron runs it.
 struct UpkeepJob {
-  const char* name;      // expired-charges, retention, analyze
-  const char* schedule;  // cron syntax
+  const char* name;     // expired-charges, retention, analyze
+  const char* schedule; // cron syntax
   const char* sql;
 };
 const std::vector<UpkeepJob>& upkeep_jobs();

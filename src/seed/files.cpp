@@ -1,16 +1,17 @@
 #include "seed/files.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <regex>
 
-#include <fmt/format.h>
 #include <yaml-cpp/exceptions.h>
 
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "seed/yaml_tree.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
-#include "seed/yaml_tree.hpp"
 #include "util/strings.hpp"
 
 namespace agentpg::seed {
@@ -20,13 +21,16 @@ namespace {
 using core::Error;
 using core::ExitCode;
 
-[[noreturn]] void malformed(const std::string& path, const YAML::Mark& mark, const std::string& what) {
-  throw Error(ExitCode::validation, fmt::format("{}:{}:{}: {}", path, mark.line + 1, mark.column + 1, what),
-              "a YAML seed holds 'table: schema.table', 'key: [columns]' and 'rows:' (a list of maps)");
+[[noreturn]] void malformed(const std::string& path, const YAML::Mark& mark,
+                            const std::string& what) {
+  throw Error(
+      ExitCode::validation, fmt::format("{}:{}:{}: {}", path, mark.line + 1, mark.column + 1, what),
+      "a YAML seed holds 'table: schema.table', 'key: [columns]' and 'rows:' (a list of maps)");
 }
 
 bool plain_scalar_is(const YamlNode& node, std::initializer_list<const char*> words) {
-  return !node.quoted && std::any_of(words.begin(), words.end(), [&](const char* w) { return node.value == w; });
+  return !node.quoted &&
+         std::any_of(words.begin(), words.end(), [&](const char* w) { return node.value == w; });
 }
 
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?, read without std::regex (which recurses
@@ -192,7 +196,8 @@ SeedFile parse_yaml_seed(const std::string& path, std::string_view text) {
   try {
     root = parse_yaml(text);
   } catch (const YAML::Exception& e) {
-    throw Error(ExitCode::validation, fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg),
+    throw Error(ExitCode::validation,
+                fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg),
                 "fix the YAML syntax");
   }
   const YamlNode* table = root.get("table");
@@ -205,7 +210,8 @@ SeedFile parse_yaml_seed(const std::string& path, std::string_view text) {
     malformed(path, table->mark, "'table' must be a single value: schema.table");
   }
   if (table->value.find('.') == std::string::npos) {
-    malformed(path, table->mark, fmt::format("table '{}' needs its schema (schema.table)", table->value));
+    malformed(path, table->mark,
+              fmt::format("table '{}' needs its schema (schema.table)", table->value));
   }
   f.table = table->value;
   if (key != nullptr && key->type == YamlNode::Type::scalar) {
@@ -229,7 +235,8 @@ SeedFile parse_yaml_seed(const std::string& path, std::string_view text) {
       r.values.emplace_back(key_text(path, row.items[i]), to_value(path, row.items[i + 1]));
     }
     for (const auto& k : f.key) {
-      if (std::none_of(r.values.begin(), r.values.end(), [&](const auto& v) { return v.first == k; })) {
+      if (std::none_of(r.values.begin(), r.values.end(),
+                       [&](const auto& v) { return v.first == k; })) {
         malformed(path, row.mark, fmt::format("this row has no value for the key column '{}'", k));
       }
     }
@@ -243,7 +250,8 @@ std::vector<SeedFile> load_seed_files(const std::string& dir) {
     throw Error(ExitCode::usage, fmt::format("there are no seeds at {}", dir),
                 "seeds live in seeds/<environment>/ (or --seeds-dir)");
   }
-  static const std::regex k_csv_name(R"(^(?:[0-9]+_)?([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\.csv$)");
+  static const std::regex k_csv_name(
+      R"(^(?:[0-9]+_)?([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\.csv$)");
   std::vector<SeedFile> files;
   for (const auto& name : sorted_files(dir)) {
     std::string path = dir + "/" + name;
@@ -254,7 +262,8 @@ std::vector<SeedFile> load_seed_files(const std::string& dir) {
     if (util::ends_with(name, ".csv")) {
       // Streamed, never read whole: CSV seeds can be large.
       if (!std::regex_match(name, match, k_csv_name)) {
-        throw Error(ExitCode::validation, fmt::format("{}:1: a CSV seed is named [NN_]<schema>.<table>.csv", path));
+        throw Error(ExitCode::validation,
+                    fmt::format("{}:1: a CSV seed is named [NN_]<schema>.<table>.csv", path));
       }
       f.kind = SeedKind::csv;
       f.table = match[1].str() + "." + match[2].str();
@@ -269,10 +278,12 @@ std::vector<SeedFile> load_seed_files(const std::string& dir) {
     }
     f.checksum = util::sha256_hex(text);
     if (size_t nul = text.find('\0'); nul != std::string::npos) {
-      throw Error(ExitCode::validation,
-                  fmt::format("{}:{}: the file contains a NUL byte (SQL after it would never run)", path,
-                              1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n')),
-                  "remove the NUL byte; is this a binary file, or saved as UTF-16?");
+      throw Error(
+          ExitCode::validation,
+          fmt::format(
+              "{}:{}: the file contains a NUL byte (SQL after it would never run)", path,
+              1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n')),
+          "remove the NUL byte; is this a binary file, or saved as UTF-16?");
     }
     {
       f.kind = SeedKind::sql;

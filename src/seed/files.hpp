@@ -11,11 +11,11 @@ namespace agentpg::seed {
 struct SeedValue {
   enum class Kind { null, scalar, structured, reference };
   Kind kind = Kind::null;
-  std::string text;                // scalar text, or the JSON of a map or list
+  std::string text; // scalar text, or the JSON of a map or list
   bool is_list = false;
-  std::vector<std::string> items;  // a list's scalar items (for array columns)
-  std::string ref_table;           // reference: {$ref: schema.table, column: value, ...}
-  std::string ref_column;          // which column to take ($column), "" = the primary key
+  std::vector<std::string> items; // a list's scalar items (for array columns)
+  std::string ref_table;          // reference: {$ref: schema.table, column: value, ...}
+  std::string ref_column;         // which column to take ($column), "" = the primary key
   std::vector<std::pair<std::string, std::string>> ref_key;
 };
 
@@ -28,15 +28,15 @@ enum class SeedKind { sql, yaml, csv };
 
 struct SeedFile {
   std::string path;
-  std::string name;  // file name, for the history
+  std::string name; // file name, for the history
   SeedKind kind = SeedKind::sql;
   std::string checksum;
-  std::string table;  // yaml and csv: schema.table
-  std::vector<std::string> key;  // yaml: the conflict columns
-  std::vector<SeedRow> rows;     // yaml
-  std::string sql;               // sql
-  std::vector<std::string> requires_schemas;  // sql: "-- requires: caracal, chad"
-  std::vector<std::string> fills;             // sql: "-- fills: caracal.ledger_events" (for --reset)
+  std::string table;                         // yaml and csv: schema.table
+  std::vector<std::string> key;              // yaml: the conflict columns
+  std::vector<SeedRow> rows;                 // yaml
+  std::string sql;                           // sql
+  std::vector<std::string> requires_schemas; // sql: "-- requires: caracal, chad"
+  std::vector<std::string> fills;            // sql: "-- fills: caracal.ledger_events" (for --reset)
 };
 
 // Pure: a YAML seed file (table, key, rows). Throws core::Error (exit 5) naming file,

@@ -1,16 +1,16 @@
 #include "seed/loader.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
 
-#include <fmt/format.h>
-
-#include "sql/position.hpp"
-#include "sql/splitter.hpp"
 #include "pg/catalog.hpp"
 #include "pg/connection.hpp"
 #include "pg/seed_sql.hpp"
+#include "sql/position.hpp"
+#include "sql/splitter.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -72,7 +72,8 @@ std::vector<std::string> csv_fields(const std::string& line) {
 
 class Loader {
 public:
-  Loader(pg::Connection& conn, const core::Output& out, SeedReport& report) : m_conn(conn), m_out(out), m_report(report) {}
+  Loader(pg::Connection& conn, const core::Output& out, SeedReport& report)
+      : m_conn(conn), m_out(out), m_report(report) {}
 
   void run(const std::vector<SeedFile>& files, const SeedOptions& options) {
     exec(pg::begin());
@@ -92,8 +93,9 @@ public:
         load_csv(*f);
       }
       TableCounts after = f->table.empty() ? TableCounts{} : counts(f->table);
-      exec(pg::record_seed_file(options.environment, f->name, f->checksum, after.inserted - before.inserted,
-                                after.updated - before.updated, after.unchanged - before.unchanged));
+      exec(pg::record_seed_file(options.environment, f->name, f->checksum,
+                                after.inserted - before.inserted, after.updated - before.updated,
+                                after.unchanged - before.unchanged));
       m_report.files.push_back(f->name);
     }
     m_out.end_progress();
@@ -104,7 +106,8 @@ private:
   // Runs SQL; a failure throws with `where` in front of the server's words.
   void exec(const pg::Query& query, const std::string& where = "") {
     if (auto error = m_conn.try_execute(query)) {
-      throw Error(ExitCode::sql, fmt::format("{}{}", where.empty() ? "" : where + ": ", describe(*error)),
+      throw Error(ExitCode::sql,
+                  fmt::format("{}{}", where.empty() ? "" : where + ": ", describe(*error)),
                   "nothing of this seed run was written");
     }
   }
@@ -127,11 +130,13 @@ private:
       if (!f.table.empty()) {
         schemas.push_back(f.table.substr(0, f.table.find('.')));
       }
-      auto missing = std::find_if(schemas.begin(), schemas.end(),
-                                  [&](const std::string& s) { return !pg::schema_exists(m_conn, s); });
+      auto missing = std::find_if(schemas.begin(), schemas.end(), [&](const std::string& s) {
+        return !pg::schema_exists(m_conn, s);
+      });
       if (missing != schemas.end()) {
         m_report.skipped.push_back(fmt::format("{}: module {} is not installed", f.name, *missing));
-        m_out.notice(fmt::format("agentpg: skipped {}: module {} is not installed", f.name, *missing));
+        m_out.notice(
+            fmt::format("agentpg: skipped {}: module {} is not installed", f.name, *missing));
         continue;
       }
       chosen.push_back(&f);
@@ -189,7 +194,8 @@ private:
       }
       if (auto error = m_conn.try_execute(f.sql.substr(st.offset, st.length))) {
         throw Error(ExitCode::sql,
-                    fmt::format("{}: {}", sql::locate(source, st.offset, st.length, error->position),
+                    fmt::format("{}: {}",
+                                sql::locate(source, st.offset, st.length, error->position),
                                 describe(*error)),
                     "nothing of this seed run was written");
       }
@@ -212,18 +218,21 @@ private:
     std::string column = v.ref_column;
     if (column.empty()) {
       if (info.primary_key.size() != 1) {
-        throw Error(ExitCode::validation,
-                    fmt::format("{}:{}: {} has no single-column primary key: name the column with $column", f.path,
-                                line, v.ref_table));
+        throw Error(
+            ExitCode::validation,
+            fmt::format("{}:{}: {} has no single-column primary key: name the column with $column",
+                        f.path, line, v.ref_table));
       }
       column = info.primary_key[0];
     }
     for (const auto& [k, value] : v.ref_key) {
       if (info.column(k) == nullptr) {
-        throw Error(ExitCode::validation, fmt::format("{}:{}: {} has no column {}", f.path, line, v.ref_table, k));
+        throw Error(ExitCode::validation,
+                    fmt::format("{}:{}: {} has no column {}", f.path, line, v.ref_table, k));
       }
     }
-    pg::Query lookup = pg::find_reference(v.ref_table, column, {v.ref_key.begin(), v.ref_key.end()});
+    pg::Query lookup =
+        pg::find_reference(v.ref_table, column, {v.ref_key.begin(), v.ref_key.end()});
     pg::Rows rows = m_conn.query(lookup.text, lookup.params);
     std::vector<std::string> described;
     for (const auto& [k, value] : v.ref_key) {
@@ -231,9 +240,11 @@ private:
     }
     if (rows.size() != 1) {
       throw Error(ExitCode::validation,
-                  fmt::format("{}:{}: {} row in {} with {}", f.path, line, rows.empty() ? "no" : "more than one",
-                              v.ref_table, util::join(described, ", ")),
-                  rows.empty() ? "a referenced row must be seeded before it is referenced (this file or an earlier one)"
+                  fmt::format("{}:{}: {} row in {} with {}", f.path, line,
+                              rows.empty() ? "no" : "more than one", v.ref_table,
+                              util::join(described, ", ")),
+                  rows.empty() ? "a referenced row must be seeded before it is referenced (this "
+                                 "file or an earlier one)"
                                : "reference it by columns that identify one row");
     }
     pg::Value value = rows.is_null(0, 0) ? pg::Value{} : pg::Value{rows.text(0, 0)};
@@ -258,8 +269,8 @@ private:
         return array_literal(v.items);
       }
       throw Error(ExitCode::validation,
-                  fmt::format("{}:{}: column {} is {}: it takes a single value, not a {}", f.path, line, column.name,
-                              column.type, v.is_list ? "list" : "map"));
+                  fmt::format("{}:{}: column {} is {}: it takes a single value, not a {}", f.path,
+                              line, column.name, column.type, v.is_list ? "list" : "map"));
     }
     return std::nullopt;
   }
@@ -291,12 +302,14 @@ private:
                             key.empty() ? "no key given, and none of its unique keys is in the data"
                                         : "key (" + util::join(key, ", ") + ")",
                             f.table),
-                "seeds are upserted on their key, so re-running them changes nothing: name a unique key with 'key:'");
+                "seeds are upserted on their key, so re-running them changes nothing: name a "
+                "unique key with 'key:'");
   }
 
   // Runs one multi-row upsert; on failure, finds the row to blame by running them one by one.
   void upsert(const SeedFile& f, const pg::TableInfo& info, const std::vector<std::string>& columns,
-              const std::vector<std::string>& key, const std::vector<std::pair<int, std::vector<pg::Value>>>& rows) {
+              const std::vector<std::string>& key,
+              const std::vector<std::pair<int, std::vector<pg::Value>>>& rows) {
     std::vector<std::vector<pg::Value>> values;
     for (const auto& r : rows) {
       values.push_back(r.second);
@@ -332,12 +345,12 @@ private:
       for (const auto& [name, value] : f.rows[i].values) {
         const pg::ColumnInfo* column = info.column(name);
         if (column == nullptr) {
-          throw Error(ExitCode::validation,
-                      fmt::format("{}:{}: {} has no column {}", f.path, f.rows[i].line, f.table, name));
+          throw Error(ExitCode::validation, fmt::format("{}:{}: {} has no column {}", f.path,
+                                                        f.rows[i].line, f.table, name));
         }
         if (column->generated_always) {
-          throw Error(ExitCode::validation, fmt::format("{}:{}: {}.{} is generated: leave it out", f.path,
-                                                        f.rows[i].line, f.table, name));
+          throw Error(ExitCode::validation, fmt::format("{}:{}: {}.{} is generated: leave it out",
+                                                        f.path, f.rows[i].line, f.table, name));
         }
         columns.push_back(name);
       }
@@ -350,11 +363,12 @@ private:
         for (const auto& v : row.values) {
           names.push_back(v.first);
         }
-        bool refers_to_own_table = std::any_of(row.values.begin(), row.values.end(), [&](const auto& v) {
-          return v.second.kind == SeedValue::Kind::reference && v.second.ref_table == f.table;
-        });
+        bool refers_to_own_table =
+            std::any_of(row.values.begin(), row.values.end(), [&](const auto& v) {
+              return v.second.kind == SeedValue::Kind::reference && v.second.ref_table == f.table;
+            });
         if (names != columns || (refers_to_own_table && !batch.empty())) {
-          break;  // a row referring to an earlier row of this file needs that row written first
+          break; // a row referring to an earlier row of this file needs that row written first
         }
         std::vector<pg::Value> values;
         for (const auto& [name, v] : row.values) {
@@ -395,7 +409,8 @@ private:
     std::vector<std::string> columns = csv_fields(util::trim(*first_line));
     for (const auto& c : columns) {
       if (info.column(c) == nullptr) {
-        throw Error(ExitCode::validation, fmt::format("{}:1: {} has no column {}", f.path, f.table, c));
+        throw Error(ExitCode::validation,
+                    fmt::format("{}:1: {} has no column {}", f.path, f.table, c));
       }
     }
     std::vector<std::string> key = conflict_key(f, info, columns);
@@ -407,8 +422,10 @@ private:
     if (!empty) {
       exec(pg::create_csv_staging(f.table, columns));
     }
-    if (auto error = m_conn.copy_from_file(pg::copy_csv(f.table, columns, !empty), f.path, copied)) {
-      throw Error(ExitCode::sql, fmt::format("{}:{}: {}", f.path, copy_line(*error), describe(*error)),
+    if (auto error =
+            m_conn.copy_from_file(pg::copy_csv(f.table, columns, !empty), f.path, copied)) {
+      throw Error(ExitCode::sql,
+                  fmt::format("{}:{}: {}", f.path, copy_line(*error), describe(*error)),
                   "nothing of this seed run was written");
     }
     if (empty) {
@@ -435,11 +452,10 @@ private:
   std::map<std::string, pg::Value> m_refs;
 };
 
-
 } // namespace
 
-SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, const SeedOptions& options,
-                      const core::Output& out) {
+SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files,
+                      const SeedOptions& options, const core::Output& out) {
   SeedReport report;
   report.environment = options.environment;
   report.dry_run = options.dry_run;
@@ -454,6 +470,5 @@ SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, 
   report.ms = util::elapsed_ms(start);
   return report;
 }
-
 
 } // namespace agentpg::seed

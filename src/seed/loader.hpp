@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/output.hpp"
 #include "core/error.hpp"
+#include "core/output.hpp"
 #include "seed/files.hpp"
 
 namespace agentpg::pg {
@@ -26,10 +26,10 @@ struct SeedReport {
   std::string environment;
   std::vector<TableCounts> tables;
   std::vector<std::string> files;
-  std::vector<std::string> skipped;  // "file: why"
-  long long statements = 0;          // of SQL files
+  std::vector<std::string> skipped; // "file: why"
+  long long statements = 0;         // of SQL files
   bool reset = false;
-  std::vector<std::string> also_emptied;  // not seeded, but referring to seeded tables
+  std::vector<std::string> also_emptied; // not seeded, but referring to seeded tables
   bool dry_run = false;
   double ms = 0;
 };
@@ -37,12 +37,12 @@ struct SeedReport {
 struct SeedOptions {
   std::string environment;
   bool reset = false;
-  bool dry_run = false;  // everything runs, then is rolled back
+  bool dry_run = false; // everything runs, then is rolled back
 };
 
 // Throws core::Error (exit 4 or 5) naming file and line; nothing is left written then.
-SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files, const SeedOptions& options,
-                      const core::Output& out);
+SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files,
+                      const SeedOptions& options, const core::Output& out);
 
 // The counts per table, the files loaded and skipped, as text or JSON (seed/report.cpp).
 void print_seed_report(const core::Output& out, const SeedReport& report);

@@ -1,8 +1,7 @@
-#include "seed/loader.hpp"
-
 #include <fmt/format.h>
 
 #include "core/json.hpp"
+#include "seed/loader.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -29,7 +28,8 @@ void print_seed_report(const core::Output& out, const SeedReport& r) {
                     .set("inserted", t.inserted)
                     .set("updated", t.updated)
                     .set("unchanged", t.unchanged));
-    rows.push_back({t.table, std::to_string(t.inserted), std::to_string(t.updated), std::to_string(t.unchanged)});
+    rows.push_back({t.table, std::to_string(t.inserted), std::to_string(t.updated),
+                    std::to_string(t.unchanged)});
   }
   out.emit(core::Json::object()
                .set("command", "seed")
@@ -43,10 +43,11 @@ void print_seed_report(const core::Output& out, const SeedReport& r) {
                .set("sql_statements", r.statements)
                .set("total_ms", r.ms));
   out.line(fmt::format("seeded {} from {} file{}{} in {}{}", r.environment, r.files.size(),
-                       r.files.size() == 1 ? "" : "s", r.reset ? " after a reset" : "", util::format_duration_ms(r.ms),
-                       r.dry_run ? " (dry run: rolled back)" : ""));
+                       r.files.size() == 1 ? "" : "s", r.reset ? " after a reset" : "",
+                       util::format_duration_ms(r.ms), r.dry_run ? " (dry run: rolled back)" : ""));
   if (!r.also_emptied.empty()) {
-    out.line(fmt::format("the reset also emptied the tables that refer to seeded ones: {}", util::join(r.also_emptied, ", ")));
+    out.line(fmt::format("the reset also emptied the tables that refer to seeded ones: {}",
+                         util::join(r.also_emptied, ", ")));
   }
   if (rows.size() > 1) {
     out.line(core::format_table(rows));

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <sstream>
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
@@ -34,8 +35,9 @@ public:
     // expand into billions of values.
     m_alias_values += it->second.second;
     if (m_alias_values > k_max_alias_values) {
-      throw YAML::ParserException(mark, "aliases expand to more than 100,000 values; a seed file is data: write "
-                                        "the rows out, or split the file");
+      throw YAML::ParserException(
+          mark, "aliases expand to more than 100,000 values; a seed file is data: write "
+                "the rows out, or split the file");
     }
     add(YamlNode(it->second.first));
   }
@@ -69,7 +71,8 @@ private:
   };
   std::vector<Open> m_open;
   static constexpr size_t k_max_alias_values = 100000;
-  std::map<YAML::anchor_t, std::pair<YamlNode, size_t>> m_anchors;  // the node and its count of values
+  std::map<YAML::anchor_t, std::pair<YamlNode, size_t>>
+      m_anchors; // the node and its count of values
   size_t m_alias_values = 0;
 
   static size_t count_values(const YamlNode& node) {
@@ -107,10 +110,11 @@ private:
   void complete(const YamlNode& node, YAML::anchor_t anchor) {
     if (anchor != YAML::NullAnchor) {
       size_t values = count_values(node);
-      m_alias_values += values;  // the anchor's copy counts too
+      m_alias_values += values; // the anchor's copy counts too
       if (m_alias_values > k_max_alias_values) {
-        throw YAML::ParserException(node.mark, "aliases expand to more than 100,000 values; a seed file is data: "
-                                               "write the rows out, or split the file");
+        throw YAML::ParserException(
+            node.mark, "aliases expand to more than 100,000 values; a seed file is data: "
+                       "write the rows out, or split the file");
       }
       m_anchors[anchor] = {node, values};
     }

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
 #include <yaml-cpp/mark.h>
 
 namespace agentpg::seed {

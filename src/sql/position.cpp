@@ -1,8 +1,8 @@
 #include "sql/position.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "sql/splitter.hpp"
 
@@ -10,7 +10,9 @@ namespace agentpg::sql {
 
 namespace {
 
-bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool continuation_byte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 // Byte offset of the `chars`-th character (0-based) of UTF-8 text.
 size_t byte_offset_of_char(std::string_view text, size_t chars) {
@@ -32,7 +34,8 @@ size_t byte_offset_of_char(std::string_view text, size_t chars) {
 
 } // namespace
 
-std::string locate(const Source& source, size_t statement_offset, size_t statement_length, int position) {
+std::string locate(const Source& source, size_t statement_offset, size_t statement_length,
+                   int position) {
   std::string_view sql = source.text;
   std::string_view statement = sql.substr(std::min(statement_offset, sql.size()), statement_length);
   size_t within = position > 0 ? byte_offset_of_char(statement, static_cast<size_t>(position - 1))

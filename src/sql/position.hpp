@@ -16,6 +16,7 @@ struct Source {
 // "path:line:column" (column in characters) of the statement at `statement_offset`
 // (`statement_length` bytes) of `source`, at the server's `position` (1-based, in
 // characters of that statement); with no position (0), at the statement's first word.
-std::string locate(const Source& source, size_t statement_offset, size_t statement_length, int position);
+std::string locate(const Source& source, size_t statement_offset, size_t statement_length,
+                   int position);
 
 } // namespace agentpg::sql

@@ -18,13 +18,14 @@ struct SplitEnds {
 
 SplitEnds split_ends(const std::string& text, bool with_parser) {
   SplitEnds out;
-  PgQuerySplitResult result =
-      with_parser ? pg_query_split_with_parser(text.c_str()) : pg_query_split_with_scanner(text.c_str());
+  PgQuerySplitResult result = with_parser ? pg_query_split_with_parser(text.c_str())
+                                          : pg_query_split_with_scanner(text.c_str());
   out.parsed = result.error == nullptr;
   // The scanner gives up on text it cannot scan (an unterminated quote): one piece then.
   if (out.parsed && result.stmts != nullptr) {
     for (int i = 0; i < result.n_stmts; ++i) {
-      size_t end = static_cast<size_t>(result.stmts[i]->stmt_location) + static_cast<size_t>(result.stmts[i]->stmt_len);
+      size_t end = static_cast<size_t>(result.stmts[i]->stmt_location) +
+                   static_cast<size_t>(result.stmts[i]->stmt_len);
       end = std::min(end, text.size());
       out.ends.push_back(end < text.size() && text[end] == ';' ? end + 1 : end);
     }
@@ -48,7 +49,8 @@ std::vector<std::string> first_words(std::string_view statement, size_t count) {
   while (words.size() < count) {
     pos = skip_blanks_and_comments(statement, pos);
     std::string word;
-    while (pos < statement.size() && (std::isalpha(static_cast<unsigned char>(statement[pos])) || statement[pos] == '_')) {
+    while (pos < statement.size() &&
+           (std::isalpha(static_cast<unsigned char>(statement[pos])) || statement[pos] == '_')) {
       word += static_cast<char>(std::tolower(static_cast<unsigned char>(statement[pos])));
       ++pos;
     }
@@ -139,7 +141,8 @@ std::vector<Statement> split_statements(std::string_view sql) {
     bool has_sql = !parsed && !only_blanks(text.substr(start));
     std::string_view piece = sql.substr(start);
     statements.push_back(Statement{start, sql.size() - start, has_sql,
-                                   has_sql ? classify(piece) : TransactionControl::none, has_sql && is_copy(piece)});
+                                   has_sql ? classify(piece) : TransactionControl::none,
+                                   has_sql && is_copy(piece)});
   }
   return statements;
 }

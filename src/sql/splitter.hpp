@@ -16,15 +16,15 @@ enum class TransactionControl {
   begin,     // BEGIN, START TRANSACTION
   commit,    // COMMIT, END (not COMMIT PREPARED)
   rollback,  // ROLLBACK, ABORT (not ROLLBACK TO SAVEPOINT, ROLLBACK PREPARED)
-  two_phase,  // PREPARE TRANSACTION, COMMIT PREPARED, ROLLBACK PREPARED
+  two_phase, // PREPARE TRANSACTION, COMMIT PREPARED, ROLLBACK PREPARED
 };
 
 struct Statement {
-  size_t offset = 0;  // into the text
-  size_t length = 0;  // includes the ';' and what precedes the next statement
-  bool has_sql = false;  // false when it holds only blanks, comments and ';'
+  size_t offset = 0;    // into the text
+  size_t length = 0;    // includes the ';' and what precedes the next statement
+  bool has_sql = false; // false when it holds only blanks, comments and ';'
   TransactionControl control = TransactionControl::none;
-  bool copy = false;  // a COPY statement (it may wait for data from the client)
+  bool copy = false; // a COPY statement (it may wait for data from the client)
 };
 
 // The pieces cover the text exactly, in order: concatenated they give it back. The text

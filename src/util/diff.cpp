@@ -1,9 +1,9 @@
 #include "util/diff.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace agentpg::util {
 
@@ -22,13 +22,14 @@ std::vector<std::string_view> lines_of(std::string_view text) {
 }
 
 struct Edit {
-  char kind;  // ' ', '-', '+'
-  size_t a;   // line index in before (for ' ' and '-')
-  size_t b;   // line index in after (for ' ' and '+')
+  char kind; // ' ', '-', '+'
+  size_t a;  // line index in before (for ' ' and '-')
+  size_t b;  // line index in after (for ' ' and '+')
 };
 
 // The edit script of a longest common subsequence of lines.
-std::vector<Edit> edits(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
+std::vector<Edit> edits(const std::vector<std::string_view>& a,
+                        const std::vector<std::string_view>& b) {
   size_t n = a.size();
   size_t m = b.size();
   std::vector<unsigned> lcs((n + 1) * (m + 1), 0);
@@ -45,7 +46,7 @@ std::vector<Edit> edits(const std::vector<std::string_view>& a, const std::vecto
     if (i < n && j < m && a[i] == b[j]) {
       out.push_back({' ', i++, j++});
     } else if (i < n && (j == m || at(i + 1, j) >= at(i, j + 1))) {
-      out.push_back({'-', i++, j});  // removals first, as diff -u prints them
+      out.push_back({'-', i++, j}); // removals first, as diff -u prints them
     } else {
       out.push_back({'+', i, j++});
     }
@@ -55,8 +56,9 @@ std::vector<Edit> edits(const std::vector<std::string_view>& a, const std::vecto
 
 } // namespace
 
-std::string unified_diff(std::string_view before, std::string_view after, const std::string& before_label,
-                         const std::string& after_label, size_t context) {
+std::string unified_diff(std::string_view before, std::string_view after,
+                         const std::string& before_label, const std::string& after_label,
+                         size_t context) {
   if (before == after) {
     return "";
   }
@@ -65,7 +67,8 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
   std::string out = fmt::format("--- {}\n+++ {}\n", before_label, after_label);
   const size_t k_max_cells = 4000000;
   if ((a.size() + 1) * (b.size() + 1) > k_max_cells) {
-    return out + fmt::format("(too long to diff here: {} lines before, {} after)\n", a.size(), b.size());
+    return out +
+           fmt::format("(too long to diff here: {} lines before, {} after)\n", a.size(), b.size());
   }
   std::vector<Edit> script = edits(a, b);
   size_t k = 0;

@@ -11,7 +11,7 @@ namespace agentpg::util {
 
 struct DirEntry {
   std::string name;
-  bool directory = false;  // a folder, or a symbolic link to one
+  bool directory = false; // a folder, or a symbolic link to one
 };
 
 // The entries of folder `path`, without "." and "..", in byte order of name. Throws

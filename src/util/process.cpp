@@ -62,7 +62,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   ProcessResult result;
   int out_pipe[2] = {-1, -1};
   int err_pipe[2] = {-1, -1};
-  if (options.capture_output && (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0)) {
+  if (options.capture_output &&
+      (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0)) {
     result.err = std::strerror(errno);
     return result;
   }
@@ -89,7 +90,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     bool out_open = true;
     bool err_open = true;
     while (out_open || err_open) {
-      pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0}, {err_open ? err_pipe[0] : -1, POLLIN, 0}};
+      pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0},
+                       {err_open ? err_pipe[0] : -1, POLLIN, 0}};
       int ready = ::poll(fds, 2, options.on_tick ? 200 : -1);
       if (ready < 0 && errno != EINTR) {
         break;
@@ -134,6 +136,8 @@ std::optional<RunAs> lookup_user(const std::string& name) {
   return RunAs{pw->pw_uid, pw->pw_gid, pw->pw_name};
 }
 
-bool running_as_root() { return ::geteuid() == 0; }
+bool running_as_root() {
+  return ::geteuid() == 0;
+}
 
 } // namespace agentpg::util

@@ -15,15 +15,15 @@ struct RunAs {
 };
 
 struct ProcessOptions {
-  std::optional<RunAs> run_as;                 // drop to this user in the child
-  std::map<std::string, std::string> env_set;  // added to (or replacing in) the environment
-  bool capture_output = true;                  // false: inherit stdout/stderr
-  std::function<void()> on_tick;               // called about every 200 ms while it runs
-  unsigned umask = 077;                        // files the child creates are private
+  std::optional<RunAs> run_as;                // drop to this user in the child
+  std::map<std::string, std::string> env_set; // added to (or replacing in) the environment
+  bool capture_output = true;                 // false: inherit stdout/stderr
+  std::function<void()> on_tick;              // called about every 200 ms while it runs
+  unsigned umask = 077;                       // files the child creates are private
 };
 
 struct ProcessResult {
-  int exit_code = -1;  // 128 + signal when killed by a signal; 127 when it could not start
+  int exit_code = -1; // 128 + signal when killed by a signal; 127 when it could not start
   std::string out;
   std::string err;
 };

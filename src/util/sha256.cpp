@@ -5,9 +5,8 @@
 // (~1.5 ms), more than hashing every migration of a 200-file project. The low-level
 // functions are the same code without that start-up, so agentpg uses them.
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-
 #include <fcntl.h>
+#include <openssl/sha.h>
 #include <unistd.h>
 
 namespace agentpg::util {

@@ -1,10 +1,10 @@
 #include "util/time.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <charconv>
 #include <ctime>
-
-#include <fmt/format.h>
 
 namespace agentpg::util {
 
@@ -30,8 +30,12 @@ std::string utc_format(const char* format) {
 
 } // namespace
 
-std::string utc_iso_timestamp() { return utc_format("%Y-%m-%dT%H:%M:%SZ"); }
-std::string utc_file_timestamp() { return utc_format("%Y%m%dT%H%M%SZ"); }
+std::string utc_iso_timestamp() {
+  return utc_format("%Y-%m-%dT%H:%M:%SZ");
+}
+std::string utc_file_timestamp() {
+  return utc_format("%Y%m%dT%H%M%SZ");
+}
 
 double elapsed_ms(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -42,7 +46,8 @@ std::string format_duration_ms(double ms) {
     // std::to_chars rounds as fmt's {:.0f} does, without its formatting machinery
     // (status prints a duration per migration).
     char digits[32];
-    auto [end, error] = std::to_chars(digits, digits + sizeof digits, ms, std::chars_format::fixed, 0);
+    auto [end, error] =
+        std::to_chars(digits, digits + sizeof digits, ms, std::chars_format::fixed, 0);
     return error == std::errc() ? std::string(digits, end) + " ms" : fmt::format("{:.0f} ms", ms);
   }
   if (ms < 60000) {
@@ -98,18 +103,19 @@ bool digits(std::string_view text, size_t at, size_t width, int& out) {
 std::string utc_timestamp(std::string_view text) {
   // "2026-11-23 19:22:56.123456+05:30": date, time, optional fraction, offset.
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  bool shaped = text.size() >= 19 && text[4] == '-' && text[7] == '-' && text[10] == ' ' && text[13] == ':' &&
-                text[16] == ':' && digits(text, 0, 4, year) && digits(text, 5, 2, month) && digits(text, 8, 2, day) &&
-                digits(text, 11, 2, hour) && digits(text, 14, 2, minute) && digits(text, 17, 2, second);
+  bool shaped = text.size() >= 19 && text[4] == '-' && text[7] == '-' && text[10] == ' ' &&
+                text[13] == ':' && text[16] == ':' && digits(text, 0, 4, year) &&
+                digits(text, 5, 2, month) && digits(text, 8, 2, day) && digits(text, 11, 2, hour) &&
+                digits(text, 14, 2, minute) && digits(text, 17, 2, second);
   if (!shaped) {
-    return std::string(text);  // a form not known here: shown as it is
+    return std::string(text); // a form not known here: shown as it is
   }
   size_t i = 19;
   while (i < text.size() && (text[i] == '.' || std::isdigit(static_cast<unsigned char>(text[i])))) {
     ++i;
   }
   if (i == text.size()) {
-    return std::string(text.substr(0, 19));  // no offset: already UTC (to_char)
+    return std::string(text.substr(0, 19)); // no offset: already UTC (to_char)
   }
   if (text[i] != '+' && text[i] != '-') {
     return std::string(text);
@@ -118,20 +124,22 @@ std::string utc_timestamp(std::string_view text) {
   int parts[3] = {0, 0, 0};
   size_t at = i + 1;
   for (int p = 0; p < 3 && digits(text, at, 2, parts[p]); ++p) {
-    at += 3;  // two digits and a ':'
+    at += 3; // two digits and a ':'
   }
   long long offset = sign * (parts[0] * 3600LL + parts[1] * 60LL + parts[2]);
   if (offset == 0) {
     return std::string(text.substr(0, 19));
   }
-  long long seconds = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-                      hour * 3600LL + minute * 60LL + second - offset;
+  long long seconds =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+      hour * 3600LL + minute * 60LL + second - offset;
   long long days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
   long long rest = seconds - days * 86400;
   long long y = 0;
   unsigned m = 0, d = 0;
   civil_from_days(days, y, m, d);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", y, m, d, rest / 3600, rest % 3600 / 60, rest % 60);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", y, m, d, rest / 3600, rest % 3600 / 60,
+                     rest % 60);
 }
 
 } // namespace agentpg::util

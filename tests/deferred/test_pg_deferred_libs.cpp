@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <gssapi/gssapi.h>
 #include <ldap.h>
+
 #include <string>
 
 TEST_SUITE("pg::deferred_libs") {

@@ -1,15 +1,15 @@
 // libFuzzer target for the .env reader (parse_dotenv). A core::Error is the expected
 // answer to a malformed file; any other exception or a crash is a finding. Invariants:
 // every key is a variable name, and every entry's line is a line of the file.
-#include "config/dotenv.hpp"
-#include "core/error.hpp"
-#include "fuzz_check.hpp"
-
 #include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+
+#include "config/dotenv.hpp"
+#include "core/error.hpp"
+#include "fuzz_check.hpp"
 
 namespace {
 

@@ -3,14 +3,14 @@
 // hang or a broken invariant is a finding. Invariants of a parsed file: each section's
 // SQL is the input's text from the line after its marker (so it is a substring of the
 // input), the up section comes first, and the version is normalised.
-#include "core/error.hpp"
-#include "fuzz_check.hpp"
-#include "migrate/files.hpp"
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "core/error.hpp"
+#include "fuzz_check.hpp"
+#include "migrate/files.hpp"
 
 namespace {
 

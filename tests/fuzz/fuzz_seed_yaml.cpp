@@ -3,14 +3,14 @@
 // crash, a hang or memory beyond run.sh's limit (an alias bomb) is a finding.
 // Invariants of a parsed seed: its table names a schema, every row has a line of the
 // file and a value for each key column.
-#include "core/error.hpp"
-#include "fuzz_check.hpp"
-#include "seed/files.hpp"
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "core/error.hpp"
+#include "fuzz_check.hpp"
+#include "seed/files.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using agentpg::fuzz::check;

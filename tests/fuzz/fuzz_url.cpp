@@ -5,19 +5,19 @@
 //  - conninfo() parses back to the same parameters (when the keys are words);
 //  - mask_secrets() of the input removes at least one occurrence of the password
 //    whenever the password is written literally in it.
-#include "pg/conn_params.hpp"
-#include "core/error.hpp"
-#include "fuzz_check.hpp"
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
+#include "fuzz_check.hpp"
+#include "pg/conn_params.hpp"
+
 namespace {
 
-using agentpg::pg::ConnParams;
 using agentpg::fuzz::check;
+using agentpg::pg::ConnParams;
 
 // Occurrences of `needle` in `haystack`, overlapping ones included.
 size_t occurrences(std::string_view haystack, std::string_view needle) {

@@ -2,7 +2,6 @@
 // The integration tests' cluster (started by ctest with `agentpg local start`) and a
 // throwaway database per test file, emptied for each test.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <chrono>
@@ -14,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "pg/conn_params.hpp"
 #include "local/cluster.hpp"
+#include "pg/conn_params.hpp"
 #include "pg/connection.hpp"
 
 namespace agentpg::testing {

@@ -1,15 +1,15 @@
-#include "core/error.hpp"
-#include "pg/admin.hpp"
-#include "support.hpp"
-
 #include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
 
-using agentpg::pg::ConnParams;
+#include "core/error.hpp"
+#include "pg/admin.hpp"
+#include "support.hpp"
+
 using agentpg::core::Error;
 using agentpg::core::ExitCode;
+using agentpg::pg::ConnParams;
 using agentpg::testing::admin_connection;
 using agentpg::testing::run;
 using agentpg::testing::scalar;

@@ -1,9 +1,9 @@
-#include "pg/catalog.hpp"
-#include "support.hpp"
-
 #include <algorithm>
 #include <string>
 #include <vector>
+
+#include "pg/catalog.hpp"
+#include "support.hpp"
 
 using agentpg::pg::ColumnInfo;
 using agentpg::pg::TableInfo;

@@ -1,9 +1,8 @@
-#include "support.hpp"
 #include <libpq-fe.h>
 
-#include "pg/conn_params.hpp"
-
 #include "core/error.hpp"
+#include "pg/conn_params.hpp"
+#include "support.hpp"
 
 using agentpg::testing::TestDatabase;
 
@@ -25,7 +24,8 @@ TEST_SUITE("pg::connection") {
   TEST_CASE("passes parameters and NULLs, and quotes identifiers") {
     TestDatabase db("connection");
     auto conn = db.connect();
-    agentpg::pg::Rows rows = conn->query("SELECT $1::text, $2::text IS NULL, $3::int + 1", {"a'b", std::nullopt, "41"});
+    agentpg::pg::Rows rows =
+        conn->query("SELECT $1::text, $2::text IS NULL, $3::int + 1", {"a'b", std::nullopt, "41"});
     CHECK(rows.text(0, 0) == "a'b");
     CHECK(rows.text(0, 1) == "t");
     CHECK(rows.text(0, 2) == "42");

@@ -1,11 +1,11 @@
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "core/error.hpp"
 #include "pg/foreign_history.hpp"
 #include "pg/migration_database.hpp"
 #include "support.hpp"
-
-#include <algorithm>
-#include <string>
-#include <vector>
 
 using agentpg::pg::find_foreign_history;
 using agentpg::pg::ForeignHistory;

@@ -1,10 +1,11 @@
-#include "pg/health.hpp"
-#include "support.hpp"
-
-#include <libpq-fe.h>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <libpq-fe.h>
+
+#include "pg/health.hpp"
+#include "support.hpp"
 
 using agentpg::pg::Connection;
 using agentpg::testing::InBackground;

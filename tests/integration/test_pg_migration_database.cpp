@@ -1,15 +1,15 @@
+#include <string>
+#include <vector>
+
 #include "core/error.hpp"
 #include "migrate/runner.hpp"
 #include "pg/migration_database.hpp"
 #include "support.hpp"
 #include "util/sha256.hpp"
 
-#include <string>
-#include <vector>
-
-using agentpg::pg::Direction;
 using agentpg::migrate::HistoryStatus;
 using agentpg::migrate::MigrationFile;
+using agentpg::pg::Direction;
 using agentpg::pg::MigrationDatabase;
 using agentpg::testing::InBackground;
 using agentpg::testing::run;
@@ -71,7 +71,8 @@ TEST_SUITE("pg::migration_database") {
     m.checksum = "abc";
     REQUIRE(history.execute("BEGIN") == std::nullopt);
     REQUIRE(history.execute("SELECT pg_sleep(0.05)") == std::nullopt);
-    REQUIRE(history.execute(history.record_applied(agentpg::migrate::history_row(m))) == std::nullopt);
+    REQUIRE(history.execute(history.record_applied(agentpg::migrate::history_row(m))) ==
+            std::nullopt);
     REQUIRE(history.execute("COMMIT") == std::nullopt);
     auto rows = *history.read_history();
     REQUIRE(rows.size() == 1);
@@ -80,8 +81,8 @@ TEST_SUITE("pg::migration_database") {
     CHECK(rows[0].status == agentpg::migrate::HistoryStatus::applied);
     CHECK(rows[0].execution_ms >= 50);
     CHECK(rows[0].applied_by == "postgres");
-    REQUIRE(history.execute(history.record_running(agentpg::migrate::history_row(m), agentpg::pg::Direction::up, 2)) ==
-            std::nullopt);
+    REQUIRE(history.execute(history.record_running(agentpg::migrate::history_row(m),
+                                                   agentpg::pg::Direction::up, 2)) == std::nullopt);
     REQUIRE(history.execute(history.record_failed(m.version, agentpg::pg::Direction::up, 2,
                                                   "boom")) == std::nullopt);
     rows = *history.read_history();
@@ -106,7 +107,8 @@ TEST_SUITE("pg::migration_database") {
     m.down.present = true;
     m.down.transactional = false;
     m.down.sql = "SELECT $$\\$$;";
-    REQUIRE(history.execute(history.record_applied(agentpg::migrate::history_row(m))) == std::nullopt);
+    REQUIRE(history.execute(history.record_applied(agentpg::migrate::history_row(m))) ==
+            std::nullopt);
     REQUIRE(history.execute(history.record_failed(m.version, agentpg::pg::Direction::down, 3,
                                                   "e\\'rr")) == std::nullopt);
     auto rows = *history.read_history();

@@ -1,8 +1,8 @@
-#include "pg/query.hpp"
-#include "support.hpp"
-
 #include <string>
 #include <vector>
+
+#include "pg/query.hpp"
+#include "support.hpp"
 
 using agentpg::pg::display;
 using agentpg::pg::Query;

@@ -1,21 +1,22 @@
-#include "core/error.hpp"
-#include "pg/tools.hpp"
-#include "support.hpp"
-#include "util/process.hpp"
+#include <stdlib.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
-#include <stdlib.h>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
 
-using agentpg::pg::ConnParams;
+#include "core/error.hpp"
+#include "pg/tools.hpp"
+#include "support.hpp"
+#include "util/process.hpp"
+
 using agentpg::core::Error;
 using agentpg::core::ExitCode;
+using agentpg::pg::ConnParams;
 using agentpg::pg::DumpFormat;
 using agentpg::pg::DumpRequest;
 using agentpg::pg::Tool;

@@ -1,7 +1,6 @@
-#include "support.hpp"
-
 #include "core/error.hpp"
 #include "pg/upkeep.hpp"
+#include "support.hpp"
 
 using agentpg::testing::TestDatabase;
 namespace pg = agentpg::pg;
@@ -15,13 +14,14 @@ void run(pg::Connection& conn, const std::string& sql) {
 
 // The shape of the bundled schemas' upkeep functions, enough to drive them.
 void fake_caracal(pg::Connection& conn) {
-  run(conn, "CREATE SCHEMA caracal; CREATE TABLE caracal.provisional_charges (id int, released bool, "
-            "expires_at timestamptz); INSERT INTO caracal.provisional_charges VALUES "
-            "(1, false, now() - interval '1 hour'), (2, false, now() + interval '1 hour'), "
-            "(3, true, now() - interval '1 hour');"
-            "CREATE FUNCTION caracal.release_expired_charges() RETURNS bigint LANGUAGE sql AS $$ "
-            "WITH r AS (UPDATE caracal.provisional_charges SET released = true "
-            "WHERE NOT released AND expires_at <= now() RETURNING 1) SELECT count(*) FROM r $$");
+  run(conn,
+      "CREATE SCHEMA caracal; CREATE TABLE caracal.provisional_charges (id int, released bool, "
+      "expires_at timestamptz); INSERT INTO caracal.provisional_charges VALUES "
+      "(1, false, now() - interval '1 hour'), (2, false, now() + interval '1 hour'), "
+      "(3, true, now() - interval '1 hour');"
+      "CREATE FUNCTION caracal.release_expired_charges() RETURNS bigint LANGUAGE sql AS $$ "
+      "WITH r AS (UPDATE caracal.provisional_charges SET released = true "
+      "WHERE NOT released AND expires_at <= now() RETURNING 1) SELECT count(*) FROM r $$");
 }
 
 } // namespace
@@ -43,7 +43,9 @@ TEST_SUITE("pg::upkeep") {
     CHECK(pg::expired_charges(*conn) == 1);
     CHECK(pg::release_expired_charges(*conn) == 1);
     CHECK(pg::expired_charges(*conn) == 0);
-    CHECK(conn->query("SELECT count(*) FROM caracal.provisional_charges WHERE released").text(0, 0) == "2");
+    CHECK(
+        conn->query("SELECT count(*) FROM caracal.provisional_charges WHERE released").text(0, 0) ==
+        "2");
   }
 
   TEST_CASE("a failing job is rolled back and named") {
@@ -59,7 +61,7 @@ TEST_SUITE("pg::upkeep") {
       CHECK(std::string(e.what()).find("boom") != std::string::npos);
     }
     CHECK(conn->query("SELECT count(*) FROM caracal.log").text(0, 0) == "0");
-    CHECK(conn->query("SELECT 1").text(0, 0) == "1");  // the session is usable again
+    CHECK(conn->query("SELECT 1").text(0, 0) == "1"); // the session is usable again
   }
 
   TEST_CASE("retention counts what is older than each window and applies the cleanup functions") {
@@ -76,7 +78,8 @@ TEST_SUITE("pg::upkeep") {
                "INSERT INTO agency.tasks VALUES (now() - interval '10 days', 'done'), "
                "(now() - interval '10 days', 'archived');"
                "INSERT INTO agency.audit_log VALUES (now() - interval '400 days');"
-               "CREATE FUNCTION agency.cleanup_old_tasks(w interval, OUT a bigint, OUT p bigint, OUT t bigint) "
+               "CREATE FUNCTION agency.cleanup_old_tasks(w interval, OUT a bigint, OUT p bigint, "
+               "OUT t bigint) "
                "LANGUAGE sql AS $$ SELECT 7::bigint, 8::bigint, 9::bigint $$;"
                "CREATE FUNCTION agency.cleanup_old_metrics(w interval, OUT s bigint, OUT m bigint) "
                "LANGUAGE sql AS $$ SELECT 5::bigint, 6::bigint $$;"
@@ -98,9 +101,12 @@ TEST_SUITE("pg::upkeep") {
   TEST_CASE("ANALYZE reaches quoted table names") {
     TestDatabase db("analyze");
     auto conn = db.connect();
-    run(*conn, "CREATE SCHEMA \"S p\"; CREATE TABLE \"S p\".\"T\" (n int); INSERT INTO \"S p\".\"T\" SELECT 1");
+    run(*conn, "CREATE SCHEMA \"S p\"; CREATE TABLE \"S p\".\"T\" (n int); INSERT INTO \"S "
+               "p\".\"T\" SELECT 1");
     pg::analyze_tables(*conn, {"S p.T"});
-    CHECK(conn->query("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'T'").text(0, 0) == "t");
+    CHECK(
+        conn->query("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = 'T'")
+            .text(0, 0) == "t");
   }
 
   TEST_CASE("pg_cron is reported missing and every job has a schedule") {

@@ -15,7 +15,8 @@ std::pair<int, std::string> run(std::vector<std::string> args) {
   try {
     return {app.run(static_cast<int>(argv.size()), argv.data()), ""};
   } catch (const agentpg::core::Error& e) {
-    return {agentpg::core::to_int(e.code()), std::string(e.what()) + (e.hint().empty() ? "" : " | " + e.hint())};
+    return {agentpg::core::to_int(e.code()),
+            std::string(e.what()) + (e.hint().empty() ? "" : " | " + e.hint())};
   }
 }
 
@@ -23,9 +24,12 @@ std::pair<int, std::string> run(std::vector<std::string> args) {
 
 TEST_SUITE("cli::app") {
   TEST_CASE("parse errors are usage errors (exit 2), with a suggestion for a misspelt command") {
-    CHECK(run({"chek"}) == std::pair<int, std::string>{2, "unknown command 'chek' | did you mean 'agentpg check'?"});
-    CHECK(run({"--lock-timeout", "5", "chekc"}).second == "unknown command 'chekc' | did you mean 'agentpg check'?");
-    CHECK(run({"frobnicate"}) == std::pair<int, std::string>{2, "unknown command 'frobnicate' | see 'agentpg --help'"});
+    CHECK(run({"chek"}) ==
+          std::pair<int, std::string>{2, "unknown command 'chek' | did you mean 'agentpg check'?"});
+    CHECK(run({"--lock-timeout", "5", "chekc"}).second ==
+          "unknown command 'chekc' | did you mean 'agentpg check'?");
+    CHECK(run({"frobnicate"}) ==
+          std::pair<int, std::string>{2, "unknown command 'frobnicate' | see 'agentpg --help'"});
     CHECK(run({}).first == 2);
     CHECK(run({"check", "--wait"}).first == 2);
     CHECK(run({"check", "--no-such-flag"}).first == 2);
@@ -33,9 +37,11 @@ TEST_SUITE("cli::app") {
   }
 
   TEST_CASE("no database configured is a usage error that suggests --local") {
-    auto [code, message] = run({"--env-file", "/dev/null", "--url-env", "AGENTPG_TEST_UNSET_URL", "check"});
+    auto [code, message] =
+        run({"--env-file", "/dev/null", "--url-env", "AGENTPG_TEST_UNSET_URL", "check"});
     CHECK(code == 2);
-    CHECK(message == "no database configured | set AGENTPG_TEST_UNSET_URL (or --database-url), or use --local for a "
+    CHECK(message == "no database configured | set AGENTPG_TEST_UNSET_URL (or --database-url), or "
+                     "use --local for a "
                      "project-local PostgreSQL");
   }
 }

@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <fstream>
@@ -36,9 +35,11 @@ std::string load_error(const Sources& sources) {
 
 TEST_SUITE("config::config") {
   TEST_CASE("takes flags over environment over .env over agentpg.yaml over defaults") {
-    Folder dir(Files{{".env", "AGENTPG_LOCK_TIMEOUT=30\nAGENTPG_CONNECT_TIMEOUT=7\nDATABASE_URL=postgresql://dotenv/db\n"},
-                {"agentpg.yaml", "lock_timeout: 40\nconnect_timeout: 8\nmigration_lock_timeout: 9\n"
-                                 "seeds_dir: data\nenvironment: staging\n"}});
+    Folder dir(
+        Files{{".env", "AGENTPG_LOCK_TIMEOUT=30\nAGENTPG_CONNECT_TIMEOUT=7\nDATABASE_URL="
+                       "postgresql://dotenv/db\n"},
+              {"agentpg.yaml", "lock_timeout: 40\nconnect_timeout: 8\nmigration_lock_timeout: 9\n"
+                               "seeds_dir: data\nenvironment: staging\n"}});
     Sources sources;
     sources.working_dir = dir.path;
     sources.flags[&setting(&Config::lock_timeout)] = "10";
@@ -71,7 +72,8 @@ TEST_SUITE("config::config") {
   }
 
   TEST_CASE("honours the other tools' variables and nested keys") {
-    Folder dir(Files{{"agentpg.yaml", "init:\n  seed: true\n  seed_env: demo\nmodules: [core, caracal]\n"}});
+    Folder dir(Files{
+        {"agentpg.yaml", "init:\n  seed: true\n  seed_env: demo\nmodules: [core, caracal]\n"}});
     Sources sources;
     sources.working_dir = dir.path;
     sources.environment["DATABASE_AUTO_MIGRATE"] = "false";
@@ -96,7 +98,8 @@ TEST_SUITE("config::config") {
   }
 
   TEST_CASE("names file, line and key of a bad setting") {
-    Folder dir(Files{{"agentpg.yaml", "# settings\nlock_timeout: 5\n\nmigratons: db/migrations\n"}});
+    Folder dir(
+        Files{{"agentpg.yaml", "# settings\nlock_timeout: 5\n\nmigratons: db/migrations\n"}});
     Sources sources;
     sources.working_dir = dir.path;
     CHECK(load_error(sources) ==
@@ -107,9 +110,11 @@ TEST_SUITE("config::config") {
     Folder dir(Files{{"agentpg.yaml", "lock_timeout: soon\n"}, {"bad.yaml", "a: [1,\n"}});
     Sources sources;
     sources.working_dir = dir.path;
-    CHECK(load_error(sources) == dir.path + "/agentpg.yaml:1: lock_timeout must be a whole number of seconds, not 'soon'");
+    CHECK(load_error(sources) ==
+          dir.path + "/agentpg.yaml:1: lock_timeout must be a whole number of seconds, not 'soon'");
     sources.environment["AGENTPG_LOCK_TIMEOUT"] = "-1";
-    CHECK(load_error(sources) == "AGENTPG_LOCK_TIMEOUT: lock_timeout must be a whole number of seconds, not '-1'");
+    CHECK(load_error(sources) ==
+          "AGENTPG_LOCK_TIMEOUT: lock_timeout must be a whole number of seconds, not '-1'");
     sources.environment["AGENTPG_LOCK_TIMEOUT"] = "1";
     sources.flags[&setting(&Config::environment)] = "prd";
     CHECK(load_error(sources) ==

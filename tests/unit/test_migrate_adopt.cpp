@@ -28,7 +28,8 @@ std::vector<std::string> recorded(const AdoptionPlan& plan) {
   return out;
 }
 
-std::string refusal(const std::vector<MigrationFile>& f, const ForeignHistory& h, const AdoptRules& rules = {}) {
+std::string refusal(const std::vector<MigrationFile>& f, const ForeignHistory& h,
+                    const AdoptRules& rules = {}) {
   try {
     plan_adoption(f, h, rules);
   } catch (const agentpg::core::Error& e) {
@@ -45,7 +46,11 @@ using V = std::vector<std::string>;
 TEST_SUITE("migrate::adopt") {
   TEST_CASE("dbmate and diesel rows map to files by version; newer files stay pending") {
     auto f = files({"0", "20210817210508", "20210901000000", "20220101000000"});
-    ForeignHistory diesel{"diesel", "public.__diesel_schema_migrations", {"00000000000000", "20210817210508", "20210901000000"}, "", false};
+    ForeignHistory diesel{"diesel",
+                          "public.__diesel_schema_migrations",
+                          {"00000000000000", "20210817210508", "20210901000000"},
+                          "",
+                          false};
     AdoptionPlan plan = plan_adoption(f, diesel, {});
     CHECK(recorded(plan) == V{"0", "20210817210508", "20210901000000"});
     CHECK(plan.head == "20210901000000");
@@ -54,8 +59,9 @@ TEST_SUITE("migrate::adopt") {
   TEST_CASE("foreign versions without a file are refused unless --allow-missing") {
     auto f = files({"1", "2"});
     ForeignHistory dbmate{"dbmate", "public.schema_migrations", {"1", "2", "3"}, "", false};
-    CHECK(refusal(f, dbmate) == "public.schema_migrations lists versions that have no migration file here: 3 | "
-                                "restore those files, or pass --allow-missing to adopt without them");
+    CHECK(refusal(f, dbmate) ==
+          "public.schema_migrations lists versions that have no migration file here: 3 | "
+          "restore those files, or pass --allow-missing to adopt without them");
     AdoptionPlan plan = plan_adoption(f, dbmate, AdoptRules{true, false, ""});
     CHECK(recorded(plan) == V{"1", "2"});
     CHECK(plan.ignored == V{"3"});
@@ -64,10 +70,11 @@ TEST_SUITE("migrate::adopt") {
   TEST_CASE("files older than the foreign head without a row are refused unless --mark-applied") {
     auto f = files({"1", "2", "3", "4"});
     ForeignHistory dbmate{"dbmate", "public.schema_migrations", {"1", "3"}, "", false};
-    CHECK(refusal(f, dbmate).rfind("these files are older than dbmate's newest version (3) but "
-                                   "public.schema_migrations has no row for them:\n  migrations/2_m2.sql | pass "
-                                   "--mark-applied",
-                                   0) == 0);
+    CHECK(refusal(f, dbmate).rfind(
+              "these files are older than dbmate's newest version (3) but "
+              "public.schema_migrations has no row for them:\n  migrations/2_m2.sql | pass "
+              "--mark-applied",
+              0) == 0);
     CHECK(recorded(plan_adoption(f, dbmate, AdoptRules{false, true, ""})) == V{"1", "2", "3"});
   }
 
@@ -89,9 +96,10 @@ TEST_SUITE("migrate::adopt") {
     ForeignHistory alembic{"alembic", "public.alembic_version", {}, "ac870772e55c", false};
     CHECK(recorded(plan_adoption(f, alembic, {})) == V{"1", "2"});
     ForeignHistory unknown{"alembic", "public.alembic_version", {}, "ffff", false};
-    CHECK(refusal(f, unknown) == "no migration file names the Alembic revision ffff that public.alembic_version holds"
-                                 " | add the line '-- alembic: ffff' above '-- migrate:up' in the file converted from "
-                                 "that revision");
+    CHECK(refusal(f, unknown) ==
+          "no migration file names the Alembic revision ffff that public.alembic_version holds"
+          " | add the line '-- alembic: ffff' above '-- migrate:up' in the file converted from "
+          "that revision");
   }
 
   TEST_CASE("Flyway versions that are not whole numbers are refused") {
@@ -101,7 +109,9 @@ TEST_SUITE("migrate::adopt") {
   }
 
   TEST_CASE("reads the Alembic revision from a converted file") {
-    MigrationFile m = parse_native("m/1_x.sql", "-- converted from Alembic\n-- alembic: ac870772e55c\n-- migrate:up\nSELECT 1;\n");
+    MigrationFile m = parse_native(
+        "m/1_x.sql",
+        "-- converted from Alembic\n-- alembic: ac870772e55c\n-- migrate:up\nSELECT 1;\n");
     CHECK(m.alembic_revision == "ac870772e55c");
   }
 }

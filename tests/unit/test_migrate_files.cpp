@@ -59,14 +59,17 @@ TEST_SUITE("migrate::files") {
   }
 
   TEST_CASE("rejects every malformed file, naming file and line") {
-    CHECK(parse_error("") == "migrations/001_x.sql:1: the file is empty: no '-- migrate:up' section");
+    CHECK(parse_error("") ==
+          "migrations/001_x.sql:1: the file is empty: no '-- migrate:up' section");
     CHECK(parse_error("SELECT 1;\n") == "migrations/001_x.sql:1: SQL before '-- migrate:up'");
     CHECK(parse_error("-- hello\nCREATE TABLE t ();\n-- migrate:up\n") ==
           "migrations/001_x.sql:2: SQL before '-- migrate:up'");
     CHECK(parse_error("-- migrate:down\nDROP TABLE t;\n-- migrate:up\nCREATE TABLE t();\n") ==
           "migrations/001_x.sql:3: '-- migrate:up' comes after '-- migrate:down'");
-    CHECK(parse_error("-- just a comment\n") == "migrations/001_x.sql:1: no '-- migrate:up' section");
-    CHECK(parse_error("-- migrate:up\nA;\n-- migrate:up\nB;\n") == "migrations/001_x.sql:3: a second '-- migrate:up' marker");
+    CHECK(parse_error("-- just a comment\n") ==
+          "migrations/001_x.sql:1: no '-- migrate:up' section");
+    CHECK(parse_error("-- migrate:up\nA;\n-- migrate:up\nB;\n") ==
+          "migrations/001_x.sql:3: a second '-- migrate:up' marker");
     CHECK(parse_error("-- migrate:up transaction:maybe\n") ==
           "migrations/001_x.sql:1: unknown option 'transaction:maybe' on the marker line");
     CHECK(parse_error("-- migrate:up\nSELECT 'ok';\nSELECT '\xff\xfe';\n") ==
@@ -75,7 +78,8 @@ TEST_SUITE("migrate::files") {
 
   TEST_CASE("the checksum ignores CRLF line ends and a UTF-8 BOM, nothing else") {
     std::string lf = "-- migrate:up\nCREATE TABLE t ();\n";
-    CHECK(content_checksum(lf) == content_checksum("\xEF\xBB\xBF-- migrate:up\r\nCREATE TABLE t ();\r\n"));
+    CHECK(content_checksum(lf) ==
+          content_checksum("\xEF\xBB\xBF-- migrate:up\r\nCREATE TABLE t ();\r\n"));
     CHECK(content_checksum(lf) != content_checksum("-- migrate:up\nCREATE TABLE t  ();\n"));
     CHECK(parse_native("m/1_a.sql", "\xEF\xBB\xBF-- migrate:up\r\nSELECT 1;\r\n").up.present);
   }
@@ -103,9 +107,10 @@ TEST_SUITE("migrate::files") {
     CHECK_FALSE(version_less("10", "9"));
     CHECK(version_less("0", "1"));
     CHECK(version_less("2", "10"));
-    CHECK(version_less("9999999999999", "10000000000000"));  // 13 digits: the largest sequence number
-    CHECK(version_less("1700000000", "20260120162913"));     // Unix seconds before timestamps
-    CHECK(version_less("1700000000000", "20260120162913"));  // Unix milliseconds too
+    CHECK(
+        version_less("9999999999999", "10000000000000")); // 13 digits: the largest sequence number
+    CHECK(version_less("1700000000", "20260120162913"));  // Unix seconds before timestamps
+    CHECK(version_less("1700000000000", "20260120162913")); // Unix milliseconds too
     CHECK_FALSE(version_less("20260120162913", "1700000000"));
   }
 
@@ -163,9 +168,10 @@ TEST_SUITE("migrate::files") {
     };
     using V = std::vector<std::string>;
 
-    Tree diesel;  // diesel orders its versions as text
-    for (const char* folder : {"00000000000000_diesel_initial_setup", "2025-11-19-091444-0000_y",
-                               "2026-01-20-162913_x", "2025-12-01-080000_w", "2026-01-20-162913-0000_v"}) {
+    Tree diesel; // diesel orders its versions as text
+    for (const char* folder :
+         {"00000000000000_diesel_initial_setup", "2025-11-19-091444-0000_y", "2026-01-20-162913_x",
+          "2025-12-01-080000_w", "2026-01-20-162913-0000_v"}) {
       diesel.write(std::string(folder) + "/up.sql", "SELECT 1;\n");
     }
     std::vector<MigrationFile> d = load_migrations(diesel.path, {});
@@ -175,7 +181,7 @@ TEST_SUITE("migrate::files") {
     CHECK(d[1].version == "202511190914440000");
     CHECK(d[1].name == "y");
 
-    Tree golang;  // golang-migrate orders its versions as numbers
+    Tree golang; // golang-migrate orders its versions as numbers
     for (const char* stem : {"10_c", "2_b", "1_a", "000011_d"}) {
       golang.write(std::string(stem) + ".up.sql", "SELECT 1;\n");
     }
@@ -184,10 +190,12 @@ TEST_SUITE("migrate::files") {
     for (const char* stem : {"1700000000_a", "999999999_b", "1700000001_c"}) {
       unix_seconds.write(std::string(stem) + ".up.sql", "SELECT 1;\n");
     }
-    CHECK(order(load_migrations(unix_seconds.path, {})) == V{"999999999", "1700000000", "1700000001"});
+    CHECK(order(load_migrations(unix_seconds.path, {})) ==
+          V{"999999999", "1700000000", "1700000001"});
 
-    Tree dbmate;  // dbmate orders its versions as text
-    for (const char* stem : {"20260120162913_b", "00000000000000_init", "20251119091444_a", "20260120162914_c"}) {
+    Tree dbmate; // dbmate orders its versions as text
+    for (const char* stem :
+         {"20260120162913_b", "00000000000000_init", "20251119091444_a", "20260120162914_c"}) {
       dbmate.write(std::string(stem) + ".sql", "-- migrate:up\nSELECT 1;\n");
     }
     CHECK(order(load_migrations(dbmate.path, {})) ==
@@ -199,10 +207,11 @@ TEST_SUITE("migrate::files") {
     CHECK(m.version == "0");
     CHECK(m.written_version == "00000000000000");
     CHECK(shown_version({m}, "0") == "00000000000000");
-    CHECK(shown_version({m}, "5") == "5");  // a history row without its file
+    CHECK(shown_version({m}, "5") == "5"); // a history row without its file
   }
 
-  TEST_CASE("loads native, golang-migrate and diesel layouts, flat or in modules, in one version order") {
+  TEST_CASE(
+      "loads native, golang-migrate and diesel layouts, flat or in modules, in one version order") {
     Tree tree;
     tree.write("3_native.sql", "-- migrate:up\nSELECT 3;\n-- migrate:down\n");
     tree.write("core/1_pair.up.sql", "SELECT 1;\n");
@@ -240,10 +249,12 @@ TEST_SUITE("migrate::files") {
     Tree tree;
     tree.write("a/5_one.sql", "-- migrate:up\nSELECT 1;\n");
     tree.write("b/005_two.sql", "-- migrate:up\nSELECT 2;\n");
-    CHECK(load_error(tree) == tree.path + "/b/005_two.sql:1: version 005 is also used by " + tree.path + "/a/5_one.sql");
+    CHECK(load_error(tree) == tree.path + "/b/005_two.sql:1: version 005 is also used by " +
+                                  tree.path + "/a/5_one.sql");
     Tree pairs;
     pairs.write("7_x.down.sql", "SELECT 1;\n");
-    CHECK(load_error(pairs) == pairs.path + "/7_x.down.sql:1: '7_x.down.sql' has no '7_x.up.sql' beside it");
+    CHECK(load_error(pairs) ==
+          pairs.path + "/7_x.down.sql:1: '7_x.down.sql' has no '7_x.up.sql' beside it");
     CHECK(load_error(Tree()).find("no error") == 0);
   }
 }

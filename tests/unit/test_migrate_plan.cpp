@@ -76,7 +76,8 @@ TEST_SUITE("migrate::plan") {
 
   TEST_CASE("merges lists in any order into one version order, numbers compared as numbers") {
     std::vector<MigrationFile> files = {file("10"), file("9"), file("200")};
-    std::vector<AppliedMigration> history = {applied("300"), applied("1"), applied("10"), applied("100")};
+    std::vector<AppliedMigration> history = {applied("300"), applied("1"), applied("10"),
+                                             applied("100")};
     std::vector<StatusEntry> status = compute_status(files, history);
     std::vector<std::string> order;
     std::vector<State> states;
@@ -85,8 +86,8 @@ TEST_SUITE("migrate::plan") {
       states.push_back(e.state);
     }
     CHECK(order == V{"1", "9", "10", "100", "200", "300"});
-    CHECK(states == std::vector<State>{State::missing, State::pending, State::applied, State::missing, State::pending,
-                                       State::missing});
+    CHECK(states == std::vector<State>{State::missing, State::pending, State::applied,
+                                       State::missing, State::pending, State::missing});
     CHECK(status[2].file->version == "10");
     CHECK(status[2].applied->version == "10");
     CHECK(compute_status({}, {}).empty());
@@ -97,15 +98,19 @@ TEST_SUITE("migrate::plan") {
     std::vector<AppliedMigration> history = {applied("1")};
     std::vector<StatusEntry> status = compute_status(files, history);
     CHECK(versions(plan_migrate(status, {})) == V{"2", "10", "11"});
-    CHECK(versions(plan_migrate(status, MigrateRules{std::string("10"), false, false})) == V{"2", "10"});
-    CHECK(versions(plan_migrate(compute_status(files, {applied("1"), applied("2"), applied("10"), applied("11")}), {}))
+    CHECK(versions(plan_migrate(status, MigrateRules{std::string("10"), false, false})) ==
+          V{"2", "10"});
+    CHECK(versions(plan_migrate(compute_status(files, {applied("1"), applied("2"), applied("10"),
+                                                       applied("11")}),
+                                {}))
               .empty());
   }
 
   TEST_CASE("refuses drift unless allowed") {
     std::vector<MigrationFile> files = {file("1"), file("2")};
     std::vector<StatusEntry> changed = compute_status(files, {applied("1", "edited")});
-    CHECK(refusal(changed) == "applied migrations differ from the files on disk:\n  changed migrations/1_m1.sql");
+    CHECK(refusal(changed) ==
+          "applied migrations differ from the files on disk:\n  changed migrations/1_m1.sql");
     CHECK(versions(plan_migrate(changed, MigrateRules{std::nullopt, true, false})) == V{"2"});
     std::vector<MigrationFile> only_two = {file("2")};
     std::vector<StatusEntry> missing = compute_status(only_two, {applied("1")});
@@ -120,14 +125,17 @@ TEST_SUITE("migrate::plan") {
     CHECK(versions(plan_migrate(status, MigrateRules{std::nullopt, false, true})) == V{"2"});
   }
 
-  TEST_CASE("diesel's 14- and 18-digit versions are applied in diesel's order, a newer one is not out of order") {
-    std::vector<MigrationFile> files = {file("20260120162913"), file("202511190914440000"), file("20251201080000")};
+  TEST_CASE("diesel's 14- and 18-digit versions are applied in diesel's order, a newer one is not "
+            "out of order") {
+    std::vector<MigrationFile> files = {file("20260120162913"), file("202511190914440000"),
+                                        file("20251201080000")};
     std::vector<StatusEntry> status = compute_status(files, {});
-    CHECK(versions(plan_migrate(status, {})) == V{"202511190914440000", "20251201080000", "20260120162913"});
+    CHECK(versions(plan_migrate(status, {})) ==
+          V{"202511190914440000", "20251201080000", "20260120162913"});
 
     // All three applied (in that order); then a new migration, either form.
-    std::vector<AppliedMigration> history = {applied("202511190914440000"), applied("20251201080000"),
-                                             applied("20260120162913")};
+    std::vector<AppliedMigration> history = {applied("202511190914440000"),
+                                             applied("20251201080000"), applied("20260120162913")};
     CHECK(current_version(history) == "20260120162913");
     files.push_back(file("202602010930000000"));
     files.push_back(file("20260201093001"));
@@ -136,14 +144,16 @@ TEST_SUITE("migrate::plan") {
     // An older one is still refused.
     files.push_back(file("202601010000000000"));
     status = compute_status(files, history);
-    CHECK(refusal(status) == "pending migrations are older than the newest applied one (20260120162913):\n"
-                             "  migrations/202601010000000000_m202601010000000000.sql");
+    CHECK(refusal(status) ==
+          "pending migrations are older than the newest applied one (20260120162913):\n"
+          "  migrations/202601010000000000_m202601010000000000.sql");
   }
 
   TEST_CASE("a rollback --to a timestamp keeps the longer versions after it") {
-    std::vector<MigrationFile> files = {file("20260120162913"), file("202601201629130000"), file("20260120162914")};
-    std::vector<AppliedMigration> history = {applied("20260120162913"), applied("202601201629130000"),
-                                             applied("20260120162914")};
+    std::vector<MigrationFile> files = {file("20260120162913"), file("202601201629130000"),
+                                        file("20260120162914")};
+    std::vector<AppliedMigration> history = {
+        applied("20260120162913"), applied("202601201629130000"), applied("20260120162914")};
     std::vector<StatusEntry> status = compute_status(files, history);
     CHECK(versions(plan_rollback(status, RollbackRules{1, std::string("20260120162913")})) ==
           V{"20260120162914", "202601201629130000"});
@@ -158,16 +168,19 @@ TEST_SUITE("migrate::plan") {
       plan_migrate(status, {});
       FAIL("planned past a failed migration");
     } catch (const agentpg::core::Error& e) {
-      CHECK(std::string(e.what()) == "migration migrations/2_m2.sql failed at statement 2 of its up section, which "
-                                     "does not run in one transaction, so statements before it took effect");
-      CHECK(e.hint().find("'agentpg migrate --resume' to run it again from statement 2") != std::string::npos);
+      CHECK(std::string(e.what()) ==
+            "migration migrations/2_m2.sql failed at statement 2 of its up section, which "
+            "does not run in one transaction, so statements before it took effect");
+      CHECK(e.hint().find("'agentpg migrate --resume' to run it again from statement 2") !=
+            std::string::npos);
       CHECK(e.hint().find("'agentpg migrate --forget-failed'") != std::string::npos);
     }
   }
 
   TEST_CASE("rolls back newest first, by steps or down to a version or base") {
     std::vector<MigrationFile> files = {file("1"), file("2"), file("3")};
-    std::vector<StatusEntry> status = compute_status(files, {applied("1"), applied("2"), applied("3")});
+    std::vector<StatusEntry> status =
+        compute_status(files, {applied("1"), applied("2"), applied("3")});
     CHECK(versions(plan_rollback(status, {})) == V{"3"});
     CHECK(versions(plan_rollback(status, RollbackRules{2, std::nullopt})) == V{"3", "2"});
     CHECK(versions(plan_rollback(status, RollbackRules{1, std::string("1")})) == V{"3", "2"});
@@ -175,7 +188,8 @@ TEST_SUITE("migrate::plan") {
     CHECK(versions(plan_rollback(status, RollbackRules{10, std::nullopt})) == V{"3", "2", "1"});
   }
 
-  TEST_CASE("refuses a rollback through a migration with no down section before touching anything") {
+  TEST_CASE(
+      "refuses a rollback through a migration with no down section before touching anything") {
     std::vector<MigrationFile> files = {file("1", false), file("2")};
     std::vector<StatusEntry> status = compute_status(files, {applied("1"), applied("2")});
     CHECK(versions(plan_rollback(status, {})) == V{"2"});
@@ -184,8 +198,8 @@ TEST_SUITE("migrate::plan") {
       FAIL("planned a rollback through a migration without down");
     } catch (const agentpg::core::Error& e) {
       CHECK(e.code() == agentpg::core::ExitCode::validation);
-      CHECK(std::string(e.what()) ==
-            "migrations/1_m1.sql: has no down section, so it cannot be rolled back (nothing was rolled back)");
+      CHECK(std::string(e.what()) == "migrations/1_m1.sql: has no down section, so it cannot be "
+                                     "rolled back (nothing was rolled back)");
     }
   }
 
@@ -201,10 +215,12 @@ TEST_SUITE("migrate::plan") {
     } catch (const agentpg::core::Error& e) {
       CHECK(e.code() == agentpg::core::ExitCode::validation);
       std::string what = e.what();
-      CHECK(what.find("was interrupted while statement 2 of its up section ran") != std::string::npos);
+      CHECK(what.find("was interrupted while statement 2 of its up section ran") !=
+            std::string::npos);
       CHECK(what.find("whether statement 2 did is unknown") != std::string::npos);
       CHECK(what.find("statement 2: INSERT INTO a VALUES (1);") != std::string::npos);
-      CHECK(e.hint().find("'agentpg migrate --resume-from 2' if statement 2 did not take effect") != std::string::npos);
+      CHECK(e.hint().find("'agentpg migrate --resume-from 2' if statement 2 did not take effect") !=
+            std::string::npos);
       CHECK(e.hint().find("'agentpg migrate --resume-from 3' if it did") != std::string::npos);
     }
   }
@@ -221,10 +237,14 @@ TEST_SUITE("migrate::plan") {
         which == 0 ? (void)plan_migrate(status, {}) : (void)plan_rollback(status, {});
         FAIL("planned past a failed down section");
       } catch (const agentpg::core::Error& e) {
-        CHECK(std::string(e.what()).find("the rollback of migrations/2_m2.sql failed at statement 3 of its down section") !=
+        CHECK(
+            std::string(e.what()).find(
+                "the rollback of migrations/2_m2.sql failed at statement 3 of its down section") !=
+            std::string::npos);
+        CHECK(e.hint().find("'agentpg rollback --resume' to run it again from statement 3") !=
               std::string::npos);
-        CHECK(e.hint().find("'agentpg rollback --resume' to run it again from statement 3") != std::string::npos);
-        CHECK(e.hint().find("'agentpg migrate --forget-failed' to mark it applied again") != std::string::npos);
+        CHECK(e.hint().find("'agentpg migrate --forget-failed' to mark it applied again") !=
+              std::string::npos);
       }
     }
   }
@@ -239,13 +259,15 @@ TEST_SUITE("migrate::plan") {
         FAIL("rolled back a drifted migration");
       } catch (const agentpg::core::Error& e) {
         CHECK(e.code() == agentpg::core::ExitCode::validation);
-        CHECK(std::string(e.what()).find("migrations to roll back differ from the files on disk") != std::string::npos);
+        CHECK(std::string(e.what()).find("migrations to roll back differ from the files on disk") !=
+              std::string::npos);
         CHECK(e.hint().find("--allow-drift") != std::string::npos);
       }
       CHECK(versions(plan_rollback(*status, RollbackRules{1, std::nullopt, true})) == V{"2"});
     }
     // Drift in what is not rolled back does not matter.
-    std::vector<StatusEntry> old_change = compute_status(files, {applied("1", "other"), applied("2")});
+    std::vector<StatusEntry> old_change =
+        compute_status(files, {applied("1", "other"), applied("2")});
     CHECK(versions(plan_rollback(old_change, {})) == V{"2"});
   }
 }

@@ -33,20 +33,30 @@ public:
   bool history_needs_upgrade() const override { return false; }
   std::string missing_history_privileges() override { return missing_privileges; }
   Query create_history() const override { return "CREATE HISTORY"; }
-  Query record_applied(const agentpg::pg::MigrationRow& m) const override { return "RECORD " + m.version; }
+  Query record_applied(const agentpg::pg::MigrationRow& m) const override {
+    return "RECORD " + m.version;
+  }
   Query record_adopted(const agentpg::pg::MigrationRow& m, const std::string& by) const override {
     return "ADOPT " + m.version + " " + by;
   }
-  Query record_running(const agentpg::pg::MigrationRow& m, Direction d, int statement) const override {
-    return std::string(d == Direction::up ? "RUNNING " : "RUNNING DOWN ") + m.version + " " + std::to_string(statement);
+  Query record_running(const agentpg::pg::MigrationRow& m, Direction d,
+                       int statement) const override {
+    return std::string(d == Direction::up ? "RUNNING " : "RUNNING DOWN ") + m.version + " " +
+           std::to_string(statement);
   }
-  Query record_failed(const std::string& version, Direction d, int statement, const std::string&) const override {
-    return std::string(d == Direction::up ? "FAILED " : "FAILED DOWN ") + version + " " + std::to_string(statement);
+  Query record_failed(const std::string& version, Direction d, int statement,
+                      const std::string&) const override {
+    return std::string(d == Direction::up ? "FAILED " : "FAILED DOWN ") + version + " " +
+           std::to_string(statement);
   }
   Query record_finished(const std::string& version) const override { return "FINISHED " + version; }
-  Query record_reapplied(const std::string& version) const override { return "REAPPLIED " + version; }
+  Query record_reapplied(const std::string& version) const override {
+    return "REAPPLIED " + version;
+  }
   Query forget(const std::string& version) const override { return "FORGET " + version; }
-  Query set_lock_timeout(int seconds) const override { return "LOCK TIMEOUT " + std::to_string(seconds); }
+  Query set_lock_timeout(int seconds) const override {
+    return "LOCK TIMEOUT " + std::to_string(seconds);
+  }
   Query relaxed_commits() const override { return "ASYNC"; }
   std::vector<Query> flush_commits() const override { return {"FLUSH"}; }
   Query lock_check() const override { return "LOCK CHECK"; }
@@ -80,7 +90,8 @@ public:
     }
     return std::nullopt;
   }
-  std::optional<agentpg::pg::BatchFailure> execute_batch(const std::vector<Query>& statements) override {
+  std::optional<agentpg::pg::BatchFailure>
+  execute_batch(const std::vector<Query>& statements) override {
     for (size_t i = 0; i < statements.size(); ++i) {
       if (auto error = execute(statements[i])) {
         return agentpg::pg::BatchFailure{i, *error};
@@ -96,13 +107,16 @@ public:
     return true;
   }
   void unlock() override { locked = false; }
-  std::optional<LockHolder> lock_holder() override { return LockHolder{4242, "agentpg", "10.1.2.3", "12:00", "idle"}; }
+  std::optional<LockHolder> lock_holder() override {
+    return LockHolder{4242, "agentpg", "10.1.2.3", "12:00", "idle"};
+  }
 
 private:
   std::vector<AppliedMigration> pending_rows;
 };
 
-MigrationFile migration(const std::string& version, const std::string& up, bool transactional = true) {
+MigrationFile migration(const std::string& version, const std::string& up,
+                        bool transactional = true) {
   MigrationFile m;
   m.version = version;
   m.name = "m";
@@ -114,7 +128,9 @@ MigrationFile migration(const std::string& version, const std::string& up, bool 
 
 using V = std::vector<std::string>;
 
-agentpg::core::Output quiet_output() { return agentpg::core::Output({false, true, false, true}); }
+agentpg::core::Output quiet_output() {
+  return agentpg::core::Output({false, true, false, true});
+}
 
 } // namespace
 
@@ -122,10 +138,12 @@ TEST_SUITE("migrate::runner") {
   TEST_CASE("applies each migration in a transaction with its history row, under the lock") {
     FakeDatabase db;
     auto out = quiet_output();
-    std::vector<MigrationFile> files = {migration("1", "CREATE A;\nCREATE B;\n"), migration("2", "CREATE C;")};
+    std::vector<MigrationFile> files = {migration("1", "CREATE A;\nCREATE B;\n"),
+                                        migration("2", "CREATE C;")};
     RunReport report = Runner(db, out).migrate(files, {});
-    CHECK(db.sent == V{"CREATE HISTORY", "ASYNC", "BEGIN", "CREATE A;", "\nCREATE B;", "LOCK CHECK", "RECORD 1", "COMMIT",
-                       "BEGIN", "CREATE C;", "LOCK CHECK", "RECORD 2", "COMMIT", "FLUSH"});
+    CHECK(db.sent == V{"CREATE HISTORY", "ASYNC", "BEGIN", "CREATE A;", "\nCREATE B;", "LOCK CHECK",
+                       "RECORD 1", "COMMIT", "BEGIN", "CREATE C;", "LOCK CHECK", "RECORD 2",
+                       "COMMIT", "FLUSH"});
     CHECK(report.steps.size() == 2);
     CHECK(report.to_version == "2");
     CHECK_FALSE(db.locked);
@@ -137,7 +155,7 @@ TEST_SUITE("migrate::runner") {
     AppliedMigration one;
     one.version = "1";
     db.rows = {one};
-    db.lock_taken_elsewhere = true;  // would time out if it were asked for
+    db.lock_taken_elsewhere = true; // would time out if it were asked for
     auto out = quiet_output();
     MigrateOptions options;
     options.lock_timeout = 0;
@@ -149,21 +167,25 @@ TEST_SUITE("migrate::runner") {
     CHECK(db.sent.empty());
   }
 
-  TEST_CASE("a failing statement rolls its migration back, names file:line:col, and releases the lock") {
+  TEST_CASE(
+      "a failing statement rolls its migration back, names file:line:col, and releases the lock") {
     FakeDatabase db;
     auto out = quiet_output();
-    std::vector<MigrationFile> files = {migration("1", "CREATE A;"), migration("2", "CREATE B;\n  SELECT FAIL;\n"),
+    std::vector<MigrationFile> files = {migration("1", "CREATE A;"),
+                                        migration("2", "CREATE B;\n  SELECT FAIL;\n"),
                                         migration("3", "CREATE C;")};
     try {
       Runner(db, out).migrate(files, {});
       FAIL("no error");
     } catch (const agentpg::core::Error& e) {
       CHECK(e.code() == agentpg::core::ExitCode::sql);
-      CHECK(std::string(e.what()) == "migration of 2_m failed and was rolled back\n"
-                                     "  migrations/2_m.sql:3:10: ERROR 42601: syntax error at or near \"FAIL\"");
+      CHECK(std::string(e.what()) ==
+            "migration of 2_m failed and was rolled back\n"
+            "  migrations/2_m.sql:3:10: ERROR 42601: syntax error at or near \"FAIL\"");
     }
     CHECK(db.rows.size() == 1);
-    // The failed migration is rolled back, and what was applied is flushed before the error is reported.
+    // The failed migration is rolled back, and what was applied is flushed before the error is
+    // reported.
     CHECK(db.sent[db.sent.size() - 2] == "ROLLBACK");
     CHECK(db.sent.back() == "FLUSH");
     CHECK_FALSE(db.locked);
@@ -173,11 +195,13 @@ TEST_SUITE("migrate::runner") {
     FakeDatabase db;
     db.history = true;
     auto out = quiet_output();
-    std::vector<MigrationFile> files = {migration("7", "CREATE INDEX A;\nCREATE FAIL;\nCREATE INDEX C;\n", false)};
+    std::vector<MigrationFile> files = {
+        migration("7", "CREATE INDEX A;\nCREATE FAIL;\nCREATE INDEX C;\n", false)};
     CHECK_THROWS_AS(Runner(db, out).migrate(files, {}), agentpg::core::Error);
-    CHECK(db.sent == V{"ASYNC", "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 1", "COMMIT", "CREATE INDEX A;",
-                       "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 2", "COMMIT", "\nCREATE FAIL;", "BEGIN READ WRITE",
-                       "LOCK CHECK", "FAILED 7 2", "COMMIT", "FLUSH"});
+    CHECK(db.sent == V{"ASYNC", "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 1", "COMMIT",
+                       "CREATE INDEX A;", "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 2", "COMMIT",
+                       "\nCREATE FAIL;", "BEGIN READ WRITE", "LOCK CHECK", "FAILED 7 2", "COMMIT",
+                       "FLUSH"});
   }
 
   TEST_CASE("--resume runs a failed migration again from its failed statement") {
@@ -189,20 +213,23 @@ TEST_SUITE("migrate::runner") {
     failed.failed_statement = 2;
     db.rows = {failed};
     auto out = quiet_output();
-    std::vector<MigrationFile> files = {migration("7", "CREATE INDEX A;\nCREATE INDEX B;\nCREATE INDEX C;\n", false)};
+    std::vector<MigrationFile> files = {
+        migration("7", "CREATE INDEX A;\nCREATE INDEX B;\nCREATE INDEX C;\n", false)};
     MigrateOptions options;
     options.resume = true;
     CHECK_THROWS_AS(Runner(db, out).migrate(files, {}), agentpg::core::Error);
     db.sent.clear();
-    // The fake does not update rows for RUNNING/FINISHED: planning after the resume sees it applied.
+    // The fake does not update rows for RUNNING/FINISHED: planning after the resume sees it
+    // applied.
     db.rows[0].status = HistoryStatus::failed;
     try {
       Runner(db, out).migrate(files, options);
     } catch (const agentpg::core::Error&) {
     }
-    CHECK(db.sent == V{"ASYNC", "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 2", "COMMIT", "\nCREATE INDEX B;",
-                       "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 3", "COMMIT", "\nCREATE INDEX C;", "BEGIN READ WRITE",
-                       "LOCK CHECK", "FINISHED 7", "COMMIT", "FLUSH"});
+    CHECK(db.sent == V{"ASYNC", "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 2", "COMMIT",
+                       "\nCREATE INDEX B;", "BEGIN READ WRITE", "LOCK CHECK", "RUNNING 7 3",
+                       "COMMIT", "\nCREATE INDEX C;", "BEGIN READ WRITE", "LOCK CHECK",
+                       "FINISHED 7", "COMMIT", "FLUSH"});
   }
 
   TEST_CASE("--dry-run sends nothing and shows exactly what would run") {
@@ -213,7 +240,8 @@ TEST_SUITE("migrate::runner") {
     options.statement_lock_timeout = 5;
     RunReport report = Runner(db, out).migrate({migration("1", "CREATE A;\n")}, options);
     CHECK(db.sent.empty());
-    CHECK(report.sql == "CREATE HISTORY;\nASYNC;\n-- migrations/1_m.sql (up, in a transaction)\nBEGIN;\nLOCK TIMEOUT 5;\n"
+    CHECK(report.sql == "CREATE HISTORY;\nASYNC;\n-- migrations/1_m.sql (up, in a "
+                        "transaction)\nBEGIN;\nLOCK TIMEOUT 5;\n"
                         "CREATE A;\nLOCK CHECK;\nRECORD 1;\nCOMMIT;\nFLUSH;\n");
   }
 
@@ -228,7 +256,8 @@ TEST_SUITE("migrate::runner") {
       FAIL("no error");
     } catch (const agentpg::core::Error& e) {
       CHECK(e.code() == agentpg::core::ExitCode::lock_timeout);
-      CHECK(std::string(e.what()) == "gave up after 0 s waiting for the migration lock (held by pid 4242, idle)");
+      CHECK(std::string(e.what()) ==
+            "gave up after 0 s waiting for the migration lock (held by pid 4242, idle)");
     }
     CHECK(db.sent.empty());
   }
@@ -244,9 +273,10 @@ TEST_SUITE("migrate::runner") {
     auto out = quiet_output();
     RollbackOptions options;
     options.rules.to = "0";
-    RunReport report = Runner(db, out).rollback({migration("1", "A;"), migration("2", "B;")}, options);
-    CHECK(db.sent == V{"ASYNC", "BEGIN", "DROP 2;", "LOCK CHECK", "FORGET 2", "COMMIT", "BEGIN", "DROP 1;", "LOCK CHECK",
-                       "FORGET 1", "COMMIT", "FLUSH"});
+    RunReport report =
+        Runner(db, out).rollback({migration("1", "A;"), migration("2", "B;")}, options);
+    CHECK(db.sent == V{"ASYNC", "BEGIN", "DROP 2;", "LOCK CHECK", "FORGET 2", "COMMIT", "BEGIN",
+                       "DROP 1;", "LOCK CHECK", "FORGET 1", "COMMIT", "FLUSH"});
     CHECK(report.to_version.empty());
   }
 

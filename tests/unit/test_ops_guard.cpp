@@ -5,9 +5,9 @@
 
 using agentpg::config::Config;
 using agentpg::config::Environment;
-using agentpg::ops::Context;
 using agentpg::core::Error;
 using agentpg::core::ExitCode;
+using agentpg::ops::Context;
 using agentpg::ops::guard_seeding;
 
 namespace {

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "pg/conn_params.hpp"
 #include "core/error.hpp"
+#include "pg/conn_params.hpp"
 #include "util/sha256.hpp"
 
 using agentpg::pg::ConnParams;
@@ -18,26 +18,33 @@ TEST_SUITE("pg::conn_params") {
     const UrlCase cases[] = {
         {"postgres://u:p@db:5433/app", "user='u' password='p' host='db' port='5433' dbname='app'",
          "postgresql://u:***@db:5433/app"},
-        {"postgresql://u@localhost/app", "user='u' host='localhost' dbname='app'", "postgresql://u@localhost/app"},
+        {"postgresql://u@localhost/app", "user='u' host='localhost' dbname='app'",
+         "postgresql://u@localhost/app"},
         {"postgresql+asyncpg://u:p@h/app", "user='u' password='p' host='h' dbname='app'",
          "postgresql://u:***@h/app"},
         {"postgresql+psycopg2://u:p@h:1/app?sslmode=require",
          "user='u' password='p' host='h' port='1' dbname='app' sslmode='require'",
          "postgresql://u:***@h:1/app?sslmode=require"},
-        {"postgresql://us%40er:p%3Aa%2Fss%40@h/d%20b", "user='us@er' password='p:a/ss@' host='h' dbname='d b'",
+        {"postgresql://us%40er:p%3Aa%2Fss%40@h/d%20b",
+         "user='us@er' password='p:a/ss@' host='h' dbname='d b'",
          "postgresql://us%40er:***@h/d%20b"},
-        {"postgresql://u:p@[::1]:5432/app", "user='u' password='p' host='::1' port='5432' dbname='app'",
+        {"postgresql://u:p@[::1]:5432/app",
+         "user='u' password='p' host='::1' port='5432' dbname='app'",
          "postgresql://u:***@[::1]:5432/app"},
-        {"postgresql:///app?host=/var/run/postgresql&port=5444", "dbname='app' host='/var/run/postgresql' port='5444'",
+        {"postgresql:///app?host=/var/run/postgresql&port=5444",
+         "dbname='app' host='/var/run/postgresql' port='5444'",
          "postgresql:///app?host=/var/run/postgresql&port=5444"},
         {"postgresql://h1:5432,h2:5433/app?target_session_attrs=read-write",
          "host='h1,h2' port='5432,5433' dbname='app' target_session_attrs='read-write'",
          "postgresql://h1:5432,h2:5433/app?target_session_attrs=read-write"},
-        {"postgresql+asyncpg://u@h/app?ssl=true", "user='u' host='h' dbname='app' sslmode='require'",
+        {"postgresql+asyncpg://u@h/app?ssl=true",
+         "user='u' host='h' dbname='app' sslmode='require'",
          "postgresql://u@h/app?sslmode=require"},
-        {"postgresql://u:p@w@h/app", "user='u' password='p@w' host='h' dbname='app'", "postgresql://u:***@h/app"},
+        {"postgresql://u:p@w@h/app", "user='u' password='p@w' host='h' dbname='app'",
+         "postgresql://u:***@h/app"},
         {"host=h port=5 dbname=app user=u password='a b\\'c'",
-         "host='h' port='5' dbname='app' user='u' password='a b\\'c'", "postgresql://u:***@h:5/app"},
+         "host='h' port='5' dbname='app' user='u' password='a b\\'c'",
+         "postgresql://u:***@h:5/app"},
     };
     for (const auto& c : cases) {
       CAPTURE(c.url);
@@ -48,8 +55,13 @@ TEST_SUITE("pg::conn_params") {
   }
 
   TEST_CASE("rejects malformed URLs without showing the password") {
-    const char* bad[] = {"mysql://u:secret@h/db", "postgresql://u:secret@h:port/db", "postgresql://u:secret@[::1/db",
-                         "postgresql://u:secret@h/db?x", "postgresql://u:sec%zzret@h/db", "just-a-word", "   "};
+    const char* bad[] = {"mysql://u:secret@h/db",
+                         "postgresql://u:secret@h:port/db",
+                         "postgresql://u:secret@[::1/db",
+                         "postgresql://u:secret@h/db?x",
+                         "postgresql://u:sec%zzret@h/db",
+                         "just-a-word",
+                         "   "};
     for (const char* url : bad) {
       CAPTURE(url);
       try {
@@ -64,8 +76,10 @@ TEST_SUITE("pg::conn_params") {
   }
 
   TEST_CASE("hashes with SHA-256") {
-    CHECK(agentpg::util::sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    CHECK(agentpg::util::sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    CHECK(agentpg::util::sha256_hex("abc") ==
+          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    CHECK(agentpg::util::sha256_hex("") ==
+          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   }
 
   TEST_CASE("masks passwords in free text") {
@@ -83,11 +97,13 @@ TEST_SUITE("pg::conn_params") {
   }
 
   TEST_CASE("shows no secret option: sslpassword is masked like password") {
-    auto p = agentpg::pg::ConnParams::parse("postgresql://u@h/db?sslpassword=hunter22&sslmode=require");
+    auto p =
+        agentpg::pg::ConnParams::parse("postgresql://u@h/db?sslpassword=hunter22&sslmode=require");
     CHECK(p.display() == "postgresql://u@h/db?sslpassword=***&sslmode=require");
     CHECK(mask_secrets("sslpassword=hunter22 host=h") == "sslpassword=*** host=h");
     CHECK(mask_secrets("host=h password=a&b=c port=5") == "host=h password=*** port=5");
-    CHECK(mask_secrets("postgresql://h/db?password=se&sslmode=require") == "postgresql://h/db?password=***&sslmode=require");
+    CHECK(mask_secrets("postgresql://h/db?password=se&sslmode=require") ==
+          "postgresql://h/db?password=***&sslmode=require");
   }
 
   TEST_CASE("a URL with an unencoded space is refused without echoing it") {

@@ -21,14 +21,15 @@ std::string error_of(const char* text) {
 
 TEST_SUITE("seed::files") {
   TEST_CASE("reads table, key and rows with scalars, JSON, lists and references") {
-    SeedFile f = parse_yaml_seed("seeds/dev/x.yaml", "table: caracal.agent_identities\n"
-                                                     "key: [name]\n"
-                                                     "rows:\n"
-                                                     "  - name: root\n"
-                                                     "    metadata: {tier: root, n: 1, ok: true, none: null, s: \"1\"}\n"
-                                                     "    tags: [a, \"b,c\"]\n"
-                                                     "    parent: {$ref: caracal.agent_identities, name: boss}\n"
-                                                     "    empty: ~\n");
+    SeedFile f = parse_yaml_seed(
+        "seeds/dev/x.yaml", "table: caracal.agent_identities\n"
+                            "key: [name]\n"
+                            "rows:\n"
+                            "  - name: root\n"
+                            "    metadata: {tier: root, n: 1, ok: true, none: null, s: \"1\"}\n"
+                            "    tags: [a, \"b,c\"]\n"
+                            "    parent: {$ref: caracal.agent_identities, name: boss}\n"
+                            "    empty: ~\n");
     CHECK(f.table == "caracal.agent_identities");
     CHECK(f.key == std::vector<std::string>{"name"});
     REQUIRE(f.rows.size() == 1);
@@ -40,7 +41,8 @@ TEST_SUITE("seed::files") {
     CHECK(r.values[2].second.items == std::vector<std::string>{"a", "b,c"});
     CHECK(r.values[3].second.kind == SeedValue::Kind::reference);
     CHECK(r.values[3].second.ref_table == "caracal.agent_identities");
-    CHECK(r.values[3].second.ref_key == std::vector<std::pair<std::string, std::string>>{{"name", "boss"}});
+    CHECK(r.values[3].second.ref_key ==
+          std::vector<std::pair<std::string, std::string>>{{"name", "boss"}});
     CHECK(r.values[4].second.kind == SeedValue::Kind::null);
   }
 
@@ -60,16 +62,20 @@ TEST_SUITE("seed::files") {
 
   TEST_CASE("names file, line and column of malformed seeds") {
     CHECK(error_of("") == "seeds/dev/x.yaml:1:1: expected 'table:' and 'rows:'");
-    CHECK(error_of("table: {a: b}\nrows: []\n") == "seeds/dev/x.yaml:1:8: 'table' must be a single value: schema.table");
-    CHECK(error_of("table: a.b\nrows:\n  - {[a]: 1}\n") == "seeds/dev/x.yaml:3:6: a key must be a single value");
+    CHECK(error_of("table: {a: b}\nrows: []\n") ==
+          "seeds/dev/x.yaml:1:8: 'table' must be a single value: schema.table");
+    CHECK(error_of("table: a.b\nrows:\n  - {[a]: 1}\n") ==
+          "seeds/dev/x.yaml:3:6: a key must be a single value");
     CHECK(error_of("table: a.b\nrows:\n  - {id: *nope}\n") ==
           "seeds/dev/x.yaml:3:10: the referenced anchor is not defined");
     CHECK(error_of("table: a.b\nrows:\n  - {x: [1,\n").rfind("seeds/dev/x.yaml:4:1: ", 0) == 0);
     CHECK(error_of("rows: []\n") == "seeds/dev/x.yaml:1:1: expected 'table:' and 'rows:'");
-    CHECK(error_of("table: users\nrows: []\n") == "seeds/dev/x.yaml:1:8: table 'users' needs its schema (schema.table)");
+    CHECK(error_of("table: users\nrows: []\n") ==
+          "seeds/dev/x.yaml:1:8: table 'users' needs its schema (schema.table)");
     CHECK(error_of("table: a.b\nkey: [id]\nrows:\n  - {name: x}\n") ==
           "seeds/dev/x.yaml:4:5: this row has no value for the key column 'id'");
-    CHECK(error_of("table: a.b\nrows:\n  - just a string\n") == "seeds/dev/x.yaml:3:5: each row must be a map of column: value");
+    CHECK(error_of("table: a.b\nrows:\n  - just a string\n") ==
+          "seeds/dev/x.yaml:3:5: each row must be a map of column: value");
     CHECK(error_of("table: a.b\nrows:\n  - {p: {$ref: a.b}}\n") ==
           "seeds/dev/x.yaml:3:9: a $ref needs at least one column to find the row by");
   }
@@ -91,7 +97,8 @@ TEST_SUITE("seed::files") {
 
   TEST_CASE("a very long number is read as a number, not a crash") {
     std::string digits(60000, '7');
-    SeedFile f = parse_yaml_seed("seeds/dev/x.yaml", "table: a.b\nrows:\n  - n: [" + digits + "]\n    m: 1.5e3\n    z: 012\n");
+    SeedFile f = parse_yaml_seed("seeds/dev/x.yaml", "table: a.b\nrows:\n  - n: [" + digits +
+                                                         "]\n    m: 1.5e3\n    z: 012\n");
     REQUIRE(f.rows.size() == 1);
     CHECK(f.rows[0].values[0].second.items == std::vector<std::string>{digits});
   }

@@ -47,7 +47,8 @@ TEST_SUITE("sql::splitter") {
   }
 
   TEST_CASE("keeps dollar-quoted bodies whole") {
-    std::string fn = "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;";
+    std::string fn =
+        "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;";
     CHECK(pieces(fn + " SELECT f();") == V{fn, "SELECT f();"});
     std::string tagged = "DO $body$ BEGIN PERFORM 1; $$ not the end; END $body$;";
     CHECK(pieces(tagged + "SELECT 2;") == V{tagged, "SELECT 2;"});
@@ -55,11 +56,13 @@ TEST_SUITE("sql::splitter") {
   }
 
   TEST_CASE("keeps BEGIN ATOMIC bodies, CASE expressions and parentheses whole") {
-    std::string atomic = "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true "
-                         "THEN 2 END; END;";
+    std::string atomic =
+        "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true "
+        "THEN 2 END; END;";
     CHECK(pieces(atomic + "\nSELECT 3;") == V{atomic, "SELECT 3;"});
     CHECK(pieces("BEGIN; SELECT 1; COMMIT;") == V{"BEGIN;", "SELECT 1;", "COMMIT;"});
-    std::string rule = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));";
+    std::string rule = "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT "
+                       "INTO b VALUES (2));";
     CHECK(pieces(rule + " SELECT 1;") == V{rule, "SELECT 1;"});
   }
 
@@ -74,8 +77,9 @@ TEST_SUITE("sql::splitter") {
   TEST_CASE("keywords used as names do not open a block") {
     CHECK(pieces("CREATE TABLE events(id int, begin timestamptz); CREATE TABLE other(x int);") ==
           V{"CREATE TABLE events(id int, begin timestamptz);", "CREATE TABLE other(x int);"});
-    CHECK(pieces("CREATE VIEW v AS SELECT s.case, s.end FROM s; CREATE INDEX CONCURRENTLY i ON s (x);") ==
-          V{"CREATE VIEW v AS SELECT s.case, s.end FROM s;", "CREATE INDEX CONCURRENTLY i ON s (x);"});
+    CHECK(pieces("CREATE VIEW v AS SELECT s.case, s.end FROM s; CREATE INDEX CONCURRENTLY i ON s "
+                 "(x);") == V{"CREATE VIEW v AS SELECT s.case, s.end FROM s;",
+                              "CREATE INDEX CONCURRENTLY i ON s (x);"});
     CHECK(pieces("SELECT CASE WHEN a THEN 1 END AS \"end\" FROM t; SELECT 2;") ==
           V{"SELECT CASE WHEN a THEN 1 END AS \"end\" FROM t;", "SELECT 2;"});
     CHECK(pieces("CREATE TABLE atomic(begin int, \"case\" int);;; SELECT 1") ==
@@ -91,17 +95,20 @@ TEST_SUITE("sql::splitter") {
   }
 
   TEST_CASE("tells which statements control the transaction") {
-    std::string sql = "BEGIN; CREATE TABLE a(x int); COMMIT; START TRANSACTION; SAVEPOINT s; ROLLBACK TO s; "
-                      "ROLLBACK; /* c */ begin isolation level serializable; end; abort; COMMIT PREPARED 'x';";
+    std::string sql =
+        "BEGIN; CREATE TABLE a(x int); COMMIT; START TRANSACTION; SAVEPOINT s; ROLLBACK TO s; "
+        "ROLLBACK; /* c */ begin isolation level serializable; end; abort; COMMIT PREPARED 'x';";
     std::vector<TransactionControl> kinds;
     for (const auto& st : split_statements(sql)) {
       kinds.push_back(st.control);
     }
     using T = TransactionControl;
-    CHECK(kinds == std::vector<T>{T::begin, T::none, T::commit, T::begin, T::none, T::none, T::rollback, T::begin,
-                                  T::commit, T::rollback, T::two_phase});
+    CHECK(kinds == std::vector<T>{T::begin, T::none, T::commit, T::begin, T::none, T::none,
+                                  T::rollback, T::begin, T::commit, T::rollback, T::two_phase});
     CHECK(has_transaction_control("BEGIN; SELECT 1; COMMIT;"));
-    CHECK_FALSE(has_transaction_control("DO $$ BEGIN PERFORM 1; END $$; CREATE TABLE t(begin int);"));
-    CHECK_FALSE(has_transaction_control("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;"));
+    CHECK_FALSE(
+        has_transaction_control("DO $$ BEGIN PERFORM 1; END $$; CREATE TABLE t(begin int);"));
+    CHECK_FALSE(has_transaction_control(
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;"));
   }
 }

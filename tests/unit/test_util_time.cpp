@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <fmt/format.h>
 
 #include "util/time.hpp"
@@ -34,7 +33,7 @@ TEST_SUITE("util::time") {
   }
 
   TEST_CASE("text of another shape is shown as it is") {
-    CHECK(utc_timestamp("2026-11-23 19:22:56") == "2026-11-23 19:22:56");  // to_char's, already UTC
+    CHECK(utc_timestamp("2026-11-23 19:22:56") == "2026-11-23 19:22:56"); // to_char's, already UTC
     CHECK(utc_timestamp("Mon 23 Nov 19:22:56 2026 UTC") == "Mon 23 Nov 19:22:56 2026 UTC");
     CHECK(utc_timestamp("") == "");
     CHECK(utc_timestamp("2026-11-23 19:22:56 BC") == "2026-11-23 19:22:56 BC");
