@@ -81,6 +81,10 @@ ServerError server_error(const PGresult* result, PGconn* conn) {
   if (error.message.empty()) {
     error.message = util::trim(PQerrorMessage(conn));
   }
+  if (error.sqlstate.empty()) {
+    // An error libpq made itself: the server closed the connection (08006), or another.
+    error.sqlstate = PQstatus(conn) == CONNECTION_BAD ? "08006" : "XX000";
+  }
   return error;
 }
 

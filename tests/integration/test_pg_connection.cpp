@@ -33,6 +33,20 @@ TEST_SUITE("pg::connection") {
     CHECK_THROWS_AS(conn->query("SELECT 1/0"), agentpg::core::Error);
   }
 
+  TEST_CASE("a connection the server closed reports a SQLSTATE all the same") {
+    TestDatabase db("connection");
+    auto conn = db.connect();
+    std::string pid = std::to_string(conn->backend_pid());
+    agentpg::testing::run(*agentpg::testing::admin_connection(),
+                          "SELECT pg_terminate_backend(" + pid + ")");
+    auto error = conn->try_execute("SELECT 1"); // the server's own FATAL, or libpq's words
+    REQUIRE(error);
+    CHECK(error->sqlstate.size() == 5);
+    auto again = conn->try_execute("SELECT 1"); // libpq's: "no connection to the server"
+    REQUIRE(again);
+    CHECK(again->sqlstate == "08006");
+  }
+
   TEST_CASE("every option libpq marks as a secret is masked") {
     PQconninfoOption* options = PQconndefaults();
     REQUIRE(options != nullptr);
