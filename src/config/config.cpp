@@ -2,13 +2,14 @@
 
 #include <fmt/format.h>
 
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/exceptions.h>
 
 #include "config/dotenv.hpp"
 #include "config/settings.hpp"
 #include "core/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
+#include "util/yaml_tree.hpp"
 
 extern char** environ;
 
@@ -57,13 +58,29 @@ bool is_section(const std::string& prefix) {
       "see 'agentpg --help' or the README's configuration table for the keys");
 }
 
-void flatten_yaml(const YAML::Node& map, const std::string& prefix, const std::string& file,
+[[noreturn]] void malformed(const std::string& file, const YAML::Mark& mark,
+                            const std::string& what) {
+  throw Error(ExitCode::usage,
+              fmt::format("{}:{}:{}: {}", file, mark.line + 1, mark.column + 1, what));
+}
+
+// A scalar's text, "" for a null; anything else is refused with `what`.
+std::string scalar_text(const std::string& file, const util::YamlNode& node,
+                        const std::string& what) {
+  if (node.type == util::YamlNode::Type::map || node.type == util::YamlNode::Type::sequence) {
+    malformed(file, node.mark, what);
+  }
+  return node.value;
+}
+
+void flatten_yaml(const util::YamlNode& map, const std::string& prefix, const std::string& file,
                   std::map<std::string, YamlEntry>& out) {
-  for (const auto& item : map) {
-    std::string key = prefix + item.first.as<std::string>();
-    int line = item.first.Mark().line + 1;
-    const YAML::Node& value = item.second;
-    if (value.IsMap() && is_section(key)) {
+  for (size_t i = 0; i + 1 < map.items.size(); i += 2) {
+    const util::YamlNode& key_node = map.items[i];
+    const util::YamlNode& value = map.items[i + 1];
+    std::string key = prefix + scalar_text(file, key_node, "a key must be a single name");
+    int line = key_node.mark.line + 1;
+    if (value.type == util::YamlNode::Type::map && is_section(key)) {
       flatten_yaml(value, key + ".", file, out);
       continue;
     }
@@ -71,14 +88,15 @@ void flatten_yaml(const YAML::Node& map, const std::string& prefix, const std::s
     if (spec == nullptr) {
       unknown_key(file, line, key);
     }
-    if (value.IsSequence() && spec->field.kind() == Kind::list) {
+    if (value.type == util::YamlNode::Type::sequence && spec->field.kind() == Kind::list) {
       std::vector<std::string> items;
-      for (const auto& element : value) {
-        items.push_back(element.as<std::string>());
+      for (const auto& element : value.items) {
+        items.push_back(scalar_text(file, element, fmt::format("'{}' is a list of names", key)));
       }
       out[key] = YamlEntry{util::join(items, ","), line};
-    } else if (value.IsScalar() || value.IsNull()) {
-      out[key] = YamlEntry{value.IsNull() ? "" : value.as<std::string>(), line};
+    } else if (value.type != util::YamlNode::Type::map &&
+               value.type != util::YamlNode::Type::sequence) {
+      out[key] = YamlEntry{value.value, line};
     } else {
       throw Error(ExitCode::usage,
                   fmt::format("{}:{}: '{}' must be a single value", file, line, key));
@@ -86,23 +104,25 @@ void flatten_yaml(const YAML::Node& map, const std::string& prefix, const std::s
   }
 }
 
+// agentpg.yaml, read by the reader of seed files: aliases are bounded and a key given
+// twice is an error (util/yaml_tree.hpp), both naming the file, line and column.
 std::map<std::string, YamlEntry> read_yaml(const std::string& path) {
   std::string text = util::read_file(path);
   std::map<std::string, YamlEntry> out;
+  util::YamlNode root;
   try {
-    YAML::Node root = YAML::Load(text);
-    if (root.IsNull()) {
-      return out;
-    }
-    if (!root.IsMap()) {
-      throw Error(ExitCode::usage,
-                  fmt::format("{}:1: expected a map of settings (key: value)", path));
-    }
-    flatten_yaml(root, "", path, out);
+    root = util::parse_yaml(text);
   } catch (const YAML::Exception& e) {
-    throw Error(ExitCode::usage,
-                fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
+    malformed(path, e.mark, e.msg);
   }
+  if (root.type == util::YamlNode::Type::null) {
+    return out;
+  }
+  if (root.type != util::YamlNode::Type::map) {
+    throw Error(ExitCode::usage,
+                fmt::format("{}:1: expected a map of settings (key: value)", path));
+  }
+  flatten_yaml(root, "", path, out);
   return out;
 }
 

@@ -9,10 +9,10 @@
 
 #include "core/error.hpp"
 #include "core/json.hpp"
-#include "seed/yaml_tree.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
+#include "util/yaml_tree.hpp"
 
 namespace agentpg::seed {
 
@@ -20,6 +20,7 @@ namespace {
 
 using core::Error;
 using core::ExitCode;
+using util::YamlNode;
 
 [[noreturn]] void malformed(const std::string& path, const YAML::Mark& mark,
                             const std::string& what) {
@@ -194,7 +195,10 @@ SeedFile parse_yaml_seed(const std::string& path, std::string_view text) {
   f.checksum = util::sha256_hex(text);
   YamlNode root;
   try {
-    root = parse_yaml(text);
+    root = util::parse_yaml(text);
+  } catch (const util::YamlRefused& e) { // its message says what to change
+    throw Error(ExitCode::validation,
+                fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg));
   } catch (const YAML::Exception& e) {
     throw Error(ExitCode::validation,
                 fmt::format("{}:{}:{}: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg),

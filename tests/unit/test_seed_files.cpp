@@ -92,7 +92,18 @@ TEST_SUITE("seed::files") {
     }
     std::string error = error_of(text.c_str());
     CHECK(error.rfind("seeds/dev/x.yaml:", 0) == 0);
-    CHECK(error.find("aliases expand to more than 100,000 values") != std::string::npos);
+    CHECK(error.find("aliases expand to more than 1000000 values") != std::string::npos);
+  }
+
+  TEST_CASE("a key given twice in a map is an error at the second, not last-wins") {
+    CHECK(error_of("table: a.b\nrows:\n  - {name: x, name: y}\n") ==
+          "seeds/dev/x.yaml:3:15: duplicate key 'name' (first at line 3): a key may appear once "
+          "in a map; remove one of them");
+    CHECK(error_of("table: a.b\nrows:\n  - n: 1\n    meta: {a: 1,\n      a: 2}\n") ==
+          "seeds/dev/x.yaml:5:7: duplicate key 'a' (first at line 4): a key may appear once in a "
+          "map; remove one of them");
+    CHECK(error_of("table: a.b\nrows: []\ntable: c.d\n")
+              .rfind("seeds/dev/x.yaml:3:1: duplicate key 'table' (first at line 1)", 0) == 0);
   }
 
   TEST_CASE("a very long number is read as a number, not a crash") {
