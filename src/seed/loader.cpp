@@ -78,7 +78,7 @@ public:
   void run(const std::vector<SeedFile>& files, const SeedOptions& options) {
     exec(pg::begin());
     exec(pg::create_seed_history());
-    std::vector<const SeedFile*> chosen = installed(files);
+    std::vector<const SeedFile*> chosen = installed(files, options.modules);
     if (options.reset) {
       reset(chosen);
     }
@@ -122,8 +122,12 @@ private:
     return m_report.tables.back();
   }
 
-  // Files whose schema is installed; the others are skipped with a notice.
-  std::vector<const SeedFile*> installed(const std::vector<SeedFile>& files) {
+  // Files whose schemas exist. A missing schema of one of the project's modules is a
+  // module not installed (`modules: [core, caracal]`): its files are skipped with a notice.
+  // Any other missing schema is a mistake (a misspelt name, a file of another project),
+  // which skipping would hide behind exit 0.
+  std::vector<const SeedFile*> installed(const std::vector<SeedFile>& files,
+                                         const std::vector<std::string>& modules) {
     std::vector<const SeedFile*> chosen;
     for (const auto& f : files) {
       std::vector<std::string> schemas = f.requires_schemas;
@@ -133,13 +137,23 @@ private:
       auto missing = std::find_if(schemas.begin(), schemas.end(), [&](const std::string& s) {
         return !pg::schema_exists(m_conn, s);
       });
-      if (missing != schemas.end()) {
-        m_report.skipped.push_back(fmt::format("{}: module {} is not installed", f.name, *missing));
-        m_out.notice(
-            fmt::format("agentpg: skipped {}: module {} is not installed", f.name, *missing));
+      if (missing == schemas.end()) {
+        chosen.push_back(&f);
         continue;
       }
-      chosen.push_back(&f);
+      if (std::find(modules.begin(), modules.end(), *missing) == modules.end()) {
+        throw Error(ExitCode::validation,
+                    fmt::format("unknown schema {} in {}: database {} has no such schema and no "
+                                "module of the project is named so",
+                                *missing, f.path, m_conn.database()),
+                    modules.empty() ? "check the schema's name in the file"
+                                    : fmt::format("check the schema's name in the file; the "
+                                                  "modules are: {}",
+                                                  util::join(modules, ", ")));
+      }
+      m_report.skipped.push_back(fmt::format("{}: module {} is not installed", f.name, *missing));
+      m_out.notice(
+          fmt::format("agentpg: skipped {}: module {} is not installed", f.name, *missing));
     }
     return chosen;
   }

@@ -38,6 +38,10 @@ struct SeedOptions {
   std::string environment;
   bool reset = false;
   bool dry_run = false; // everything runs, then is rolled back
+  // The project's modules (the migrations folder's module folders). A seed for a missing
+  // schema of one of them is skipped (the module is not installed); for any other missing
+  // schema it is an error.
+  std::vector<std::string> modules;
 };
 
 // Throws core::Error (exit 4 or 5) naming file and line; nothing is left written then.
