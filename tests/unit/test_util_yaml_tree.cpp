@@ -29,8 +29,8 @@ TEST_SUITE("util::yaml_tree") {
       text += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
     }
     CHECK(refusal(text) == "accepted");
-    CHECK(refusal(text + "k7: again\nk3: again\n").rfind("41: duplicate key 'k7' (first at line 8)",
-                                                         0) == 0);
+    CHECK(refusal(text + "k7: again\nk3: again\n")
+              .rfind("41: duplicate key 'k7' (first at line 8)", 0) == 0);
   }
 
   TEST_CASE("keys that differ, or are not scalars, are not duplicates") {
