@@ -67,7 +67,7 @@ complete -c agentpg -n '__fish_seen_subcommand_from new' -l module -r -d 'module
 complete -c agentpg -n '__fish_seen_subcommand_from seed' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__fish_seen_subcommand_from seed' -l env -r -d 'seed environment (default: the environment setting)'
 complete -c agentpg -n '__fish_seen_subcommand_from seed' -l reset -d 'empty the tables this environment seeds first (guarded)'
-complete -c agentpg -n '__fish_seen_subcommand_from seed' -l dry-run -d 'load everything, report the counts, then roll it all back'
+complete -c agentpg -n '__fish_seen_subcommand_from seed' -l dry-run -d 'load everything, report the counts, then roll it all back and put back the sequences it moved'
 complete -c agentpg -n '__fish_seen_subcommand_from adopt' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__fish_seen_subcommand_from adopt' -l from -r -d 'the tool (default: found in search_path)'
 complete -c agentpg -n '__fish_seen_subcommand_from adopt' -l table -r -d 'its history table (default: the tool'\''s own name)'

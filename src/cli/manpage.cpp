@@ -70,7 +70,8 @@ overriding the real environment), \fBagentpg.yaml\fR, libpq's defaults.
 .SH FILES
 .TP
 \fBagentpg.yaml\fR
-Settings, in the working directory (or \fB\-\-config\fR).
+Settings, in the working directory (or \fB\-\-config\fR). Read as the YAML seeds are (see
+\fBseeds/\fR), with exit 2 for what is refused.
 .TP
 \fB.env\fR
 KEY=VALUE lines, in the working directory (or \fB\-\-env\-file\fR).
@@ -79,6 +80,15 @@ KEY=VALUE lines, in the working directory (or \fB\-\-env\-file\fR).
 Migration files: \fIversion\fR_\fIname\fR.sql with \fB\-\- migrate:up\fR and \fB\-\- migrate:down\fR
 sections (dbmate's format), golang\-migrate .up.sql/.down.sql pairs, or diesel folders; directly in the
 folder or in module folders.
+.TP
+\fBseeds/\fR\fIenvironment\fR\fB/\fR
+Seed data: .yaml, .csv and .sql files, loaded in one transaction. YAML is data, not a
+program: anchors and aliases may expand to at most 1,000,000 values and 32 MiB of text
+in all, and a key may appear once in a map; either is refused with file:line:column
+(exit 5). A seed for a schema that is neither in the database nor a module folder of
+\fBmigrations/\fR is an error (exit 5); a module's seeds are skipped while it is not
+installed. \fBseed \-\-dry\-run\fR puts back the sequences it moved, and names any
+that another session used meanwhile.
 .TP
 \fB.agentpg/\fR
 The project\-local PostgreSQL (\fB\-\-local\fR).

@@ -13,7 +13,8 @@ void wire_seed(CLI::App* cmd, Runtime& runtime) {
   cmd->add_flag("--reset", options->reset,
                 "empty the tables this environment seeds first (guarded)");
   cmd->add_flag("--dry-run", options->dry_run,
-                "load everything, report the counts, then roll it all back");
+                "load everything, report the counts, then roll it all back and put back the "
+                "sequences it moved");
   cmd->callback([&runtime, options] {
     runtime.action = [options](ops::Context& ctx) { return ops::run_seed(ctx, *options); };
   });

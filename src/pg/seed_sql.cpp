@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
+#include "pg/connection.hpp"
 #include "util/strings.hpp"
 
 namespace agentpg::pg {
@@ -144,6 +146,125 @@ Query upsert_from_csv_staging(const TableInfo& table, const std::vector<std::str
 
 Query drop_csv_staging() {
   return fmt::format("DROP TABLE {}", k_staging);
+}
+
+namespace {
+
+constexpr size_t k_sequences_per_query = 500;
+
+// Where the sequences named in `states` stand now, filled in place (in batches: one
+// SELECT per sequence, joined by UNION ALL).
+void read_positions(Connection& conn, std::vector<SequenceState>& states) {
+  for (size_t start = 0; start < states.size(); start += k_sequences_per_query) {
+    size_t end = std::min(states.size(), start + k_sequences_per_query);
+    std::vector<std::string> selects;
+    for (size_t i = start; i < end; ++i) {
+      selects.push_back(
+          fmt::format("SELECT {}, last_value::text, is_called FROM {}", i, states[i].name));
+    }
+    Rows rows = conn.query(util::join(selects, " UNION ALL "));
+    for (size_t r = 0; r < rows.size(); ++r) {
+      SequenceState& state = states[std::stoul(rows.text(r, 0))];
+      state.last_value = rows.text(r, 1);
+      state.is_called = rows.text(r, 2) == "t";
+    }
+  }
+}
+
+bool same_position(const SequenceState& a, const SequenceState& b) {
+  return a.last_value == b.last_value && a.is_called == b.is_called;
+}
+
+std::string position(const SequenceState& s) {
+  return s.is_called ? s.last_value : fmt::format("{} (not yet used)", s.last_value);
+}
+
+// The largest value past `s`'s position that a committed row holds in the sequence's
+// column, "" when none (or when the column is not known or cannot be read).
+std::string used_past(Connection& conn, const SequenceState& s) {
+  if (s.owner_table.empty()) {
+    return "";
+  }
+  Rows rows;
+  Query q(fmt::format("SELECT max({0})::text FROM {1} WHERE {0} > $1::bigint - "
+                      "CASE WHEN $2::boolean THEN 0 ELSE 1 END",
+                      s.owner_column, s.owner_table),
+          {s.last_value, s.is_called ? "true" : "false"});
+  if (conn.try_query(q, rows) || rows.empty()) {
+    return "";
+  }
+  return rows.text(0, 0);
+}
+
+} // namespace
+
+std::vector<SequenceState> sequence_states(Connection& conn) {
+  Rows rows = conn.query(
+      "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname), "
+      "coalesce(quote_ident(tn.nspname) || '.' || quote_ident(t.relname), ''), "
+      "coalesce(quote_ident(a.attname), '') "
+      "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass "
+      "AND d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+      "AND d.deptype IN ('a', 'i') "
+      "LEFT JOIN pg_catalog.pg_class t ON t.oid = d.refobjid "
+      "LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace "
+      "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = "
+      "d.refobjsubid "
+      "WHERE c.relkind = 'S' AND n.nspname <> 'information_schema' "
+      "AND n.nspname !~ '^pg_' "
+      // has_sequence_privilege() fails on a table: only ever ask it of a sequence.
+      "AND CASE WHEN c.relkind = 'S' THEN has_sequence_privilege(c.oid, 'SELECT') "
+      "AND has_sequence_privilege(c.oid, 'UPDATE') END "
+      "ORDER BY 1");
+  std::vector<SequenceState> states;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    states.push_back(SequenceState{rows.text(r, 0), rows.text(r, 1), rows.text(r, 2), "", false});
+  }
+  read_positions(conn, states);
+  return states;
+}
+
+SequencesPutBack put_back_sequences(Connection& conn, const std::vector<SequenceState>& before) {
+  SequencesPutBack result;
+  std::vector<SequenceState> now = before;
+  read_positions(conn, now);
+  for (size_t i = 0; i < before.size(); ++i) {
+    const SequenceState& was = before[i];
+    if (same_position(now[i], was)) {
+      continue; // not moved, or already back (TRUNCATE ... RESTART IDENTITY is rolled back)
+    }
+    std::string largest = used_past(conn, was);
+    if (!largest.empty()) {
+      result.not_restored.push_back(fmt::format(
+          "{}: another session used it during the dry run (a row holds {}): left at {}, it "
+          "was at {}",
+          was.name, largest, position(now[i]), position(was)));
+      continue;
+    }
+    // Set only if it still stands where it was just read: a nextval() of another session
+    // in between must not be handed out twice.
+    Rows set;
+    Query q(fmt::format("SELECT pg_catalog.setval($1::regclass, $2::bigint, $3::boolean) FROM {} "
+                        "WHERE last_value = $4::bigint AND is_called = $5::boolean",
+                        was.name),
+            {was.name, was.last_value, was.is_called ? "true" : "false", now[i].last_value,
+             now[i].is_called ? "true" : "false"});
+    if (auto error = conn.try_query(q, set)) {
+      result.not_restored.push_back(fmt::format("{}: cannot be put back ({}): left at {}, it was "
+                                                "at {}",
+                                                was.name, error->message, position(now[i]),
+                                                position(was)));
+    } else if (set.empty()) {
+      result.not_restored.push_back(
+          fmt::format("{}: another session used it as it was put back: left where it is, it was "
+                      "at {}",
+                      was.name, position(was)));
+    } else {
+      ++result.restored;
+    }
+  }
+  return result;
 }
 
 } // namespace agentpg::pg

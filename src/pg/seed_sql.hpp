@@ -45,4 +45,30 @@ Query upsert_from_csv_staging(const TableInfo& table, const std::vector<std::str
                               const std::vector<std::string>& key);
 Query drop_csv_staging();
 
+// Where a sequence stands: nextval() hands out last_value + increment when is_called,
+// else last_value.
+struct SequenceState {
+  std::string name;         // "schema"."sequence"
+  std::string owner_table;  // the table and column of a serial or identity column
+  std::string owner_column; // (quoted), or ""
+  std::string last_value;
+  bool is_called = false;
+};
+
+// Every sequence the role can read and set (SELECT and UPDATE privileges), and where it
+// stands. Sequences are not transactional: a dry run reads them first to put them back.
+std::vector<SequenceState> sequence_states(Connection& conn);
+
+struct SequencesPutBack {
+  long long restored = 0;                // moved, and put back
+  std::vector<std::string> not_restored; // "name: why, where it stands"
+};
+
+// After a rolled-back run: puts each sequence of `before` that moved back where it was
+// (setval), unless it moved again between reading it and setting it, or a committed row
+// of its column holds a value past `before` (another session used the sequence
+// meanwhile: rewinding it would hand that value out twice). Those are left alone and
+// named.
+SequencesPutBack put_back_sequences(Connection& conn, const std::vector<SequenceState>& before);
+
 } // namespace agentpg::pg

@@ -75,8 +75,13 @@ public:
   Loader(pg::Connection& conn, const core::Output& out, SeedReport& report)
       : m_conn(conn), m_out(out), m_report(report) {}
 
-  void run(const std::vector<SeedFile>& files, const SeedOptions& options) {
+  // `sequences`: for a dry run, where every sequence stood before it (to put them back).
+  void run(const std::vector<SeedFile>& files, const SeedOptions& options,
+           std::vector<pg::SequenceState>& sequences) {
     exec(pg::begin());
+    if (options.dry_run) {
+      sequences = pg::sequence_states(m_conn);
+    }
     exec(pg::create_seed_history());
     std::vector<const SeedFile*> chosen = installed(files, options.modules);
     if (options.reset) {
@@ -466,6 +471,21 @@ private:
   std::map<std::string, pg::Value> m_refs;
 };
 
+// After a dry run's rollback: the sequences it moved go back where they were; those that
+// cannot are named, never left moved in silence.
+void put_back(pg::Connection& conn, const std::vector<pg::SequenceState>& sequences,
+              SeedReport& report, const core::Output& out) {
+  if (sequences.empty()) {
+    return;
+  }
+  pg::SequencesPutBack result = pg::put_back_sequences(conn, sequences);
+  report.sequences_restored = result.restored;
+  report.sequences_not_restored = result.not_restored;
+  for (const auto& why : result.not_restored) {
+    out.notice(fmt::format("agentpg: warning: the dry run moved sequence {}", why));
+  }
+}
+
 } // namespace
 
 SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files,
@@ -474,13 +494,19 @@ SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files,
   report.environment = options.environment;
   report.dry_run = options.dry_run;
   util::Clock::time_point start = util::Clock::now();
+  std::vector<pg::SequenceState> sequences;
   try {
-    Loader(conn, out, report).run(files, options);
+    Loader(conn, out, report).run(files, options, sequences);
   } catch (...) {
     out.end_progress();
     conn.try_execute(pg::rollback());
+    try {
+      put_back(conn, sequences, report, out);
+    } catch (const Error&) { // the seed's own error is the one to report
+    }
     throw;
   }
+  put_back(conn, sequences, report, out);
   report.ms = util::elapsed_ms(start);
   return report;
 }

@@ -31,6 +31,9 @@ struct SeedReport {
   bool reset = false;
   std::vector<std::string> also_emptied; // not seeded, but referring to seeded tables
   bool dry_run = false;
+  // A dry run puts back the sequences it moved (nextval() is not rolled back).
+  long long sequences_restored = 0;
+  std::vector<std::string> sequences_not_restored; // "name: why, where it stands"
   double ms = 0;
 };
 

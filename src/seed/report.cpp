@@ -41,10 +41,17 @@ void print_seed_report(const core::Output& out, const SeedReport& r) {
                .set("files", json_strings(r.files))
                .set("skipped", json_strings(r.skipped))
                .set("sql_statements", r.statements)
+               .set("sequences_restored", r.sequences_restored)
+               .set("sequences_not_restored", json_strings(r.sequences_not_restored))
                .set("total_ms", r.ms));
   out.line(fmt::format("seeded {} from {} file{}{} in {}{}", r.environment, r.files.size(),
                        r.files.size() == 1 ? "" : "s", r.reset ? " after a reset" : "",
                        util::format_duration_ms(r.ms), r.dry_run ? " (dry run: rolled back)" : ""));
+  if (r.sequences_restored > 0) {
+    out.line(fmt::format("the dry run moved {} sequence{} and put {} back", r.sequences_restored,
+                         r.sequences_restored == 1 ? "" : "s",
+                         r.sequences_restored == 1 ? "it" : "them"));
+  }
   if (!r.also_emptied.empty()) {
     out.line(fmt::format("the reset also emptied the tables that refer to seeded ones: {}",
                          util::join(r.also_emptied, ", ")));
