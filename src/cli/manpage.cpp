@@ -81,7 +81,9 @@ sections (dbmate's format), golang\-migrate .up.sql/.down.sql pairs, or diesel f
 folder or in module folders.
 .TP
 \fB.agentpg/\fR
-The project\-local PostgreSQL (\fB\-\-local\fR).
+The project\-local PostgreSQL (\fB\-\-local\fR). Its socket is in \fB.agentpg/run\fR, or, when that path
+is too long, in \fB/tmp/agentpg\-\fR\fIhash\fR, made 0700 by agentpg and refused (exit 2) when it is a
+symbolic link, another user's, or open to others.
 .SH EXIT STATUS
 .TP
 0
