@@ -17,7 +17,7 @@ $real/pg_dump "\$@" || exit \$?
 for a; do case \$a in --file=*) out=\${a#--file=} ;; esac; done
 touch "$WORK/dumped"
 [ -n "\${BLOCK_MANIFEST:-}" ] && mkdir "\${out%.partial}.manifest.json"
-[ -n "\${SLOW:-}" ] && exec sleep 60
+[ -n "\${SLOW:-}" ] && echo \$\$ >"$WORK/dump.pid" && exec sleep 60
 exit 0
 SH
 chmod +x "$WORK/bin/pg_dump"
@@ -37,7 +37,18 @@ expect_code 143
 expect_err "backup interrupted by SIGTERM: pg_dump was stopped"
 expect_err "nothing was kept: the unfinished dump was deleted"
 [ -z "$(ls -A "$WORK/term")" ] || fail "SIGTERM left: $(ls -A "$WORK/term")"
-pgrep -f "sleep 60" >/dev/null && pgrep -f "sleep 60" | xargs -r ps -o ppid= -p | grep -qw "$pid" && fail "pg_dump outlived agentpg"
+! kill -0 "$(cat "$WORK/dump.pid")" 2>/dev/null || fail "pg_dump outlived agentpg"
+
+# The same for a directory-format backup with parallel jobs: the .partial folder goes.
+rm -f "$WORK/dumped"
+SLOW=1 AGENTPG_PG_BINDIR=$WORK/bin "$AGENTPG" backup --format directory --jobs 2 --output "$WORK/termdir" >"$WORK/out" 2>"$WORK/err" &
+pid=$!
+wait_dumped
+[ -d "$(ls -d "$WORK"/termdir/*.dir.partial)" ] || fail "no .dir.partial folder: $(ls "$WORK/termdir")"
+kill -TERM "$pid"
+CODE=0; wait "$pid" || CODE=$?
+expect_code 143
+[ -z "$(ls -A "$WORK/termdir")" ] || fail "SIGTERM left: $(ls -A "$WORK/termdir")"
 
 # SIGINT (as Ctrl-C sends it): the same, exit 130. Python starts it with SIGINT not ignored.
 rm -f "$WORK/dumped"
