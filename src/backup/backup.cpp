@@ -1,16 +1,21 @@
 #include "backup/backup.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 
 #include "core/error.hpp"
 #include "pg/connection.hpp"
 #include "pg/health.hpp"
 #include "pg/tools.hpp"
 #include "util/files.hpp"
+#include "util/interrupt.hpp"
 #include "util/process.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
@@ -74,17 +79,108 @@ int server_major_of(pg::Connection& conn) {
   return conn.server_version_num() / 10000;
 }
 
+bool is_dump_name(const std::string& name) {
+  return util::ends_with(name, ".dump") || util::ends_with(name, ".dir") ||
+         util::ends_with(name, ".sql");
+}
+
+// The manifest called `name` in `dir` when it and the dump it names form a complete backup:
+// the manifest is the dump's name plus ".manifest.json", and the dump is there.
+std::optional<Manifest> read_pair(const std::string& dir, const std::string& name) {
+  std::optional<Manifest> m = read_manifest(dir + "/" + name);
+  if (!m || !is_dump_name(m->file) || manifest_path(m->file) != name ||
+      !util::path_exists(dir + "/" + m->file)) {
+    return std::nullopt;
+  }
+  return m;
+}
+
+std::vector<Manifest> read_pairs(const std::string& dir) {
+  std::vector<Manifest> found;
+  if (!util::is_directory(dir)) {
+    return found;
+  }
+  for (const util::DirEntry& entry : util::list_directory(dir)) {
+    if (util::ends_with(entry.name, ".manifest.json")) {
+      if (std::optional<Manifest> m = read_pair(dir, entry.name)) {
+        found.push_back(*m);
+      }
+    }
+  }
+  return found;
+}
+
+[[noreturn]] void stop(ExitCode code, const std::string& partial, const std::string& message) {
+  remove_path(partial);
+  throw Error(code, message, "nothing was kept: the unfinished dump was deleted");
+}
+
+void stop_if_interrupted(const util::InterruptScope& interrupts, const std::string& partial) {
+  if (int signal = interrupts.signal()) {
+    stop(signal == SIGINT ? ExitCode::interrupted : ExitCode::terminated, partial,
+         fmt::format("backup interrupted by {}: pg_dump was stopped", util::signal_name(signal)));
+  }
+}
+
+// Puts a finished dump in place: its manifest first, then the dump under its final name
+// (the rename that makes the backup exist), then the folder is synced. A crash between the
+// two renames leaves a manifest without its dump and the .partial: `backup list` shows
+// both as leftovers, and a dump under its final name never lacks its manifest.
+void publish(const std::string& dir, const std::string& partial, const std::string& path,
+             const Manifest& m) {
+  std::string manifest = manifest_path(path);
+  if (::chmod(partial.c_str(), util::is_directory(partial) ? 0700 : 0600) != 0) {
+    stop(ExitCode::unexpected, partial,
+         fmt::format("cannot make {} private: {}", partial, std::strerror(errno)));
+  }
+  if (!write_manifest(manifest, m)) {
+    stop(ExitCode::unexpected, partial,
+         fmt::format("cannot write the backup's manifest {}: {}", manifest, std::strerror(errno)));
+  }
+  if (::rename(partial.c_str(), path.c_str()) != 0) {
+    std::string reason = std::strerror(errno);
+    ::unlink(manifest.c_str());
+    stop(ExitCode::unexpected, partial,
+         fmt::format("cannot rename {} to {}: {}", partial, path, reason));
+  }
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
 } // namespace
+
+std::vector<Leftover> find_leftovers(const std::string& dir) {
+  std::vector<Leftover> found;
+  if (!util::is_directory(dir)) {
+    return found;
+  }
+  for (const util::DirEntry& entry : util::list_directory(dir)) {
+    const std::string& name = entry.name;
+    if (util::ends_with(name, ".partial") ||
+        name.find(".manifest.json.tmp-") != std::string::npos) {
+      found.push_back({name, "partial",
+                       "an unfinished backup (interrupted, or running now): delete it once no "
+                       "backup is running"});
+    } else if (util::ends_with(name, ".manifest.json") && !read_pair(dir, name)) {
+      found.push_back({name, "manifest without dump",
+                       "its dump is missing (or this is not an agentpg manifest): delete it"});
+    } else if (is_dump_name(name) && !read_pair(dir, manifest_path(name))) {
+      found.push_back({name, "dump without manifest",
+                       "it cannot be verified: delete it, or check it by hand (pg_restore "
+                       "--list) before relying on it"});
+    }
+  }
+  return found;
+}
 
 std::vector<std::string> prune(const std::string& dir, const std::string& database, int keep) {
   std::vector<Manifest> found;
-  for (const util::DirEntry& entry : util::list_directory(dir)) {
-    if (!util::ends_with(entry.name, ".manifest.json")) {
-      continue;
-    }
-    std::optional<Manifest> m = read_manifest(dir + "/" + entry.name);
-    if (m && m->database == database && util::path_exists(dir + "/" + m->file)) {
-      found.push_back(*m);
+  for (const Manifest& m : read_pairs(dir)) {
+    if (m.database == database) {
+      found.push_back(m);
     }
   }
   // Newest first: by start time, then (within one second) by when the file was finished.
@@ -153,24 +249,28 @@ Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
         util::format_bytes(written), util::format_bytes(estimate), seconds,
         util::format_bytes(seconds > 0 ? static_cast<unsigned long long>(written / seconds) : 0)));
   };
+  // SIGINT/SIGTERM stop pg_dump and delete the .partial instead of leaving it behind.
+  util::InterruptScope interrupts;
+  process.stop = [&] { return interrupts.signal() != 0; };
   out.detail(fmt::format("running {}", util::join(argv, " ")));
   util::ProcessResult result = util::run_process(argv, process);
   out.end_progress();
+  stop_if_interrupted(interrupts, partial);
   if (result.exit_code != 0) {
-    remove_path(partial);
-    throw Error(ExitCode::sql,
-                fmt::format("pg_dump failed (exit {}):\n  {}", result.exit_code,
-                            util::join(util::split(util::trim(result.err), '\n'), "\n  ")),
-                "nothing was kept; the partial backup was deleted");
+    stop(ExitCode::sql, partial,
+         fmt::format("pg_dump failed (exit {}):\n  {}", result.exit_code,
+                     util::join(util::split(util::trim(result.err), '\n'), "\n  ")));
   }
   m.duration_ms = util::elapsed_ms(start);
   m.finished_at = util::utc_iso_timestamp();
   m.size_bytes = path_size(partial);
   m.sha256 = content_sha256(partial);
-  if (::chmod(partial.c_str(), util::is_directory(partial) ? 0700 : 0600) != 0 ||
-      ::rename(partial.c_str(), path.c_str()) != 0 || !write_manifest(manifest_path(path), m)) {
-    remove_path(partial);
-    throw Error(ExitCode::unexpected, fmt::format("cannot finish the backup {}", path));
+  stop_if_interrupted(interrupts, partial);
+  publish(dir, partial, path, m);
+  if (int signal = interrupts.signal()) {
+    throw Error(signal == SIGINT ? ExitCode::interrupted : ExitCode::terminated,
+                fmt::format("interrupted by {} once the backup {} was complete: it was kept",
+                            util::signal_name(signal), path));
   }
   return m;
 }
@@ -211,20 +311,7 @@ int server_major_of(const std::string& path) {
 }
 
 std::vector<Manifest> list_backups(const std::string& dir) {
-  std::vector<Manifest> found;
-  if (!util::is_directory(dir)) {
-    return found;
-  }
-  for (const util::DirEntry& entry : util::list_directory(dir)) {
-    if (!util::ends_with(entry.name, ".manifest.json")) {
-      continue;
-    }
-    std::optional<Manifest> m = read_manifest(dir + "/" + entry.name);
-    if (m && util::path_exists(dir + "/" + m->file)) {
-      found.push_back(*m);
-    }
-  }
-  return found;
+  return read_pairs(dir);
 }
 
 void restore_into(const pg::ConnParams& target, const Manifest& m, const std::string& path,

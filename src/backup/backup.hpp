@@ -22,7 +22,10 @@ struct DumpOptions {
 };
 
 // Takes a backup of the database `params` names and returns its manifest, with the
-// backup's path in `path`. Throws core::Error when pg_dump fails (nothing is kept).
+// backup's path in `path`. The dump is written as `<path>.partial`; its manifest is put in
+// place first and the dump renamed last, so a dump under its final name always has its
+// manifest. Throws core::Error when pg_dump fails or the manifest cannot be written, and
+// (exit 130/143) on SIGINT/SIGTERM, which end pg_dump: nothing is kept then.
 Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
                      const core::Output& out, std::string& path);
 
@@ -31,10 +34,21 @@ Manifest verify_backup(const std::string& path, int server_major, const core::Ou
 // The server release a backup was taken from (15 when its manifest does not say).
 int server_major_of(const std::string& path);
 
-// The backups in `dir` that have a manifest and whose file is there, by name.
+// The complete backups in `dir`, by name: a dump and its manifest `<dump>.manifest.json`,
+// which names that dump.
 std::vector<Manifest> list_backups(const std::string& dir);
-// Deletes the oldest backups of `database` in `dir` beyond `keep`: only ones with an
-// agentpg manifest, never anything else in the folder. Returns the files deleted.
+
+// What a backup folder holds besides complete backups: an unfinished `.partial` (or a
+// manifest's temporary file), a dump without its manifest, a manifest without its dump.
+struct Leftover {
+  std::string file;   // its name in the folder
+  std::string kind;   // "partial", "dump without manifest", "manifest without dump"
+  std::string advice; // what to do about it
+};
+std::vector<Leftover> find_leftovers(const std::string& dir);
+
+// Deletes the oldest complete backups of `database` in `dir` beyond `keep`, each dump with
+// its manifest; never a leftover, nor anything else in the folder. Returns the dumps deleted.
 std::vector<std::string> prune(const std::string& dir, const std::string& database, int keep);
 
 // Loads the backup at `path` (verified, described by `m`) into the existing database

@@ -91,7 +91,13 @@ installed. \fBseed \-\-dry\-run\fR puts back the sequences it moved, and names a
 that another session used meanwhile.
 .TP
 \fB.agentpg/\fR
-The project\-local PostgreSQL (\fB\-\-local\fR).
+The project\-local PostgreSQL (\fB\-\-local\fR). Its socket is in \fB.agentpg/run\fR, or, when that path
+is too long, in \fB/tmp/agentpg\-\fR\fIhash\fR, made 0700 by agentpg and refused (exit 2) when it is a
+symbolic link, another user's, or open to others.
+.TP
+\fIbackups\fR\fB/\fR\fIdb\fR\fB\-\fR\fItime\fR\fB.dump.manifest.json\fR
+A backup's manifest, put in place before the dump is renamed from \fB.partial\fR: a dump always has its
+manifest. \fBbackup list\fR shows leftovers apart; \fB\-\-keep\fR deletes only complete backups.
 .SH EXIT STATUS
 .TP
 0
@@ -120,6 +126,9 @@ gave up waiting for the migration lock
 .TP
 8
 refused by a guard (confirmation missing, or the production environment)
+.TP
+130, 143
+\fBbackup\fR stopped by SIGINT or SIGTERM, after stopping pg_dump and deleting its unfinished file
 .SH EXAMPLES
 .TP
 A project\-local database with every bundled schema:

@@ -26,6 +26,10 @@ const char* exit_code_name(ExitCode code) {
     return "not_latest";
   case ExitCode::refused:
     return "refused";
+  case ExitCode::interrupted:
+    return "interrupted";
+  case ExitCode::terminated:
+    return "terminated";
   }
   return "unexpected";
 }

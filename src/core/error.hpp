@@ -11,13 +11,15 @@ namespace agentpg::core {
 enum class ExitCode : int {
   ok = 0,
   unexpected = 1,
-  usage = 2,        // usage or configuration error
-  connection = 3,   // cannot connect or authenticate
-  sql = 4,          // SQL failed; that migration/seed was rolled back
-  validation = 5,   // changed, missing or out-of-order migration, malformed file
-  lock_timeout = 6, // gave up waiting for the migration lock
-  not_latest = 7,   // check: schema not at latest
-  refused = 8,      // refused by a guard
+  usage = 2,         // usage or configuration error
+  connection = 3,    // cannot connect or authenticate
+  sql = 4,           // SQL failed; that migration/seed was rolled back
+  validation = 5,    // changed, missing or out-of-order migration, malformed file
+  lock_timeout = 6,  // gave up waiting for the migration lock
+  not_latest = 7,    // check: schema not at latest
+  refused = 8,       // refused by a guard
+  interrupted = 130, // stopped by SIGINT after cleaning up (128 + the signal, as shells say)
+  terminated = 143,  // stopped by SIGTERM after cleaning up
 };
 
 class Error : public std::runtime_error {

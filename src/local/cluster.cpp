@@ -8,8 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 
 #include "core/error.hpp"
@@ -84,6 +86,67 @@ void give_to(const std::optional<util::RunAs>& account, const std::string& path)
   if (account && ::chown(path.c_str(), account->uid, account->gid) != 0) {
     throw Error(ExitCode::unexpected,
                 fmt::format("cannot hand {} to user {}", path, account->name));
+  }
+}
+
+// What makes the socket folder `st` unsafe to use, or "" when it is a folder that agentpg
+// (or the server's account) owns and no one else can enter.
+std::string socket_dir_problem(const struct stat& st, const std::optional<util::RunAs>& account) {
+  if (S_ISLNK(st.st_mode)) {
+    return "is a symbolic link";
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return "is not a folder";
+  }
+  if (st.st_uid != ::geteuid() && !(account && st.st_uid == account->uid)) {
+    return fmt::format("belongs to another user (uid {})", st.st_uid);
+  }
+  if ((st.st_mode & 077) != 0) {
+    return fmt::format("is open to other users (mode {:04o}; it must be 0700)", st.st_mode & 07777);
+  }
+  return "";
+}
+
+// The socket folder outside the project, /tmp/agentpg-<hash>, has a name anyone can
+// predict: it is made with mkdir (which never follows a symbolic link) and used only when
+// it is a real folder, owned by us, that no one else can enter; otherwise agentpg refuses.
+// Ownership and mode are set through a descriptor opened with O_NOFOLLOW, never by path.
+void secure_socket_dir(const std::string& dir, const std::optional<util::RunAs>& account) {
+  bool created = ::mkdir(dir.c_str(), 0700) == 0;
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st {};
+  if (fd < 0 ? ::lstat(dir.c_str(), &st) != 0 : ::fstat(fd, &st) != 0) {
+    throw Error(ExitCode::usage,
+                fmt::format("cannot create the local server's socket folder {}: {}", dir,
+                            std::strerror(errno)));
+  }
+  if (created) {
+    // Ours from mkdir on (/tmp is sticky: no one else can rename it); umask may have narrowed it.
+    bool ok =
+        ::fchmod(fd, 0700) == 0 && (!account || ::fchown(fd, account->uid, account->gid) == 0);
+    ::close(fd);
+    if (!ok) {
+      throw Error(ExitCode::unexpected,
+                  fmt::format("cannot make {} private: {}", dir, std::strerror(errno)));
+    }
+    return;
+  }
+  std::string problem = socket_dir_problem(st, account);
+  if (problem.empty() && account && st.st_uid != account->uid &&
+      ::fchown(fd, account->uid, account->gid) != 0) {
+    problem = fmt::format("cannot be handed to user {}", account->name);
+  }
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  if (!problem.empty()) {
+    throw Error(ExitCode::usage,
+                fmt::format("the local server's socket folder {} {}: refusing to use it (anyone "
+                            "can create that path, so another user may have planted it)",
+                            dir, problem),
+                fmt::format("delete {} if it is not yours, or choose a shorter --local-dir so the "
+                            "socket stays inside the project (at most {} characters with '/run')",
+                            dir, k_max_socket_dir));
   }
 }
 
@@ -232,8 +295,12 @@ void Cluster::initialise(const core::Output& out) const {
 
 void Cluster::start(const core::Output& out) const {
   std::optional<util::RunAs> account = server_account(m_settings.run_user);
-  util::make_dirs(socket_dir(), 0700);
-  give_to(account, socket_dir());
+  if (socket_dir() == path("run")) {
+    util::make_dirs(socket_dir(), 0700);
+    give_to(account, socket_dir());
+  } else {
+    secure_socket_dir(socket_dir(), account);
+  }
   // A port taken by something else since the last start gets replaced by a free one.
   if (read_port() == 0) {
     write_server_config(free_port());
@@ -252,10 +319,14 @@ void Cluster::start(const core::Output& out) const {
 }
 
 ClusterStatus Cluster::ensure_running(const core::Output& out) const {
+  std::optional<util::RunAs> account = server_account(m_settings.run_user);
+  if (socket_dir() != path("run")) {
+    // Checked on every use, not only at start: agentpg connects to whatever listens there.
+    secure_socket_dir(socket_dir(), account);
+  }
   if (status().state == State::running) {
     return status();
   }
-  std::optional<util::RunAs> account = server_account(m_settings.run_user);
   if (!util::make_dirs(m_settings.dir, 0755)) {
     throw Error(ExitCode::usage, fmt::format("cannot create {}", m_settings.dir));
   }
@@ -296,7 +367,9 @@ void Cluster::destroy() const {
     return;
   }
   util::ProcessResult result = util::run_process({"rm", "-rf", "--", m_settings.dir});
-  if (socket_dir() != path("run")) {
+  struct stat st {};
+  if (socket_dir() != path("run") && ::lstat(socket_dir().c_str(), &st) == 0 &&
+      socket_dir_problem(st, server_account(m_settings.run_user)).empty()) {
     util::run_process({"rm", "-rf", "--", socket_dir()});
   }
   if (result.exit_code != 0) {

@@ -126,8 +126,24 @@ ExitCode run_list(Context& ctx, const std::string& output) {
                     m.latest_migration.empty() ? "-" : m.latest_migration});
     list.push(manifest_json(m).set("path", dir + "/" + m.file));
   }
-  ctx.out.emit(core::Json::object().set("folder", dir).set("backups", list));
+  // Leftovers are listed apart: they are not backups, and --keep never deletes them.
+  core::Json leftovers = core::Json::array();
+  std::vector<std::string> lines;
+  for (const backup::Leftover& l : backup::find_leftovers(dir)) {
+    leftovers.push(core::Json::object()
+                       .set("file", l.file)
+                       .set("path", dir + "/" + l.file)
+                       .set("kind", l.kind)
+                       .set("advice", l.advice));
+    lines.push_back(fmt::format("  {} ({}): {}", l.file, l.kind, l.advice));
+  }
+  ctx.out.emit(
+      core::Json::object().set("folder", dir).set("backups", list).set("leftovers", leftovers));
   ctx.out.line(rows.size() == 1 ? fmt::format("no backups in {}", dir) : core::format_table(rows));
+  if (!lines.empty()) {
+    ctx.out.line(fmt::format("leftovers in {} (not backups; --keep never deletes them):\n{}", dir,
+                             util::join(lines, "\n")));
+  }
   return ExitCode::ok;
 }
 

@@ -89,15 +89,25 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     ::close(err_pipe[1]);
     bool out_open = true;
     bool err_open = true;
+    bool stopped = false;
     while (out_open || err_open) {
+      if (!stopped && options.stop && options.stop()) {
+        // The child's output is still read to its end, so it never blocks on a full pipe.
+        stopped = ::kill(pid, SIGTERM) == 0;
+      }
       pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0},
                        {err_open ? err_pipe[0] : -1, POLLIN, 0}};
-      int ready = ::poll(fds, 2, options.on_tick ? 200 : -1);
+      int ready = ::poll(fds, 2, options.on_tick || options.stop ? 200 : -1);
       if (ready < 0 && errno != EINTR) {
         break;
       }
-      if (ready == 0 && options.on_tick) {
-        options.on_tick();
+      if (ready < 0) {
+        continue;
+      }
+      if (ready == 0) {
+        if (options.on_tick) {
+          options.on_tick();
+        }
         continue;
       }
       if (out_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {

@@ -19,6 +19,7 @@ struct ProcessOptions {
   std::map<std::string, std::string> env_set; // added to (or replacing in) the environment
   bool capture_output = true;                 // false: inherit stdout/stderr
   std::function<void()> on_tick;              // called about every 200 ms while it runs
+  std::function<bool()> stop;                 // looked at as often: true sends the child SIGTERM
   unsigned umask = 077;                       // files the child creates are private
 };
 

@@ -19,6 +19,9 @@ TEST_SUITE("core::error") {
     CHECK(agentpg::core::to_int(ExitCode::not_latest) == 7);
     CHECK(agentpg::core::to_int(ExitCode::refused) == 8);
     CHECK(std::string(agentpg::core::exit_code_name(ExitCode::lock_timeout)) == "lock_timeout");
+    CHECK(agentpg::core::to_int(ExitCode::interrupted) == 130);
+    CHECK(agentpg::core::to_int(ExitCode::terminated) == 143);
+    CHECK(std::string(agentpg::core::exit_code_name(ExitCode::terminated)) == "terminated");
   }
 
   TEST_CASE("libpq connection failures are told apart") {
