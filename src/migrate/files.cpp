@@ -484,4 +484,18 @@ pg::MigrationRow history_row(const MigrationFile& m) {
   return row;
 }
 
+std::vector<std::string> module_folders(const std::string& dir) {
+  std::vector<std::string> folders;
+  if (!util::is_directory(dir)) {
+    return folders;
+  }
+  for (const auto& entry : util::list_directory(dir)) {
+    std::string path = dir + "/" + entry.name;
+    if (entry.directory && entry.name[0] != '.' && !is_diesel_folder(path)) {
+      folders.push_back(entry.name);
+    }
+  }
+  return folders;
+}
+
 } // namespace agentpg::migrate
