@@ -92,7 +92,8 @@ void check_new_module(const std::string& dir, const std::string& module,
     return;
   }
   for (const auto& other : existing) {
-    if (util::to_lower(other) == util::to_lower(module) || util::edit_distance(other, module) <= 1) {
+    if (util::to_lower(other) == util::to_lower(module) ||
+        util::edit_distance(other, module) <= 1) {
       throw Error(ExitCode::usage,
                   fmt::format("there is no module '{}' (did you mean '{}'?)", module, other),
                   fmt::format("to start a new module of that name, create its folder first "

@@ -18,8 +18,8 @@ constexpr size_t k_max_module_length = 63;
 void check_module_name(const std::string& module);
 
 // A module is refused when the configured `modules` list leaves it out (migrate would never
-// read it). One that has no folder yet starts a new one, unless it is one edit away from (or differs only
-// in case from) a module that exists: then it is taken for a typo. `existing` are the
+// read it). One that has no folder yet starts a new one, unless it is one edit away from (or
+// differs only in case from) a module that exists: then it is taken for a typo. `existing` are the
 // module folders of `dir`, the migrations folder.
 void check_new_module(const std::string& dir, const std::string& module,
                       const std::vector<std::string>& existing,

@@ -16,7 +16,11 @@ namespace {
 bool strictly_utf8(const std::string& s) {
   for (size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    size_t n = c < 0x80             ? 1
+               : (c & 0xE0) == 0xC0 ? 2
+               : (c & 0xF0) == 0xE0 ? 3
+               : (c & 0xF8) == 0xF0 ? 4
+                                    : 0;
     if (n == 0 || i + n > s.size()) {
       return false;
     }
@@ -78,20 +82,20 @@ TEST_SUITE("core::json") {
       const char* quoted;
     };
     const Case cases[] = {
-        {"caf\xE9.sql", "\"caf\\ufffd.sql\""},                   // Latin-1
-        {"\x80", "\"\\ufffd\""},                                 // lone continuation byte
-        {"a\x80\xBF", "\"a\\ufffd\\ufffd\""},                    // two of them
-        {"caf\xC3", "\"caf\\ufffd\""},                           // truncated 2-byte at the end
-        {"\xE2\x82x", "\"\\ufffdx\""},                           // truncated 3-byte, then ASCII
-        {"\xF0\x9F\x98", "\"\\ufffd\""},                         // truncated 4-byte
-        {"\xC0\xAF", "\"\\ufffd\\ufffd\""},                      // overlong '/'
-        {"\xE0\x80\xAF", "\"\\ufffd\\ufffd\\ufffd\""},           // overlong '/', 3 bytes
-        {"\xED\xA0\x80", "\"\\ufffd\\ufffd\\ufffd\""},           // surrogate U+D800
-        {"\xED\xBF\xBF", "\"\\ufffd\\ufffd\\ufffd\""},           // surrogate U+DFFF
+        {"caf\xE9.sql", "\"caf\\ufffd.sql\""},                    // Latin-1
+        {"\x80", "\"\\ufffd\""},                                  // lone continuation byte
+        {"a\x80\xBF", "\"a\\ufffd\\ufffd\""},                     // two of them
+        {"caf\xC3", "\"caf\\ufffd\""},                            // truncated 2-byte at the end
+        {"\xE2\x82x", "\"\\ufffdx\""},                            // truncated 3-byte, then ASCII
+        {"\xF0\x9F\x98", "\"\\ufffd\""},                          // truncated 4-byte
+        {"\xC0\xAF", "\"\\ufffd\\ufffd\""},                       // overlong '/'
+        {"\xE0\x80\xAF", "\"\\ufffd\\ufffd\\ufffd\""},            // overlong '/', 3 bytes
+        {"\xED\xA0\x80", "\"\\ufffd\\ufffd\\ufffd\""},            // surrogate U+D800
+        {"\xED\xBF\xBF", "\"\\ufffd\\ufffd\\ufffd\""},            // surrogate U+DFFF
         {"\xF4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""}, // above U+10FFFF
-        {"\xFF\xFE", "\"\\ufffd\\ufffd\""},                      // never in UTF-8
-        {"\xC3\"", "\"\\ufffd\\\"\""},                           // a cut-off sequence before a quote
-        {"\xE2\\", "\"\\ufffd\\\\\""},                           // ... and before a backslash
+        {"\xFF\xFE", "\"\\ufffd\\ufffd\""},                       // never in UTF-8
+        {"\xC3\"", "\"\\ufffd\\\"\""}, // a cut-off sequence before a quote
+        {"\xE2\\", "\"\\ufffd\\\\\""}, // ... and before a backslash
     };
     for (const Case& c : cases) {
       CAPTURE(c.bytes);

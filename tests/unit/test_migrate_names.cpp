@@ -38,7 +38,8 @@ TEST_SUITE("migrate::names") {
     CHECK(refusal(check_module_name, "a\nb") == "module name 'a\\x0Ab' holds a control character");
     CHECK(refusal(check_module_name, std::string("a\0b", 3)) ==
           "module name 'a\\x00b' holds a control character");
-    CHECK(refusal(check_module_name, "caf\xC3\xA9").find("other than letters") != std::string::npos);
+    CHECK(refusal(check_module_name, "caf\xC3\xA9").find("other than letters") !=
+          std::string::npos);
     CHECK(refusal(check_module_name, "").find("is empty") != std::string::npos);
     CHECK(refusal(check_module_name, std::string(64, 'a')).find("longer than 63") !=
           std::string::npos);
