@@ -64,6 +64,13 @@ libpq's own defaults, used when no URL is configured; ~/.pgpass and service file
 .TP
 \fBAGENTPG_PG_BINDIR\fR
 Where PostgreSQL's server programs are, for the project\-local server.
+.TP
+\fBAGENTPG_MAINTAIN_TASKS_RETENTION\fR, \fB..._METRICS_RETENTION\fR, \fB..._AUDIT_RETENTION\fR
+The windows of \fBmaintain\fR's retention job: whole numbers with PostgreSQL interval units
+(\fB90 days\fR, \fB1 year\fR, \fB48 hours\fR), checked by agentpg. A bare number, a
+negative or zero window, or one shorter than its minimum (1 day; 7 days for the audit log)
+is a configuration error (exit 2) before anything is deleted, unless
+\fBAGENTPG_MAINTAIN_ALLOW_SHORT_RETENTION=true\fR lets a short one through.
 .PP
 Precedence, highest first: command\-line flags, the environment, a \fB.env\fR file (never
 overriding the real environment), \fBagentpg.yaml\fR, libpq's defaults.

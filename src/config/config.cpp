@@ -8,6 +8,7 @@
 #include "config/settings.hpp"
 #include "core/error.hpp"
 #include "util/files.hpp"
+#include "util/interval.hpp"
 #include "util/strings.hpp"
 #include "util/yaml_tree.hpp"
 
@@ -194,6 +195,21 @@ int as_seconds(const Resolved& r, const char* key) {
   return static_cast<int>(value);
 }
 
+// A retention window: parsed and checked here, never by the server, and kept in canonical
+// form.
+std::string as_interval(const Resolved& r, const char* key) {
+  util::IntervalParse parsed = util::parse_interval(r.value);
+  if (!parsed.ok) {
+    throw Error(ExitCode::usage,
+                fmt::format("{}: {} must be a length of time with its unit, such as '90 days', not "
+                            "'{}': it {}",
+                            r.origin, key, r.value, parsed.problem),
+                fmt::format("write a whole number and a unit ({}); it must be more than zero",
+                            util::k_interval_units));
+  }
+  return parsed.value.text;
+}
+
 bool as_bool(const Resolved& r, const char* key) {
   bool value = false;
   if (!util::parse_bool(r.value, value)) {
@@ -264,6 +280,9 @@ void read_setting(const SettingSpec& spec, const Layers& layers, const Sources& 
   case Kind::seconds:
     config.*field.of_type<int>() = as_seconds(r, spec.key);
     return;
+  case Kind::interval:
+    config.*field.of_type<std::string>() = as_interval(r, spec.key);
+    return;
   case Kind::boolean:
     config.*field.of_type<bool>() = as_bool(r, spec.key);
     return;
@@ -273,6 +292,32 @@ void read_setting(const SettingSpec& spec, const Layers& layers, const Sources& 
   case Kind::environment:
     config.*field.of_type<Environment>() = as_environment(r, spec.key, config.environment_name);
     return;
+  }
+}
+
+// A window shorter than its setting's minimum deletes nearly everything it covers: refused
+// unless maintain.allow_short_retention says it is meant (a test).
+void check_minimums(const Layers& layers, const Config& config) {
+  if (config.allow_short_retention) {
+    return;
+  }
+  for (const SettingSpec& spec : settings()) {
+    if (spec.field.kind() != Kind::interval || spec.minimum == nullptr) {
+      continue;
+    }
+    util::IntervalParse value = util::parse_interval(config.*spec.field.of_type<std::string>());
+    util::IntervalParse minimum = util::parse_interval(spec.minimum);
+    if (value.value.seconds() >= minimum.value.seconds()) {
+      continue;
+    }
+    Resolved r = layers.resolve(spec);
+    const SettingSpec& allow = setting(&Config::allow_short_retention);
+    throw Error(ExitCode::usage,
+                fmt::format("{}: {} is '{}', shorter than its minimum of {}", r.origin, spec.key,
+                            r.value, spec.minimum),
+                fmt::format("a window that short deletes nearly every row it covers; to allow it "
+                            "anyway (a test), set {}=true ({} in agentpg.yaml)",
+                            env_name(allow), allow.key));
   }
 }
 
@@ -356,6 +401,7 @@ Config load_config(const Sources& sources) {
   if (config.init_seed_env.empty()) {
     config.init_seed_env = config.environment_name;
   }
+  check_minimums(layers, config);
   collect_libpq_defaults(sources, layers, config);
   return config;
 }

@@ -52,9 +52,11 @@ struct Config {
   std::string local_database;
   std::string backup_dir;
   int report_blocking_seconds = 60;
+  // Retention windows: checked intervals in canonical form ("90 days"), see util/interval.
   std::string tasks_retention;
   std::string metrics_retention;
   std::string audit_retention;
+  bool allow_short_retention = false; // windows below their minimum (for tests)
   bool json = false;
   bool quiet = false;
   bool verbose = false;

@@ -29,6 +29,7 @@ enum class Kind {
   path,          // relative to the working folder
   absolute_path, // relative to the working folder, then made absolute
   seconds,       // a whole number of seconds, at most a week
+  interval,      // a length of time with its unit ("90 days"), positive, at least the minimum
   boolean,       // true/false, yes/no, on/off, 1/0
   list,          // comma-separated, or a YAML sequence
   environment,   // development (dev), test, staging or production (prod)
@@ -44,6 +45,7 @@ public:
   static Field path(std::string Config::*field) { return {Kind::path, field}; }
   static Field absolute_path(std::string Config::*field) { return {Kind::absolute_path, field}; }
   static Field seconds(int Config::*field) { return {Kind::seconds, field}; }
+  static Field interval(std::string Config::*field) { return {Kind::interval, field}; }
   static Field boolean(bool Config::*field) { return {Kind::boolean, field}; }
   static Field list(std::vector<std::string> Config::*field) { return {Kind::list, field}; }
   static Field environment(Environment Config::*field) { return {Kind::environment, field}; }
@@ -73,6 +75,8 @@ struct SettingSpec {
   const char* help;
   Field field;                     // has no default: a row without one does not compile
   const char* env_alias = nullptr; // another variable honoured at the environment level
+  // Kind::interval: the shortest value allowed unless maintain.allow_short_retention is set.
+  const char* minimum = nullptr;
 };
 
 // In the order --help lists them.

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/utf8.hpp"
+
 namespace agentpg::core {
 
 Json Json::array() {
@@ -49,7 +51,22 @@ const Json* Json::find(const std::string& key) const {
 
 std::string json_quote(const std::string& s) {
   std::string out = "\"";
-  for (unsigned char c : s) {
+  out.reserve(s.size() + 2);
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      // JSON is UTF-8 (RFC 8259): a well-formed sequence is copied, anything else (a stray
+      // byte of Latin-1, an overlong form, a surrogate, a cut-off sequence) becomes one
+      // U+FFFD per maximal subpart, so every document parses.
+      if (size_t n = utf8_sequence_length(s, i)) {
+        out.append(s, i, n);
+        i += n;
+      } else {
+        out += "\\ufffd";
+        i += utf8_invalid_length(s, i);
+      }
+      continue;
+    }
     switch (c) {
     case '"':
       out += "\\\"";
@@ -73,6 +90,7 @@ std::string json_quote(const std::string& s) {
         out += static_cast<char>(c);
       }
     }
+    ++i;
   }
   return out + "\"";
 }

@@ -52,7 +52,10 @@ private:
   std::vector<std::pair<std::string, Json>> m_members;
 };
 
-// JSON string literal with quotes and escapes.
+// JSON string literal with quotes and escapes. Always valid UTF-8 JSON, whatever the bytes:
+// a byte sequence that is not well-formed UTF-8 (see core/utf8.hpp) is written as one
+// \ufffd (U+FFFD REPLACEMENT CHARACTER) per maximal subpart, as Python's
+// bytes.decode("utf-8", "replace") reads it; control characters as \n, \r, \t or \u00XX.
 std::string json_quote(const std::string& s);
 
 } // namespace agentpg::core

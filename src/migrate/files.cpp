@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "core/utf8.hpp"
 #include "migrate/history.hpp"
 #include "sql/splitter.hpp"
 #include "util/files.hpp"
@@ -28,28 +29,15 @@ using core::ExitCode;
                            : hint);
 }
 
-// The line of the first byte that is not valid UTF-8, or 0 when it all is.
+// The line of the first byte that is not well-formed UTF-8 (core/utf8.hpp: no overlong
+// forms or surrogates, which the server refuses too), or 0 when it all is.
 int invalid_utf8_line(std::string_view text) {
-  int line = 1;
-  for (size_t i = 0; i < text.size();) {
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) { // ASCII, the common case
-      line += c == '\n' ? 1 : 0;
-      ++i;
-      continue;
-    }
-    size_t length = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size()) {
-      return line;
-    }
-    for (size_t k = 1; k < length; ++k) {
-      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) {
-        return line;
-      }
-    }
-    i += length;
+  size_t bad = core::first_invalid_utf8(text);
+  if (bad == std::string_view::npos) {
+    return 0;
   }
-  return 0;
+  return 1 + static_cast<int>(
+                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
 }
 
 std::string_view strip_bom(std::string_view text) {
@@ -136,18 +124,14 @@ void check_file_name(const std::string& dir, const std::string& name) {
   bool control = std::any_of(name.begin(), name.end(), [](char c) {
     return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
   });
-  if (!control && invalid_utf8_line(name) == 0) {
+  if (!control && core::first_invalid_utf8(name) == std::string::npos) {
     return;
   }
-  std::string shown;
-  for (unsigned char c : name) {
-    shown +=
-        c < 0x20 || c >= 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
-  }
-  throw Error(
-      ExitCode::validation,
-      fmt::format("{}/{}: the file name is not UTF-8 text without control characters", dir, shown),
-      "rename it: its name is shown, stored in the history and written in JSON");
+  throw Error(ExitCode::validation,
+              fmt::format("{}/{}: the file name is not UTF-8 text without control characters",
+                          core::escape_bytes(dir), core::escape_bytes(name)),
+              "rename it (each \\xHH is one byte): its name is shown, stored in the history and "
+              "written in JSON");
 }
 
 struct FileName {
@@ -498,6 +482,20 @@ pg::MigrationRow history_row(const MigrationFile& m) {
     row.down_sql = m.down.sql;
   }
   return row;
+}
+
+std::vector<std::string> module_folders(const std::string& dir) {
+  std::vector<std::string> folders;
+  if (!util::is_directory(dir)) {
+    return folders;
+  }
+  for (const auto& entry : util::list_directory(dir)) {
+    std::string path = dir + "/" + entry.name;
+    if (entry.directory && entry.name[0] != '.' && !is_diesel_folder(path)) {
+      folders.push_back(entry.name);
+    }
+  }
+  return folders;
 }
 
 } // namespace agentpg::migrate

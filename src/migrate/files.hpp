@@ -69,4 +69,8 @@ void check_unique_versions(const std::vector<MigrationFile>& migrations);
 std::vector<MigrationFile> load_migrations(const std::string& dir,
                                            const std::vector<std::string>& modules);
 
+// The module folders of the migrations folder `dir`: its sub-folders that are not diesel
+// migrations nor hidden, in name order; none when `dir` does not exist.
+std::vector<std::string> module_folders(const std::string& dir);
+
 } // namespace agentpg::migrate

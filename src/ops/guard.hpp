@@ -13,6 +13,13 @@ namespace agentpg::ops {
 // `action` completes "about to ...", e.g. "drop database app_dev".
 void confirm_destructive(const Context& ctx, const std::string& action);
 
+// Whether stdin is a terminal, where a question can be asked.
+bool stdin_is_terminal();
+
+// Prints `details` (what the action would change) on stderr, then asks on the terminal to
+// type 'yes'; throws core::Error (exit 8) when the answer is anything else.
+void confirm_on_terminal(const Context& ctx, const std::string& action, const std::string& details);
+
 // Returns when the rows of `seed_environment` may be loaded; throws core::Error (exit 8)
 // when the environment, or the seed environment, is production and --allow-production
 // is not given. `seed` and `init` both ask here.

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "ops/guard.hpp"
 #include "ops/target.hpp"
 #include "pg/connection.hpp"
 #include "pg/health.hpp"
@@ -15,14 +16,6 @@ namespace {
 using core::Error;
 using core::ExitCode;
 using core::Json;
-
-std::string interval_setting(pg::Connection& conn, const std::string& value, const char* key) {
-  if (!pg::is_interval(conn, value)) {
-    throw Error(ExitCode::usage,
-                fmt::format("{} must be an interval such as '90 days', not '{}'", key, value));
-  }
-  return value;
-}
 
 Json expired_charges(pg::Connection& conn, bool dry_run) {
   Json result = Json::object().set("job", "expired-charges");
@@ -40,10 +33,10 @@ Json retention(const ops::Context& ctx, pg::Connection& conn, bool dry_run) {
   if (!pg::function_exists(conn, "agency.cleanup_old_tasks")) {
     return result.set("skipped", "the agency module is not installed");
   }
-  pg::RetentionWindows windows{
-      interval_setting(conn, ctx.config.tasks_retention, "maintain.tasks_retention"),
-      interval_setting(conn, ctx.config.metrics_retention, "maintain.metrics_retention"),
-      interval_setting(conn, ctx.config.audit_retention, "maintain.audit_retention")};
+  // The windows were parsed and checked against their minimums when the configuration was
+  // read (config::load_config): they reach the server in agentpg's canonical form.
+  pg::RetentionWindows windows{ctx.config.tasks_retention, ctx.config.metrics_retention,
+                               ctx.config.audit_retention};
   result.set("windows", Json::object()
                             .set("tasks", windows.tasks)
                             .set("metrics", windows.metrics)
@@ -98,6 +91,41 @@ std::string describe(const Json& job) {
                      tables->dump(0));
 }
 
+// What the jobs would change, table by table, for the production confirmation.
+std::string preview(const std::vector<Json>& jobs) {
+  auto count = [](const Json* j) { return j ? j->dump(0) : std::string("0"); };
+  std::string text = "maintain would, in the production environment:\n";
+  for (const Json& job : jobs) {
+    if (job.find("skipped") != nullptr) {
+      text += describe(job) + "\n";
+    } else if (const Json* due = job.find("would_delete")) {
+      const Json* windows = job.find("windows");
+      auto window = [&](const char* key) {
+        std::string w = windows->find(key)->dump(0);
+        return w.substr(1, w.size() - 2);
+      };
+      const std::pair<const char*, const char*> tables[] = {
+          {"task_artifacts", "tasks"},   {"task_progress", "tasks"},
+          {"system_metrics", "metrics"}, {"slo_measurements", "metrics"},
+          {"audit_log", "audit_log"},
+      };
+      text += "  retention: delete rows older than their window:\n";
+      for (const auto& [table, key] : tables) {
+        text += fmt::format("    agency.{:<18} {:>10} rows older than {}\n", table,
+                            count(due->find(table)), window(key));
+      }
+      text += fmt::format("    agency.{:<18} {:>10} finished tasks archived (older than {})\n",
+                          "tasks", count(due->find("tasks_archived")), window("tasks"));
+    } else if (const Json* release = job.find("would_release")) {
+      text += fmt::format("  expired-charges: release {} expired provisional charges\n",
+                          count(release));
+    } else if (const Json* tables = job.find("would_analyze")) {
+      text += fmt::format("  analyze: ANALYZE {} table(s) {}\n", tables->size(), tables->dump(0));
+    }
+  }
+  return text;
+}
+
 ExitCode schedule_jobs(ops::Context& ctx, pg::Connection& conn, bool add) {
   if (!pg::cron_installed(conn)) {
     throw Error(ExitCode::usage,
@@ -116,6 +144,23 @@ ExitCode schedule_jobs(ops::Context& ctx, pg::Connection& conn, bool add) {
   return ExitCode::ok;
 }
 
+// Runs the jobs `only` names ("" = all), or counts what they would do.
+std::vector<Json> run_jobs(const ops::Context& ctx, pg::Connection& conn, const std::string& only,
+                           bool dry_run) {
+  std::vector<Json> done;
+  bool all = only.empty();
+  if (all || only == "expired-charges") {
+    done.push_back(expired_charges(conn, dry_run));
+  }
+  if (all || only == "retention") {
+    done.push_back(retention(ctx, conn, dry_run));
+  }
+  if (all || only == "analyze") {
+    done.push_back(analyze(conn, dry_run));
+  }
+  return done;
+}
+
 } // namespace
 
 ExitCode run_maintain(ops::Context& ctx, const MaintainCommand& command) {
@@ -124,9 +169,11 @@ ExitCode run_maintain(ops::Context& ctx, const MaintainCommand& command) {
     throw Error(ExitCode::usage, fmt::format("no maintenance job '{}'", command.only),
                 "the jobs are expired-charges, retention and analyze");
   }
-  // Deleting data in production needs its own --yes, so a CronJob can pass it explicitly.
-  if (ctx.config.production() && !ctx.config.yes && !command.dry_run && !command.schedule &&
-      !command.unschedule) {
+  // Deleting data in production needs its own --yes, so a CronJob can pass it explicitly;
+  // on a terminal, 'yes' typed after seeing what each job would change, table by table.
+  bool confirm = ctx.config.production() && !ctx.config.yes && !command.dry_run &&
+                 !command.schedule && !command.unschedule;
+  if (confirm && !ops::stdin_is_terminal()) {
     throw Error(ExitCode::refused,
                 "maintain deletes data: in the production environment it needs --yes",
                 "'agentpg maintain --dry-run' shows what it would do");
@@ -135,17 +182,11 @@ ExitCode run_maintain(ops::Context& ctx, const MaintainCommand& command) {
   if (command.schedule || command.unschedule) {
     return schedule_jobs(ctx, *conn, command.schedule);
   }
-  std::vector<Json> done;
-  bool all = command.only.empty();
-  if (all || command.only == "expired-charges") {
-    done.push_back(expired_charges(*conn, command.dry_run));
+  if (confirm) {
+    ops::confirm_on_terminal(ctx, "run maintain",
+                             preview(run_jobs(ctx, *conn, command.only, true)));
   }
-  if (all || command.only == "retention") {
-    done.push_back(retention(ctx, *conn, command.dry_run));
-  }
-  if (all || command.only == "analyze") {
-    done.push_back(analyze(*conn, command.dry_run));
-  }
+  std::vector<Json> done = run_jobs(ctx, *conn, command.only, command.dry_run);
   Json jobs = Json::array();
   for (const auto& job : done) {
     ctx.out.line(describe(job));

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 
 #include "migrate/adopt.hpp"
 #include "migrate/files.hpp"
+#include "migrate/names.hpp"
 #include "migrate/plan.hpp"
 #include "migrate/report.hpp"
 #include "migrate/runner.hpp"
@@ -164,17 +166,23 @@ ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
 }
 
 ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
-  bool valid =
-      !command.name.empty() &&
-      command.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
-  if (!valid) {
-    throw Error(
-        ExitCode::usage,
-        fmt::format("migration name '{}' must be lower-case letters, digits and _", command.name),
-        "e.g. 'agentpg new add_agents_table'");
+  // Every name is checked before anything is created: nothing is written outside the
+  // migrations folder, and nothing at all for a name that is refused.
+  migrate::check_migration_name(command.name);
+  const std::string& root = ctx.config.migrations_dir;
+  std::string dir = root;
+  bool new_module = false;
+  if (!command.module.empty()) {
+    migrate::check_module_name(command.module);
+    std::vector<std::string> modules = migrate::module_folders(root);
+    migrate::check_new_module(root, command.module, modules, ctx.config.modules);
+    new_module = std::find(modules.begin(), modules.end(), command.module) == modules.end();
+    dir = root + "/" + command.module;
   }
-  std::string dir =
-      ctx.config.migrations_dir + (command.module.empty() ? "" : "/" + command.module);
+  std::vector<MigrationFile> existing;
+  if (util::is_directory(root)) {
+    existing = load_migrations(root, {});
+  }
   if (!util::make_dirs(dir)) {
     throw Error(ExitCode::usage, fmt::format("cannot create {}", dir));
   }
@@ -182,7 +190,6 @@ ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
   // consecutive versions, and a newer longer timestamp (diesel's YYYYMMDDhhmmss0000) is
   // passed by the second after its first 14 digits.
   std::string version = util::utc_compact_timestamp();
-  std::vector<MigrationFile> existing = load_migrations(ctx.config.migrations_dir, {});
   for (const auto& m : existing) {
     unsigned long long taken = 0;
     if (!version_less(m.version, version) &&
@@ -196,6 +203,9 @@ ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
     throw Error(ExitCode::unexpected, fmt::format("cannot write {}", path));
   }
   ctx.out.emit(core::Json::object().set("path", path).set("version", version));
+  if (new_module) {
+    ctx.out.line(fmt::format("started module '{}' in {}", command.module, dir));
+  }
   ctx.out.line(fmt::format("created {}", path));
   return ExitCode::ok;
 }

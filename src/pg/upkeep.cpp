@@ -61,11 +61,6 @@ const std::vector<UpkeepJob>& upkeep_jobs() {
   return jobs;
 }
 
-bool is_interval(Connection& conn, const std::string& value) {
-  Rows rows;
-  return !conn.try_query(Query("SELECT $1::interval::text", {value}), rows);
-}
-
 long long expired_charges(Connection& conn) {
   return number(conn, "SELECT count(*) FROM caracal.provisional_charges WHERE NOT released AND "
                       "expires_at <= now()");

@@ -17,9 +17,6 @@ struct UpkeepJob {
 };
 const std::vector<UpkeepJob>& upkeep_jobs();
 
-// Whether the server reads `value` as an interval ("90 days").
-bool is_interval(Connection& conn, const std::string& value);
-
 // Caracal's provisional charges past their expiry and not released yet.
 long long expired_charges(Connection& conn);
 // Releases them; how many it released.

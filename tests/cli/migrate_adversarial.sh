@@ -134,4 +134,4 @@ rm migrations/10_commits.sql
 printf -- '-- migrate:up\nSELECT 1;\n' >"migrations/11_bad$(printf '\xff').sql"
 run "$AGENTPG" --json status
 expect_code 5
-expect_err "11_bad\\xff.sql: the file name is not UTF-8 text without control characters"
+expect_err "11_bad\\xFF.sql: the file name is not UTF-8 text without control characters"

@@ -101,7 +101,7 @@ expect_code 0
 [ "$(json_get 'len(d["jobs"]), d["jobs"][0]["deleted"]["system_metrics"]')" = "(1, 1)" ] || fail "configured window: $(out)"
 AGENTPG_MAINTAIN_AUDIT_RETENTION="a while" run "$AGENTPG" maintain --only retention
 expect_code 2
-expect_err "maintain.audit_retention must be an interval"
+expect_err "maintain.audit_retention must be a length of time with its unit, such as '90 days', not 'a while'"
 run "$AGENTPG" maintain --schedule
 expect_code 2
 expect_err "pg_cron is not installed"

@@ -1,6 +1,7 @@
 #include "core/error.hpp"
 #include "pg/upkeep.hpp"
 #include "support.hpp"
+#include "util/interval.hpp"
 
 using agentpg::testing::TestDatabase;
 namespace pg = agentpg::pg;
@@ -27,13 +28,18 @@ void fake_caracal(pg::Connection& conn) {
 } // namespace
 
 TEST_SUITE("pg::upkeep") {
-  TEST_CASE("intervals are read by the server") {
+  TEST_CASE("agentpg's canonical windows are the intervals the server reads the input as") {
     TestDatabase db("interval");
     auto conn = db.connect();
-    CHECK(pg::is_interval(*conn, "90 days"));
-    CHECK(pg::is_interval(*conn, "1 year 2 mons"));
-    CHECK_FALSE(pg::is_interval(*conn, "ninety days"));
-    CHECK_FALSE(pg::is_interval(*conn, "1'; DROP TABLE x; --"));
+    for (const char* text : {"90 days", "1 year 6 mons", "48h", "2 weeks", "1h30m", "3 millennia",
+                             "500 ms", "7 DAYS", "1 decade 1 us"}) {
+      CAPTURE(text);
+      agentpg::util::IntervalParse parsed = agentpg::util::parse_interval(text);
+      REQUIRE(parsed.ok);
+      CHECK(conn->query("SELECT ($1::interval = $2::interval)::text",
+                        {std::string(text), parsed.value.text})
+                .text(0, 0) == "true");
+    }
   }
 
   TEST_CASE("expired charges are counted, then released in one transaction") {

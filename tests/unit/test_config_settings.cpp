@@ -14,6 +14,8 @@ std::string other_than_default(const SettingSpec& spec, size_t n) {
   switch (spec.field.kind()) {
   case Kind::seconds:
     return std::to_string(1000 + n);
+  case Kind::interval:
+    return std::to_string(100 + n) + " days";
   case Kind::boolean:
     return std::string(spec.default_value) == "true" ? "false" : "true";
   case Kind::list:
@@ -32,6 +34,8 @@ bool holds_other_than_default(const Config& config, const SettingSpec& spec, siz
   switch (field.kind()) {
   case Kind::seconds:
     return config.*field.of_type<int>() == static_cast<int>(1000 + n);
+  case Kind::interval:
+    return config.*field.of_type<std::string>() == std::to_string(100 + n) + " days";
   case Kind::boolean:
     return config.*field.of_type<bool>() == (text == "true");
   case Kind::list:
