@@ -97,6 +97,17 @@ expect_code 5
 expect_err "public.t: 49999 rows in the manifest, 50000 restored"
 [ "$(sql_value postgres "select count(*) from pg_database where datname like '${db}\_copy%'")" = 0 ] || fail "restore kept a copy whose counts differ"
 
+# A plain dump restores through psql; a schema-only one has no counts, and says so.
+run "$AGENTPG" backup verify --restore "$plain"
+expect_code 0
+expect_out "row counts in all 2 tables"
+run "$AGENTPG" --json backup --schema-only --output "$WORK/s"
+[ "$(json_get 'd["row_counts"]')" = None ] || fail "a schema-only backup has row counts: $(out)"
+run "$AGENTPG" backup verify --restore "$(json_get 'd["path"]')"
+expect_code 0
+expect_out "the manifest records no row counts to compare"
+[ "$(scratch_left)" = 0 ] || fail "the scratch database was left"
+
 # Counts are exact while rows keep coming: they are taken in the snapshot pg_dump dumps.
 sql_value "$db" "create table public.busy (n int)" >/dev/null
 psql_db "$db" -c "do \$\$ begin for i in 1..100000 loop insert into public.busy values (i); commit; end loop; end \$\$" >/dev/null 2>&1 &

@@ -66,6 +66,15 @@ wait "$sleeper" && fail "the session on the replaced database was not ended" || 
 [ "$(content "$target")" = "new 200000" ] || fail "the content was not replaced: $(content "$target")"
 [ "$(side_databases "$target")" = 0 ] || fail "side databases left after a good restore"
 
+# A target whose name needs quotes and leaves no room for the suffix, with --jobs (no single
+# transaction): the copy's name is cut to fit, and the swap quotes every name.
+odd="It's \"Odd\" é ${target}_$(printf 'x%.0s' $(seq 30))"
+psql_admin -c "create database \"${odd//\"/\"\"}\"" >/dev/null
+forget_db_later "$odd"
+run "$AGENTPG" --yes restore "$good" --clean --target-db "$odd" --jobs 2
+expect_code 0
+[ "$(psql -X -A -t "$(db_url postgres)" -c "select count(*) from pg_database where datname ~ '_(restore|old)_[0-9a-f]{8}\$'")" = 0 ] || fail "side databases left for a long quoted name"
+
 # SIGKILL at moments spread over the restore: the target is always there, whole, either
 # the last content or the new one. A copy (or the old one set aside) may stay behind.
 states=""
