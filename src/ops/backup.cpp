@@ -116,6 +116,22 @@ std::string drop_copy(const Context& ctx, const pg::ConnParams& copy) {
   return drop_side_database(ctx, copy, "the copy").sentence;
 }
 
+// The copies (and set-aside originals) that a restore of `name` killed before it finished
+// left on the server.
+std::vector<std::string> interrupted_restores(const Context& ctx, const pg::ConnParams& server,
+                                              const std::string& name) {
+  std::vector<std::string> found;
+  for (const char* tag : {"restore", "old"}) {
+    std::string prefix = backup::side_database_name(name, tag, "00000000");
+    prefix.resize(prefix.size() - 8);
+    for (const std::string& db :
+         pg::databases_with_prefix(server, prefix, ctx.config.connect_timeout)) {
+      found.push_back(db);
+    }
+  }
+  return found;
+}
+
 // A list of lines, at most `limit` of them and a count of the rest.
 std::string first_lines(const std::vector<std::string>& lines, size_t limit) {
   std::vector<std::string> shown(lines.begin(), lines.begin() + std::min(limit, lines.size()));
@@ -273,6 +289,7 @@ ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
                          name, command.file, name));
   }
 
+  std::vector<std::string> leftovers = interrupted_restores(ctx, target, name);
   // Restored into a new database and checked there; the target is not touched until then.
   pg::ConnParams copy = new_side_database(ctx, target, name, "restore");
   std::string copy_name = copy.get("dbname");
@@ -322,6 +339,11 @@ ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
   ctx.out.line(fmt::format("restored {} into database {}{} in {}; latest migration: {}",
                            command.file, name, exists ? " (replacing the old one)" : "",
                            util::format_duration_ms(ms), version.empty() ? "none" : version));
+  if (!leftovers.empty()) {
+    warning += fmt::format("{}databases left beside {} by an earlier restore that was interrupted "
+                           "(or one still running): {}; drop them with DROP DATABASE",
+                           warning.empty() ? "" : "\n", name, util::join(leftovers, ", "));
+  }
   for (const std::string& w : {warning, disk}) {
     if (!w.empty()) {
       ctx.out.warn(w);

@@ -111,6 +111,21 @@ void rename_database(const pg::ConnParams& server, const std::string& from, cons
   }
 }
 
+std::vector<std::string> databases_with_prefix(const pg::ConnParams& server,
+                                               const std::string& prefix, int connect_timeout) {
+  Rows rows = open_maintenance(server, connect_timeout)
+                  ->query("SELECT datname FROM pg_catalog.pg_database "
+                          "WHERE left(datname, length($1)) = $1 "
+                          "AND substr(datname, length($1) + 1) ~ '^[0-9a-f]{8}$' "
+                          "ORDER BY datname COLLATE \"C\"",
+                          {prefix});
+  std::vector<std::string> names;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    names.push_back(rows.text(i, 0));
+  }
+  return names;
+}
+
 void swap_databases(const pg::ConnParams& server, const std::string& target,
                     const std::string& replacement, const std::string& aside, int connect_timeout) {
   std::string avoid = target == "postgres" || replacement == "postgres" ? "postgres" : "";

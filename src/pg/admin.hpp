@@ -1,6 +1,7 @@
 #pragma once
 // Creating and dropping databases (identifiers always quoted).
 #include <string>
+#include <vector>
 
 #include "pg/conn_params.hpp"
 
@@ -22,6 +23,11 @@ bool drop_database(const pg::ConnParams& target, int connect_timeout, bool force
 // (exit 4, the server's words) when it cannot: `to` exists, `from` is in use, no privilege.
 void rename_database(const pg::ConnParams& server, const std::string& from, const std::string& to,
                      int connect_timeout);
+
+// The databases named `prefix` followed by 8 hex digits (what a restore names the databases
+// it makes beside a target), by name.
+std::vector<std::string> databases_with_prefix(const pg::ConnParams& server,
+                                               const std::string& prefix, int connect_timeout);
 
 // Puts database `replacement` in the place of `target`: ends the other sessions connected to
 // `target`, then renames `target` to `aside` and `replacement` to `target` in one

@@ -98,3 +98,10 @@ for delay in 0.05 0.2 0.4 0.6 0.8 1.0 1.3 1.6 2.0 2.5; do
   done
 done
 echo "the target after each SIGKILL:$states" >&2
+
+# A copy a killed restore left is named on the next restore of that database.
+psql_admin -c "create database \"${target}_restore_0123abcd\"" >/dev/null
+forget_db_later "${target}_restore_0123abcd"
+run "$AGENTPG" --yes restore "$good" --clean
+expect_code 0
+expect_err "databases left beside $target by an earlier restore that was interrupted (or one still running): ${target}_restore_0123abcd; drop them with DROP DATABASE"

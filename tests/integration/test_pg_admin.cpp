@@ -247,4 +247,20 @@ TEST_SUITE("pg::admin") {
     }
     CHECK(target.exists());
   }
+
+  TEST_CASE("finds the databases named a prefix and 8 hex digits, and only those") {
+    std::string prefix = "it_side_" + std::to_string(::getpid()) + "_restore_";
+    std::vector<std::string> names = {prefix + "0123abcd", prefix + "ffffffff", prefix + "0123abc",
+                                      prefix + "0123abcdx", prefix + "0123ABCD"};
+    auto admin = admin_connection();
+    for (const auto& name : names) {
+      run(*admin, "CREATE DATABASE " + admin->quote_identifier(name));
+    }
+    ConnParams server = agentpg::testing::test_cluster().params("postgres");
+    CHECK(pg::databases_with_prefix(server, prefix, 10) ==
+          std::vector<std::string>{prefix + "0123abcd", prefix + "ffffffff"});
+    for (const auto& name : names) {
+      run(*admin, "DROP DATABASE " + admin->quote_identifier(name));
+    }
+  }
 }
