@@ -9,10 +9,12 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <fstream>
 
 #include "core/error.hpp"
 #include "pg/connection.hpp"
 #include "pg/health.hpp"
+#include "pg/row_counts.hpp"
 #include "pg/tools.hpp"
 #include "util/files.hpp"
 #include "util/interrupt.hpp"
@@ -73,6 +75,17 @@ void remove_path(const std::string& path) {
   if (util::path_exists(path)) {
     util::run_process({"rm", "-rf", "--", path});
   }
+}
+
+// Whether a plain dump ends as pg_dump ends a complete one (before its \\unrestrict line).
+bool plain_dump_complete(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : 0;
+  std::streamoff tail = std::min<std::streamoff>(size, 4096);
+  std::string text(static_cast<size_t>(tail), '\0');
+  in.seekg(size - tail);
+  in.read(text.data(), tail);
+  return text.find("-- PostgreSQL database dump complete") != std::string::npos;
 }
 
 int server_major_of(pg::Connection& conn) {
@@ -203,7 +216,7 @@ std::vector<std::string> prune(const std::string& dir, const std::string& databa
 Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
                      const core::Output& out, std::string& path) {
   pg::DumpRequest request{parse_format(options.format), std::max(1, options.jobs), options.compress,
-                          options.schema_only};
+                          options.schema_only, ""};
   if (options.compress > 9) {
     throw Error(ExitCode::usage, "--compress takes a level from 0 to 9");
   }
@@ -217,7 +230,16 @@ Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
   m.format = pg::format_name(request.format);
   m.schema_only = options.schema_only;
   auto estimate = static_cast<unsigned long long>(pg::database_size(*conn));
-  conn.reset();
+  // Each table's rows, counted in the snapshot that pg_dump is then given: exactly the rows
+  // the dump holds. The transaction stays open (with `conn`) until pg_dump is done.
+  if (!options.schema_only) {
+    if (std::optional<std::string> snapshot = pg::begin_exported_snapshot(*conn)) {
+      request.snapshot = *snapshot;
+      m.row_counts = pg::count_table_rows(*conn);
+    } else {
+      out.detail("the server cannot export a snapshot: the manifest records no row counts");
+    }
+  }
 
   const std::string& dir = options.dir;
   if (!util::make_dirs(dir, 0700)) {
@@ -292,16 +314,29 @@ Manifest verify_backup(const std::string& path, int server_major, const core::Ou
                             m->sha256),
                 "use another backup; this one was changed after it was written");
   }
-  if (m->format != "plain") {
-    pg::Tool pg_restore = pg::find_tool("pg_restore", server_major);
-    util::ProcessResult listed = util::run_process(pg::list_arguments(pg_restore, path));
-    if (listed.exit_code != 0) {
+  // A checksum only proves the file is what was written: a dump cut short before its
+  // manifest was written (or a manifest rewritten to match) passes it. Read all of it.
+  if (m->format == "plain") {
+    if (!plain_dump_complete(path)) {
       throw Error(ExitCode::validation,
-                  fmt::format("pg_restore cannot read {}: {}", path, util::trim(listed.err)));
+                  fmt::format("{} is incomplete: it does not end with pg_dump's "
+                              "'PostgreSQL database dump complete'",
+                              path),
+                  "the dump was cut short; use another backup");
+    }
+  } else {
+    pg::Tool pg_restore = pg::find_tool("pg_restore", server_major);
+    util::ProcessResult read = util::run_process(pg::read_all_arguments(pg_restore, path));
+    if (read.exit_code != 0) {
+      throw Error(ExitCode::validation,
+                  fmt::format("{} is damaged: pg_restore cannot read all of it (exit {}):\n  {}",
+                              path, read.exit_code,
+                              util::join(util::split(util::trim(read.err), '\n'), "\n  ")),
+                  "its checksum matches the manifest, so it was damaged or cut short before the "
+                  "manifest was written; use another backup");
     }
   }
-  out.detail(fmt::format("verified {}: checksum matches{}", path,
-                         m->format == "plain" ? "" : ", archive readable"));
+  out.detail(fmt::format("verified {}: checksum matches, every data block readable", path));
   return *m;
 }
 

@@ -11,6 +11,14 @@ core::Json manifest_json(const Manifest& m) {
   for (const auto& arg : m.pg_dump_command) {
     command.push(arg);
   }
+  core::Json counts;
+  if (m.row_counts) {
+    counts = core::Json::array();
+    for (const pg::TableRows& t : *m.row_counts) {
+      counts.push(
+          core::Json::object().set("schema", t.schema).set("table", t.table).set("rows", t.rows));
+    }
+  }
   return core::Json::object()
       .set("agentpg_manifest", 1)
       .set("file", m.file)
@@ -26,7 +34,8 @@ core::Json manifest_json(const Manifest& m) {
       .set("started_at", m.started_at)
       .set("finished_at", m.finished_at)
       .set("duration_ms", m.duration_ms)
-      .set("pg_dump_command", command);
+      .set("pg_dump_command", command)
+      .set("row_counts", counts);
 }
 
 std::string manifest_path(const std::string& backup_path) {
@@ -60,6 +69,13 @@ std::optional<Manifest> read_manifest(const std::string& path) {
     m.duration_ms = node["duration_ms"].as<double>(0);
     for (const auto& arg : node["pg_dump_command"]) {
       m.pg_dump_command.push_back(arg.as<std::string>());
+    }
+    if (node["row_counts"] && node["row_counts"].IsSequence()) {
+      m.row_counts.emplace();
+      for (const auto& t : node["row_counts"]) {
+        m.row_counts->push_back({t["schema"].as<std::string>(), t["table"].as<std::string>(),
+                                 t["rows"].as<long long>()});
+      }
     }
     return m;
   } catch (const YAML::Exception&) {

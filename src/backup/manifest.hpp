@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "pg/row_counts.hpp"
 
 namespace agentpg::backup {
 
@@ -22,6 +23,10 @@ struct Manifest {
   std::string finished_at;
   double duration_ms = 0;
   std::vector<std::string> pg_dump_command; // never holds a password
+  // Each table's rows in the dump, counted in the snapshot pg_dump dumped; nullopt when not
+  // recorded (a schema-only backup, a server that could not share its snapshot, an older
+  // agentpg).
+  std::optional<std::vector<pg::TableRows>> row_counts;
 };
 
 core::Json manifest_json(const Manifest& m);

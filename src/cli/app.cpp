@@ -49,7 +49,10 @@ const Command k_commands[] = {
      "upkeep jobs: release expired charges, apply retention windows, ANALYZE stale tables",
      wire_maintain},
     {"backup", "pg_dump to a timestamped file with a manifest (also: verify, list)", wire_backup},
-    {"restore", "verify a backup, then restore it into a new database (or --clean)", wire_restore},
+    {"restore",
+     "verify a backup, restore it into a new database and check it, then rename it into place "
+     "(--clean: replace an existing one, which is never lost)",
+     wire_restore},
     {"local", "manage the project-local PostgreSQL in .agentpg/", wire_local},
     {"completion", "print a completion script for bash, zsh or fish", wire_completion},
     {"help", "show the help of a command ('agentpg help migrate')", wire_help},

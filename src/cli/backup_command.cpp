@@ -27,12 +27,17 @@ void wire_backup(CLI::App* cmd, Runtime& runtime) {
       runtime.action = [options](ops::Context& ctx) { return ops::run_backup(ctx, *options); };
     }
   });
-  auto file = std::make_shared<std::string>();
+  auto verify_options = std::make_shared<ops::VerifyCommand>();
   CLI::App* verify = cmd->add_subcommand(
-      "verify", "check a backup against its manifest and read it with pg_restore");
-  verify->add_option("file", *file, "the backup")->required();
-  verify->callback([&runtime, file] {
-    runtime.action = [file](ops::Context& ctx) { return ops::run_verify(ctx, *file); };
+      "verify", "check a backup against its manifest and read every data block with pg_restore");
+  verify->add_option("file", verify_options->file, "the backup")->required();
+  verify->add_flag("--restore", verify_options->restore,
+                   "also restore it into a scratch database (always dropped) and compare each "
+                   "table's row count with the manifest");
+  verify->callback([&runtime, verify_options] {
+    runtime.action = [verify_options](ops::Context& ctx) {
+      return ops::run_verify(ctx, *verify_options);
+    };
   });
   CLI::App* list =
       cmd->add_subcommand("list", "the backups in the folder, with size, age and latest migration");
@@ -49,7 +54,10 @@ void wire_restore(CLI::App* cmd, Runtime& runtime) {
       ->type_name("NAME");
   cmd->add_option("--jobs", options->jobs, "parallel jobs (custom and directory formats)")
       ->capture_default_str();
-  cmd->add_flag("--clean", options->clean, "replace the database when it exists (guarded)");
+  cmd->add_flag("--clean", options->clean,
+                "replace the database when it exists (guarded): the backup is restored into a "
+                "new database and checked, then swapped in by renaming; on any failure the "
+                "existing database is untouched");
   cmd->callback([&runtime, options] {
     runtime.action = [options](ops::Context& ctx) { return ops::run_restore(ctx, *options); };
   });

@@ -105,6 +105,25 @@ symbolic link, another user's, or open to others.
 \fIbackups\fR\fB/\fR\fIdb\fR\fB\-\fR\fItime\fR\fB.dump.manifest.json\fR
 A backup's manifest, put in place before the dump is renamed from \fB.partial\fR: a dump always has its
 manifest. \fBbackup list\fR shows leftovers apart; \fB\-\-keep\fR deletes only complete backups.
+.SH BACKUPS AND RESTORES
+.TP
+\fBbackup\fR
+The manifest beside each backup records its SHA\-256 and each table's exact row count,
+counted in the snapshot pg_dump dumps (none for a schema\-only backup).
+.TP
+\fBbackup verify\fR
+The checksum must match the manifest and pg_restore must read every data block (a plain
+dump must be complete): a dump cut short fails even when its manifest was rewritten to
+match (exit 5). With \fB\-\-restore\fR, the backup is also restored into a scratch
+database, which is always dropped, and each table's row count is compared with the
+manifest (exit 5 on any difference).
+.TP
+\fBrestore\fR
+The backup is restored into a new database and checked there (pg_restore's status, the
+migration history, the row counts) before it is renamed into place. With \fB\-\-clean\fR,
+the sessions on the existing database are ended and it is swapped for the new one in one
+transaction: it is unavailable only for that moment, and is never lost. On any failure the
+existing database is untouched and the new copy is dropped (the message says so).
 .SH EXIT STATUS
 .TP
 0

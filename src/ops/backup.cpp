@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "backup/backup.hpp"
+#include "backup/scratch.hpp"
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
 #include "ops/guard.hpp"
@@ -10,6 +11,8 @@
 #include "pg/admin.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
+#include "pg/query.hpp"
+#include "pg/row_counts.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -72,6 +75,101 @@ std::string compare_with_disk(const Context& ctx, const std::string& restored_ve
                      restored_shown, newest_shown);
 }
 
+int server_major(const Context& ctx, const pg::ConnParams& params) {
+  return pg::Connection::open(params, ctx.config.connect_timeout)->server_version_num() / 10000;
+}
+
+// A new, empty database beside `base` on the server `server` points at ("<base>_<tag>_<hex>"),
+// for a restore to work in.
+pg::ConnParams new_side_database(const Context& ctx, const pg::ConnParams& server,
+                                 const std::string& base, const std::string& tag) {
+  pg::ConnParams side = server;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    side.set("dbname", backup::side_database_name(base, tag));
+    if (pg::create_database_if_missing(side, ctx.config.connect_timeout)) {
+      return side;
+    }
+  }
+  throw Error(ExitCode::unexpected,
+              fmt::format("cannot find a free name for a database beside {}", base));
+}
+
+// Drops a database a restore made beside the target ("the copy X", `label`), and says
+// where it is for the message: dropped, or left (and how to drop it) when even that fails.
+struct Dropped {
+  bool ok = false;
+  std::string sentence;
+};
+Dropped drop_side_database(const Context& ctx, const pg::ConnParams& params,
+                           const std::string& label) {
+  std::string name = params.get("dbname");
+  try {
+    pg::drop_database(params, ctx.config.connect_timeout, true);
+    return {true, fmt::format("{} {} was dropped", label, name)};
+  } catch (const Error& e) {
+    return {false, fmt::format("{} {} is left on the server ({}): drop it with DROP DATABASE {}",
+                               label, name, e.what(), pg::quote_identifier(name))};
+  }
+}
+
+std::string drop_copy(const Context& ctx, const pg::ConnParams& copy) {
+  return drop_side_database(ctx, copy, "the copy").sentence;
+}
+
+// The copies (and set-aside originals) that a restore of `name` killed before it finished
+// left on the server.
+std::vector<std::string> interrupted_restores(const Context& ctx, const pg::ConnParams& server,
+                                              const std::string& name) {
+  std::vector<std::string> found;
+  for (const char* tag : {"restore", "old"}) {
+    std::string prefix = backup::side_database_name(name, tag, "00000000");
+    prefix.resize(prefix.size() - 8);
+    for (const std::string& db :
+         pg::databases_with_prefix(server, prefix, ctx.config.connect_timeout)) {
+      found.push_back(db);
+    }
+  }
+  return found;
+}
+
+// A list of lines, at most `limit` of them and a count of the rest.
+std::string first_lines(const std::vector<std::string>& lines, size_t limit) {
+  std::vector<std::string> shown(lines.begin(), lines.begin() + std::min(limit, lines.size()));
+  if (lines.size() > limit) {
+    shown.push_back(fmt::format("... and {} more", lines.size() - limit));
+  }
+  return "  " + util::join(shown, "\n  ");
+}
+
+// Restores the backup into the new database `copy` and checks it: pg_restore (psql for a
+// plain dump) succeeded, the migration history is readable, and every table has the rows
+// the manifest counted. Returns the latest migration.
+std::string restore_and_check(const Context& ctx, const pg::ConnParams& copy, const Manifest& m,
+                              const std::string& file, int jobs) {
+  backup::restore_into(copy, m, file, jobs, server_major(ctx, copy), ctx.out);
+  std::string version = latest_migration(ctx, copy);
+  std::string name = copy.get("dbname");
+  // The manifest reads the history just before the dump's snapshot: a migration that ran in
+  // between is in the dump but not in the manifest. Worth saying, not worth refusing.
+  if (version != m.latest_migration) {
+    ctx.out.warn(fmt::format("the restored copy is at migration {}, the manifest says {}",
+                             version.empty() ? "none" : version,
+                             m.latest_migration.empty() ? "none" : m.latest_migration));
+  }
+  if (m.row_counts) {
+    std::unique_ptr<pg::Connection> conn = pg::Connection::open(copy, ctx.config.connect_timeout);
+    std::vector<std::string> differences =
+        backup::row_count_differences(*m.row_counts, pg::count_table_rows(*conn));
+    if (!differences.empty()) {
+      throw Error(
+          ExitCode::validation,
+          fmt::format("the restored copy {} does not hold the rows the manifest counted:\n{}", name,
+                      first_lines(differences, 20)));
+    }
+  }
+  return version;
+}
+
 } // namespace
 
 ExitCode run_backup(Context& ctx, const BackupCommand& command) {
@@ -108,11 +206,48 @@ std::string backup_before_migrating(Context& ctx) {
   return path;
 }
 
-ExitCode run_verify(Context& ctx, const std::string& file) {
+ExitCode run_verify(Context& ctx, const VerifyCommand& command) {
+  const std::string& file = command.file;
   Manifest verified = backup::verify_backup(file, backup::server_major_of(file), ctx.out);
-  ctx.out.emit(manifest_json(verified).set("path", file).set("verified", true));
-  ctx.out.line(fmt::format("{} is intact: checksum matches the manifest{}", file,
-                           verified.format == "plain" ? "" : " and pg_restore reads it"));
+  core::Json doc = manifest_json(verified).set("path", file).set("verified", true);
+  std::string checked = "checksum matches the manifest";
+  if (verified.format != "plain") {
+    checked += ", pg_restore reads every data block";
+  }
+  if (!command.restore) {
+    ctx.out.emit(doc.set("restored", false));
+    ctx.out.line(fmt::format("{} is intact: {}", file, checked));
+    return ExitCode::ok;
+  }
+  // Into a scratch database that is always dropped again, whatever happens.
+  pg::ConnParams scratch = new_side_database(
+      ctx, target_params(ctx), verified.database.empty() ? "agentpg" : verified.database, "verify");
+  std::string name = scratch.get("dbname");
+  try {
+    restore_and_check(ctx, scratch, verified, file, 1);
+  } catch (const Error& e) {
+    bool about_backup = e.code() == ExitCode::sql || e.code() == ExitCode::validation;
+    throw Error(about_backup ? ExitCode::validation : e.code(),
+                fmt::format("{} does not restore as its manifest says: {}", file, e.what()),
+                drop_side_database(ctx, scratch, "the scratch database").sentence);
+  } catch (...) {
+    drop_side_database(ctx, scratch, "the scratch database");
+    throw;
+  }
+  Dropped dropped = drop_side_database(ctx, scratch, "the scratch database");
+  doc.set("restored", true).set("scratch_database", name);
+  ctx.out.emit(doc);
+  if (verified.row_counts) {
+    checked += fmt::format(", and it restores with the manifest's row counts in all {} tables",
+                           verified.row_counts->size());
+  } else {
+    checked += ", and it restores (the manifest records no row counts to compare: a schema-only "
+               "backup, or one taken by an older agentpg)";
+  }
+  ctx.out.line(fmt::format("{} is intact: {}; {}", file, checked, dropped.sentence));
+  if (!dropped.ok) {
+    ctx.out.warn(dropped.sentence);
+  }
   return ExitCode::ok;
 }
 
@@ -163,37 +298,72 @@ ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
                 "restore into a new one with --target-db NAME, or replace it with --clean");
   }
   if (exists) {
-    confirm_destructive(ctx,
-                        fmt::format("replace database {} with the backup {}", name, command.file));
-    pg::drop_database(target, ctx.config.connect_timeout, true);
+    confirm_destructive(
+        ctx, fmt::format("replace database {} with the backup {} (restored into a new database "
+                         "first, then swapped in by renaming: {} is unavailable only for that "
+                         "moment, and the sessions connected to it are ended)",
+                         name, command.file, name));
   }
-  pg::create_database_if_missing(target, ctx.config.connect_timeout);
 
-  std::unique_ptr<pg::Connection> conn = pg::Connection::open(target, ctx.config.connect_timeout);
-  int major = conn->server_version_num() / 10000;
-  conn.reset();
+  std::vector<std::string> leftovers = interrupted_restores(ctx, target, name);
+  // Restored into a new database and checked there; the target is not touched until then.
+  pg::ConnParams copy = new_side_database(ctx, target, name, "restore");
+  std::string copy_name = copy.get("dbname");
+  std::string untouched = exists ? fmt::format("database {} was not touched", name)
+                                 : fmt::format("database {} was not created", name);
   util::Clock::time_point start = util::Clock::now();
+  std::string version;
   try {
-    backup::restore_into(target, m, command.file, command.jobs, major, ctx.out);
+    version = restore_and_check(ctx, copy, m, command.file, command.jobs);
   } catch (const Error& e) {
-    pg::drop_database(target, ctx.config.connect_timeout, true);
-    throw Error(e.code(), e.what(), fmt::format("database {} was removed again", name));
+    throw Error(e.code(), e.what(), fmt::format("{}; {}", untouched, drop_copy(ctx, copy)));
+  } catch (...) {
+    drop_copy(ctx, copy);
+    throw;
+  }
+  std::string aside = exists ? backup::side_database_name(name, "old") : "";
+  try {
+    if (exists) {
+      pg::swap_databases(target, name, copy_name, aside, ctx.config.connect_timeout);
+    } else {
+      pg::rename_database(target, copy_name, name, ctx.config.connect_timeout);
+    }
+  } catch (const Error& e) {
+    throw Error(e.code(), e.what(),
+                fmt::format("{}{}; {}", e.hint().empty() ? "" : e.hint() + "; ", untouched,
+                            drop_copy(ctx, copy)));
+  }
+  std::string warning;
+  if (exists) {
+    pg::ConnParams old = target;
+    old.set("dbname", aside);
+    Dropped dropped = drop_side_database(ctx, old, "the replaced database, now");
+    if (!dropped.ok) {
+      warning = dropped.sentence;
+    }
   }
   double ms = util::elapsed_ms(start);
 
-  std::string version = latest_migration(ctx, target);
-  std::string warning = compare_with_disk(ctx, version);
+  std::string disk = compare_with_disk(ctx, version);
   ctx.out.emit(core::Json::object()
                    .set("file", command.file)
                    .set("database", name)
                    .set("replaced", exists)
                    .set("latest_migration", version.empty() ? core::Json() : core::Json(version))
                    .set("duration_ms", ms)
-                   .set("warning", warning.empty() ? core::Json() : core::Json(warning)));
-  ctx.out.line(fmt::format("restored {} into database {} in {}; latest migration: {}", command.file,
-                           name, util::format_duration_ms(ms), version.empty() ? "none" : version));
-  if (!warning.empty()) {
-    ctx.out.warn(warning);
+                   .set("warning", disk.empty() ? core::Json() : core::Json(disk)));
+  ctx.out.line(fmt::format("restored {} into database {}{} in {}; latest migration: {}",
+                           command.file, name, exists ? " (replacing the old one)" : "",
+                           util::format_duration_ms(ms), version.empty() ? "none" : version));
+  if (!leftovers.empty()) {
+    warning += fmt::format("{}databases left beside {} by an earlier restore that was interrupted "
+                           "(or one still running): {}; drop them with DROP DATABASE",
+                           warning.empty() ? "" : "\n", name, util::join(leftovers, ", "));
+  }
+  for (const std::string& w : {warning, disk}) {
+    if (!w.empty()) {
+      ctx.out.warn(w);
+    }
   }
   return ExitCode::ok;
 }

@@ -18,6 +18,11 @@ struct BackupCommand {
   bool verify = false;
 };
 
+struct VerifyCommand {
+  std::string file;
+  bool restore = false; // also restore it into a scratch database and compare row counts
+};
+
 struct RestoreCommand {
   std::string file;
   std::string target_db; // "" = the configured database
@@ -26,7 +31,7 @@ struct RestoreCommand {
 };
 
 core::ExitCode run_backup(Context& ctx, const BackupCommand& command);
-core::ExitCode run_verify(Context& ctx, const std::string& file);
+core::ExitCode run_verify(Context& ctx, const VerifyCommand& command);
 core::ExitCode run_list(Context& ctx, const std::string& dir);
 core::ExitCode run_restore(Context& ctx, const RestoreCommand& command);
 

@@ -149,6 +149,9 @@ std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParam
   if (request.schema_only) {
     args.push_back("--schema-only");
   }
+  if (!request.snapshot.empty()) {
+    args.push_back("--snapshot=" + request.snapshot);
+  }
   return args;
 }
 
@@ -167,6 +170,10 @@ std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::Con
 
 std::vector<std::string> list_arguments(const Tool& pg_restore, const std::string& archive) {
   return {pg_restore.path, "--list", archive};
+}
+
+std::vector<std::string> read_all_arguments(const Tool& pg_restore, const std::string& archive) {
+  return {pg_restore.path, "--file=/dev/null", archive};
 }
 
 std::vector<std::string> psql_file_arguments(const Tool& psql, const pg::ConnParams& target,

@@ -39,6 +39,7 @@ struct DumpRequest {
   int jobs = 1;
   int compress = -1; // -1: pg_dump's default
   bool schema_only = false;
+  std::string snapshot; // an exported snapshot to dump (pg_dump --snapshot); "" = its own
 };
 
 std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParams& params,
@@ -46,6 +47,9 @@ std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParam
 std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::ConnParams& target,
                                            int jobs, const std::string& archive);
 std::vector<std::string> list_arguments(const Tool& pg_restore, const std::string& archive);
+// pg_restore writing the whole archive as SQL to /dev/null: it reads and decompresses every
+// data block, so a cut or damaged archive fails.
+std::vector<std::string> read_all_arguments(const Tool& pg_restore, const std::string& archive);
 std::vector<std::string> psql_file_arguments(const Tool& psql, const pg::ConnParams& target,
                                              const std::string& file);
 

@@ -185,4 +185,82 @@ TEST_SUITE("pg::admin") {
     CHECK(winners == 1);
     CHECK(odd.exists());
   }
+
+  TEST_CASE("swapping ends the target's sessions and renames both databases at once") {
+    OddDatabase target;
+    std::string suffix = std::to_string(::getpid());
+    std::string replacement = "it_swap_new_" + suffix;
+    std::string aside = "it_swap_old_" + suffix;
+    auto admin = admin_connection();
+    for (const auto& name : {replacement, aside}) {
+      admin->try_execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+    REQUIRE(pg::create_database_if_missing(target.params(), 10));
+    run(*pg::Connection::open(target.params(), 10), "CREATE TABLE old_marker (n int)");
+    ConnParams fresh = agentpg::testing::test_cluster().params(replacement);
+    REQUIRE(pg::create_database_if_missing(fresh, 10));
+    run(*pg::Connection::open(fresh, 10), "CREATE TABLE new_marker (n int)");
+    auto session = pg::Connection::open(target.params(), 10);
+
+    pg::swap_databases(target.params(), target.name(), replacement, aside, 10);
+    CHECK(session->try_execute("SELECT 1")); // ended
+    CHECK(scalar(*pg::Connection::open(target.params(), 10),
+                 "SELECT count(*) FROM pg_class WHERE relname = 'new_marker'") == "1");
+    ConnParams old = agentpg::testing::test_cluster().params(aside);
+    CHECK(scalar(*pg::Connection::open(old, 10),
+                 "SELECT count(*) FROM pg_class WHERE relname = 'old_marker'") == "1");
+    CHECK_FALSE(pg::database_exists_on_server(fresh, 10));
+    CHECK(pg::drop_database(old, 10, true));
+  }
+
+  TEST_CASE("a swap that cannot finish renames nothing") {
+    OddDatabase target;
+    std::string aside = "it_swap_aside_" + std::to_string(::getpid());
+    REQUIRE(pg::create_database_if_missing(target.params(), 10));
+    // The first rename succeeds, the second fails (no such database): both are undone.
+    try {
+      pg::swap_databases(target.params(), target.name(), "it_swap_missing", aside, 10);
+      FAIL("swapped in a database that does not exist");
+    } catch (const Error& e) {
+      CHECK(e.code() == ExitCode::sql);
+      CHECK(
+          std::string(e.what()) ==
+          "cannot swap database " + target.name() +
+              " for it_swap_missing: database \"it_swap_missing\" does not exist (SQLSTATE 3D000)");
+    }
+    CHECK(target.exists());
+    CHECK_FALSE(pg::database_exists_on_server(agentpg::testing::test_cluster().params(aside), 10));
+  }
+
+  TEST_CASE("renaming onto an existing name is refused with the server's words") {
+    OddDatabase target;
+    TestDatabase db("admin");
+    REQUIRE(pg::create_database_if_missing(target.params(), 10));
+    try {
+      pg::rename_database(target.params(), target.name(), db.name(), 10);
+      FAIL("renamed onto an existing database");
+    } catch (const Error& e) {
+      CHECK(e.code() == ExitCode::sql);
+      CHECK(std::string(e.what()) == "cannot rename database " + target.name() + " to " +
+                                         db.name() + ": database \"" + db.name() +
+                                         "\" already exists (SQLSTATE 42P04)");
+    }
+    CHECK(target.exists());
+  }
+
+  TEST_CASE("finds the databases named a prefix and 8 hex digits, and only those") {
+    std::string prefix = "it_side_" + std::to_string(::getpid()) + "_restore_";
+    std::vector<std::string> names = {prefix + "0123abcd", prefix + "ffffffff", prefix + "0123abc",
+                                      prefix + "0123abcdx", prefix + "0123ABCD"};
+    auto admin = admin_connection();
+    for (const auto& name : names) {
+      run(*admin, "CREATE DATABASE " + admin->quote_identifier(name));
+    }
+    ConnParams server = agentpg::testing::test_cluster().params("postgres");
+    CHECK(pg::databases_with_prefix(server, prefix, 10) ==
+          std::vector<std::string>{prefix + "0123abcd", prefix + "ffffffff"});
+    for (const auto& name : names) {
+      run(*admin, "DROP DATABASE " + admin->quote_identifier(name));
+    }
+  }
 }

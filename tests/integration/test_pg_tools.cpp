@@ -153,15 +153,20 @@ TEST_SUITE("pg::tools") {
     CHECK(
         pg::dump_arguments(dump, params, DumpRequest{}, "/out/a.dump") ==
         Args{"/pg/bin/pg_dump", dbname, "--format=custom", "--file=/out/a.dump", "--no-password"});
-    CHECK(pg::dump_arguments(dump, params, DumpRequest{DumpFormat::directory, 4, 0, true},
+    CHECK(pg::dump_arguments(dump, params, DumpRequest{DumpFormat::directory, 4, 0, true, ""},
                              "/out/a.dir") == Args{"/pg/bin/pg_dump", dbname, "--format=directory",
                                                    "--file=/out/a.dir", "--no-password", "--jobs=4",
                                                    "--compress=0", "--schema-only"});
     // Jobs need the directory format, and a plain dump is not compressed.
-    CHECK(pg::dump_arguments(dump, params, DumpRequest{DumpFormat::plain, 4, 5, false},
+    CHECK(pg::dump_arguments(dump, params, DumpRequest{DumpFormat::plain, 4, 5, false, ""},
                              "/out/a.sql") ==
           Args{"/pg/bin/pg_dump", dbname, "--format=plain", "--file=/out/a.sql", "--no-password"});
-    CHECK(pg::dump_arguments(dump, params, DumpRequest{DumpFormat::custom, 4, 9, false},
+    CHECK(pg::dump_arguments(dump, params,
+                             DumpRequest{DumpFormat::custom, 1, -1, false, "00000003-0000001B-1"},
+                             "/out/a.dump") == Args{"/pg/bin/pg_dump", dbname, "--format=custom",
+                                                    "--file=/out/a.dump", "--no-password",
+                                                    "--snapshot=00000003-0000001B-1"});
+    CHECK(pg::dump_arguments(dump, params, DumpRequest{DumpFormat::custom, 4, 9, false, ""},
                              "/out/a.dump") == Args{"/pg/bin/pg_dump", dbname, "--format=custom",
                                                     "--file=/out/a.dump", "--no-password",
                                                     "--compress=9"});
@@ -173,6 +178,8 @@ TEST_SUITE("pg::tools") {
                "/out/a.dir"});
     CHECK(pg::list_arguments(restore, "/out/a.dump") ==
           Args{"/pg/bin/pg_restore", "--list", "/out/a.dump"});
+    CHECK(pg::read_all_arguments(restore, "/out/a.dump") ==
+          Args{"/pg/bin/pg_restore", "--file=/dev/null", "/out/a.dump"});
     CHECK(pg::psql_file_arguments(psql, params, "/in/x.sql") ==
           Args{"/pg/bin/psql", "--no-psqlrc", "--quiet", "--no-password", "--single-transaction",
                "-v", "ON_ERROR_STOP=1", dbname, "--file=/in/x.sql"});
@@ -221,6 +228,16 @@ TEST_SUITE("pg::tools") {
     REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
     CHECK(listed.out.find(" TABLE Sales Order Lines postgres\n") != std::string::npos);
     CHECK(listed.out.find(" TABLE DATA Sales Order Lines postgres\n") != std::string::npos);
+
+    CHECK(agentpg::util::run_process(pg::read_all_arguments(pg_restore, archive)).exit_code == 0);
+    // Cut short: its data blocks do not all read.
+    std::filesystem::copy_file(archive, out.path + "/cut.dump");
+    std::filesystem::resize_file(out.path + "/cut.dump",
+                                 std::filesystem::file_size(archive) * 9 / 10);
+    agentpg::util::ProcessResult cut =
+        agentpg::util::run_process(pg::read_all_arguments(pg_restore, out.path + "/cut.dump"));
+    CHECK(cut.exit_code == 1);
+    CHECK_MESSAGE(cut.err.find("pg_restore: error:") != std::string::npos, cut.err);
 
     run(*conn, "DROP SCHEMA \"Sales\" CASCADE");
     agentpg::util::ProcessResult restored =
