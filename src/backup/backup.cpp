@@ -350,13 +350,14 @@ std::vector<Manifest> list_backups(const std::string& dir) {
 }
 
 void restore_into(const pg::ConnParams& target, const Manifest& m, const std::string& path,
-                  int jobs, int major, const core::Output& out) {
+                  int jobs, int major, const core::Output& out, const std::function<bool()>& stop) {
   std::vector<std::string> argv =
       m.format == "plain"
           ? pg::psql_file_arguments(pg::find_tool("psql", major), target, path)
           : pg::restore_arguments(pg::find_tool("pg_restore", major), target, jobs, path);
   util::ProcessOptions options;
   options.env_set = pg::child_environment(target);
+  options.stop = stop;
   util::Clock::time_point start = util::Clock::now();
   std::string name = target.get("dbname");
   options.on_tick = [&] {
@@ -366,6 +367,9 @@ void restore_into(const pg::ConnParams& target, const Manifest& m, const std::st
   out.detail(fmt::format("running {}", util::join(argv, " ")));
   util::ProcessResult result = util::run_process(argv, options);
   out.end_progress();
+  if (stop && stop()) {
+    return; // stopped on purpose: the caller says why
+  }
   if (result.exit_code != 0) {
     throw Error(ExitCode::sql,
                 fmt::format("restoring {} into {} failed (exit {}):\n  {}", path, name,

@@ -2,6 +2,7 @@
 // Backups with pg_dump, checked with pg_restore: a backup is never half-written under
 // its final name, always has a manifest with its checksum, and is verified before
 // anything is restored from it.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,11 @@ std::vector<std::string> prune(const std::string& dir, const std::string& databa
 
 // Loads the backup at `path` (verified, described by `m`) into the existing database
 // `target` names, with the pg_restore (psql for a plain one) of the server's release
-// `major`. Throws core::Error (exit 4) with the tool's words when it fails.
+// `major`. Throws core::Error (exit 4) with the tool's words when it fails. When `stop`
+// turns true (a signal came), the tool is ended and restore_into returns: the caller
+// must look at what `stop` says before using the database.
 void restore_into(const pg::ConnParams& target, const Manifest& m, const std::string& path,
-                  int jobs, int major, const core::Output& out);
+                  int jobs, int major, const core::Output& out,
+                  const std::function<bool()>& stop = {});
 
 } // namespace agentpg::backup

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <csignal>
+
 #include "backup/backup.hpp"
 #include "backup/scratch.hpp"
 #include "migrate/files.hpp"
@@ -14,6 +16,7 @@
 #include "pg/query.hpp"
 #include "pg/row_counts.hpp"
 #include "util/files.hpp"
+#include "util/interrupt.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
 
@@ -144,9 +147,20 @@ std::string first_lines(const std::vector<std::string>& lines, size_t limit) {
 // Restores the backup into the new database `copy` and checks it: pg_restore (psql for a
 // plain dump) succeeded, the migration history is readable, and every table has the rows
 // the manifest counted. Returns the latest migration.
+// A SIGINT or SIGTERM that came while restoring: the copy is dropped by the caller.
+void stop_if_interrupted(const util::InterruptScope& interrupts) {
+  if (int signal = interrupts.signal()) {
+    throw Error(signal == SIGINT ? ExitCode::interrupted : ExitCode::terminated,
+                fmt::format("restore interrupted by {}", util::signal_name(signal)));
+  }
+}
+
 std::string restore_and_check(const Context& ctx, const pg::ConnParams& copy, const Manifest& m,
-                              const std::string& file, int jobs) {
-  backup::restore_into(copy, m, file, jobs, server_major(ctx, copy), ctx.out);
+                              const std::string& file, int jobs,
+                              const util::InterruptScope& interrupts) {
+  backup::restore_into(copy, m, file, jobs, server_major(ctx, copy), ctx.out,
+                       [&] { return interrupts.signal() != 0; });
+  stop_if_interrupted(interrupts);
   std::string version = latest_migration(ctx, copy);
   std::string name = copy.get("dbname");
   // The manifest reads the history just before the dump's snapshot: a migration that ran in
@@ -167,6 +181,7 @@ std::string restore_and_check(const Context& ctx, const pg::ConnParams& copy, co
                       first_lines(differences, 20)));
     }
   }
+  stop_if_interrupted(interrupts);
   return version;
 }
 
@@ -219,12 +234,14 @@ ExitCode run_verify(Context& ctx, const VerifyCommand& command) {
     ctx.out.line(fmt::format("{} is intact: {}", file, checked));
     return ExitCode::ok;
   }
-  // Into a scratch database that is always dropped again, whatever happens.
+  // Into a scratch database that is always dropped again, whatever happens: a SIGINT or
+  // SIGTERM stops pg_restore and drops it too.
+  util::InterruptScope interrupts;
   pg::ConnParams scratch = new_side_database(
       ctx, target_params(ctx), verified.database.empty() ? "agentpg" : verified.database, "verify");
   std::string name = scratch.get("dbname");
   try {
-    restore_and_check(ctx, scratch, verified, file, 1);
+    restore_and_check(ctx, scratch, verified, file, 1, interrupts);
   } catch (const Error& e) {
     bool about_backup = e.code() == ExitCode::sql || e.code() == ExitCode::validation;
     throw Error(about_backup ? ExitCode::validation : e.code(),
@@ -307,6 +324,9 @@ ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
 
   std::vector<std::string> leftovers = interrupted_restores(ctx, target, name);
   // Restored into a new database and checked there; the target is not touched until then.
+  // A SIGINT or SIGTERM until the swap stops pg_restore and drops the copy; one that comes
+  // during the swap waits for it to finish.
+  util::InterruptScope interrupts;
   pg::ConnParams copy = new_side_database(ctx, target, name, "restore");
   std::string copy_name = copy.get("dbname");
   std::string untouched = exists ? fmt::format("database {} was not touched", name)
@@ -314,7 +334,7 @@ ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
   util::Clock::time_point start = util::Clock::now();
   std::string version;
   try {
-    version = restore_and_check(ctx, copy, m, command.file, command.jobs);
+    version = restore_and_check(ctx, copy, m, command.file, command.jobs, interrupts);
   } catch (const Error& e) {
     throw Error(e.code(), e.what(), fmt::format("{}; {}", untouched, drop_copy(ctx, copy)));
   } catch (...) {
@@ -364,6 +384,11 @@ ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
     if (!w.empty()) {
       ctx.out.warn(w);
     }
+  }
+  if (int signal = interrupts.signal()) {
+    ctx.out.warn(fmt::format("interrupted by {} once database {} was in place: it was kept",
+                             util::signal_name(signal), name));
+    return signal == SIGINT ? ExitCode::interrupted : ExitCode::terminated;
   }
   return ExitCode::ok;
 }

@@ -99,6 +99,58 @@ for delay in 0.05 0.2 0.4 0.6 0.8 1.0 1.3 1.6 2.0 2.5; do
 done
 echo "the target after each SIGKILL:$states" >&2
 
+# SIGTERM and SIGINT while pg_restore runs: pg_restore is stopped, the copy dropped, the
+# target untouched, exit 143/130. A pg_restore that restores, then lingers.
+real=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+mkdir "$WORK/bin"
+cat >"$WORK/bin/pg_restore" <<SH
+#!/bin/bash
+$real/pg_restore "\$@" || exit \$?
+case "\$*" in *--dbname=*) echo \$\$ >"$WORK/restore.pid"; exec sleep 60 ;; esac
+SH
+chmod +x "$WORK/bin/pg_restore"
+for signal in TERM INT; do
+  sql_value postgres "drop database if exists \"$target\" with (force)" >/dev/null
+  sql_value postgres "create database \"$target\"" >/dev/null
+  sql_value "$target" "create table public.keep (id int); insert into public.keep select generate_series(1, 42)" >/dev/null
+  rm -f "$WORK/restore.pid"
+  # python starts it with SIGINT not ignored (a background job of bash ignores it).
+  CODE=0
+  python3 - "$signal" "$AGENTPG" "$WORK" "$good" <<'PY' || CODE=$?
+import os, signal, subprocess, sys, time
+name, agentpg, work, good = sys.argv[1:5]
+env = dict(os.environ, AGENTPG_PG_BINDIR=work + "/bin")
+with open(work + "/out", "w") as out, open(work + "/err", "w") as err:
+    p = subprocess.Popen([agentpg, "--yes", "restore", good, "--clean"], stdout=out, stderr=err,
+                         env=env, restore_signals=True)
+    for _ in range(400):
+        if os.path.exists(work + "/restore.pid"):
+            break
+        time.sleep(0.05)
+    else:
+        sys.exit(99)
+    p.send_signal(getattr(signal, "SIG" + name))
+    sys.exit(p.wait(timeout=60))
+PY
+  [ "$CODE" -ne 99 ] || fail "pg_restore never started"
+  expect_code $([ "$signal" = TERM ] && echo 143 || echo 130)
+  expect_err "restore interrupted by SIG$signal"
+  expect_err "database $target was not touched; the copy ${target}_restore_"
+  [ "$(content "$target")" = "old 42" ] || fail "SIG$signal during the restore changed the target: $(content "$target")"
+  [ "$(side_databases "$target")" = 0 ] || fail "SIG$signal left the copy behind"
+  ! kill -0 "$(cat "$WORK/restore.pid")" 2>/dev/null || fail "pg_restore outlived SIG$signal"
+done
+# backup verify --restore: the scratch database is dropped on SIGTERM too.
+rm -f "$WORK/restore.pid"
+AGENTPG_PG_BINDIR=$WORK/bin "$AGENTPG" backup verify "$good" --restore >"$WORK/out" 2>"$WORK/err" &
+pid=$!
+for _ in $(seq 400); do [ -e "$WORK/restore.pid" ] && break; sleep 0.05; done
+[ -e "$WORK/restore.pid" ] || fail "pg_restore of verify --restore never started"
+kill -TERM "$pid"
+CODE=0; wait "$pid" || CODE=$?
+expect_code 143
+[ "$(sql_value postgres "select count(*) from pg_database where datname ~ '_verify_[0-9a-f]{8}\$'")" = 0 ] || fail "SIGTERM left the scratch database"
+
 # A copy a killed restore left is named on the next restore of that database.
 psql_admin -c "create database \"${target}_restore_0123abcd\"" >/dev/null
 forget_db_later "${target}_restore_0123abcd"
