@@ -234,8 +234,8 @@ ConnParams parse_keyword_value(std::string_view text) {
     skip_space();
     if (i >= text.size() || text[i] != '=') {
       // The word is not quoted: it may be the rest of an unquoted password holding a space.
-      bad_url("a word without '=' in the connection string (quote a value that holds a "
-              "space: password='a b')");
+      bad_url("a word without '=' in the connection string (put a value that holds a space "
+              "in single quotes: key='a b')");
     }
     ++i;
     skip_space();

@@ -159,6 +159,17 @@ TEST_SUITE("pg::conn_params") {
     }
   }
 
+  TEST_CASE("a broken key=value string does not quote a word that may be part of a password") {
+    try {
+      ConnParams::parse("password=Se cret host=h");
+      FAIL("parsed");
+    } catch (const agentpg::core::Error& e) {
+      CHECK(std::string(e.what()) ==
+            "invalid database URL: a word without '=' in the connection string (put a value "
+            "that holds a space in single quotes: key='a b')");
+    }
+  }
+
   TEST_CASE("every secret option is masked and kept out of a display") {
     CHECK(agentpg::pg::is_secret_option("password"));
     CHECK(agentpg::pg::is_secret_option("sslpassword"));
