@@ -9,7 +9,7 @@ _agentpg() {
     if [[ -z $cmd ]]; then cmd=$word; elif [[ -z $sub ]]; then sub=$word; fi
   done
   [[ $takes_value == *" $prev "* ]] && return 0
-  local globals='--help --version --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --lock-timeout --migration-lock-timeout --allow-drift --allow-out-of-order --allow-production --local --local-dir --json --quiet --verbose --no-color --yes --config --env-file'
+  local globals='--help --version --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --lock-timeout --migration-lock-timeout --allow-drift --allow-out-of-order --allow-production --allow-plaintext --local --local-dir --json --quiet --verbose --no-color --yes --config --env-file'
   case $cmd in
     '') COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline check maintain backup restore local completion help $globals" -- "$cur")) ;;
     init) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;;

@@ -14,6 +14,7 @@ complete -c agentpg -l migration-lock-timeout -r -d 'lock_timeout for each migra
 complete -c agentpg -l allow-drift -d 'go on although applied migrations changed or vanished on disk [env: AGENTPG_ALLOW_DRIFT]'
 complete -c agentpg -l allow-out-of-order -d 'apply pending migrations older than the newest applied one [env: AGENTPG_ALLOW_OUT_OF_ORDER]'
 complete -c agentpg -l allow-production -d 'let guarded commands run in the production environment [env: AGENTPG_ALLOW_PRODUCTION]'
+complete -c agentpg -l allow-plaintext -d 'in production, connect over the network without TLS (with a warning) instead of refusing [env: AGENTPG_ALLOW_PLAINTEXT]'
 complete -c agentpg -l local -d 'use the project-local PostgreSQL in .agentpg/, starting it if needed [env: AGENTPG_LOCAL]'
 complete -c agentpg -l local-dir -r -d 'where the project-local PostgreSQL lives [env: AGENTPG_LOCAL_DIR]'
 complete -c agentpg -l json -d 'print one JSON document on stdout [env: AGENTPG_JSON]'

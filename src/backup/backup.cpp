@@ -262,7 +262,8 @@ Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
   m.started_at = util::utc_iso_timestamp();
   util::Clock::time_point start = util::Clock::now();
   util::ProcessOptions process;
-  process.env_set = pg::child_environment(params);
+  pg::ChildSecrets secrets(params);
+  process.env_set = secrets.environment();
   process.on_tick = [&] {
     double seconds = util::elapsed_ms(start) / 1000;
     unsigned long long written = path_size(partial);
@@ -356,7 +357,8 @@ void restore_into(const pg::ConnParams& target, const Manifest& m, const std::st
           ? pg::psql_file_arguments(pg::find_tool("psql", major), target, path)
           : pg::restore_arguments(pg::find_tool("pg_restore", major), target, jobs, path);
   util::ProcessOptions options;
-  options.env_set = pg::child_environment(target);
+  pg::ChildSecrets secrets(target);
+  options.env_set = secrets.environment();
   options.stop = stop;
   util::Clock::time_point start = util::Clock::now();
   std::string name = target.get("dbname");

@@ -74,6 +74,18 @@ is a configuration error (exit 2) before anything is deleted, unless
 .PP
 Precedence, highest first: command\-line flags, the environment, a \fB.env\fR file (never
 overriding the real environment), \fBagentpg.yaml\fR, libpq's defaults.
+.SH SECRETS AND TLS
+Every secret libpq knows (password, sslpassword, and any option libpq's PQconndefaults
+marks as secret) is shown as *** in all output, errors and backup manifests. pg_dump,
+pg_restore and psql never get one on their command line: the password in PGPASSWORD, the
+others in a mode 0600 temporary service file removed afterwards. A URL that cannot be
+parsed is quoted with its user\-info masked; a %00 in any part of a URL is refused
+(exit 2), shown as %00.
+.PP
+In the production environment a network connection without TLS is refused (exit 2) unless
+plain text was chosen: an explicit \fBsslmode=disable\fR, \fBallow\fR or \fBprefer\fR
+(URL or PGSSLMODE), or \fB\-\-allow\-plaintext\fR; then one warning is printed. A unix
+socket is local and always accepted. \fBcheck\fR reports the TLS protocol and cipher.
 .SH FILES
 .TP
 \fBagentpg.yaml\fR

@@ -338,6 +338,7 @@ void collect_libpq_defaults(const Sources& sources, const Layers& layers, Config
         name == "PGPORT" || name == "PGUSER") {
       config.libpq_configured = true;
     }
+    config.sslmode_configured = config.sslmode_configured || name == "PGSSLMODE";
     if (sources.environment.count(variable) == 0) {
       config.libpq_defaults[keyword] = found->value;
     }

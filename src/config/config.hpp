@@ -46,6 +46,7 @@ struct Config {
   bool allow_drift = false;
   bool allow_out_of_order = false;
   bool allow_production = false;
+  bool allow_plaintext = false;
   bool local = false;
   std::string local_dir;
   std::string local_user;
@@ -69,6 +70,8 @@ struct Config {
   std::map<std::string, std::string> libpq_defaults;
   // Whether PGHOST/PGDATABASE/PGSERVICE/... say where the database is.
   bool libpq_configured = false;
+  // Whether PGSSLMODE is set (environment or .env): an sslmode the user chose.
+  bool sslmode_configured = false;
   std::string config_file; // the agentpg.yaml read, or ""
   std::string env_file;    // the .env read, or ""
 

@@ -118,8 +118,10 @@ SchemaCheck check_schema(const ops::Context& ctx, pg::Connection& conn) {
 } // namespace
 
 ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
-  pg::ConnParams params = ops::target_params(ctx);
+  pg::ConnParams params = ops::resolve_target_params(ctx);
   std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, options.wait_seconds);
+  ops::check_transport(ctx, params, *conn);
+  pg::TlsStatus tls = conn->tls_status();
   double latency = pg::ping_ms(*conn);
   bool history = pg::table_exists(*conn, "agentpg", "schema_migrations");
   SchemaCheck schema = check_schema(ctx, *conn);
@@ -137,6 +139,11 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
       .set("database", conn->database())
       .set("user", conn->user())
       .set("latency_ms", latency)
+      .set("tls", Json::object()
+                      .set("in_use", tls.in_use)
+                      .set("unix_socket", tls.unix_socket)
+                      .set("protocol", tls.in_use ? Json(tls.protocol) : Json())
+                      .set("cipher", tls.in_use ? Json(tls.cipher) : Json()))
       .set("history_table", history)
       .set("schema", schema.json)
       .set("embeddings",
@@ -163,6 +170,9 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
       {"  database", conn->database()},
       {"  user", conn->user()},
       {"  latency", fmt::format("{:.1f} ms", latency)},
+      {"  tls", tls.in_use        ? fmt::format("yes: {} {}", tls.protocol, tls.cipher)
+                : tls.unix_socket ? std::string("no (unix socket: local, not on the network)")
+                                  : std::string("no: NOT encrypted")},
       {"  history", history ? "agentpg.schema_migrations" : "none yet (nothing migrated)"},
       {"  schema", schema.summary}};
   if (!embeddings.empty()) {

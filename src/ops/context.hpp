@@ -12,6 +12,9 @@ struct Context {
 
   config::Config config;
   core::Output out;
+  // Whether production's TLS rule (ops::check_transport) was applied in this run: it
+  // is applied, and warns, once per command.
+  mutable bool transport_checked = false;
 };
 
 } // namespace agentpg::ops

@@ -8,7 +8,7 @@
 
 namespace agentpg::ops {
 
-pg::ConnParams target_params(const ops::Context& ctx) {
+pg::ConnParams resolve_target_params(const ops::Context& ctx) {
   const config::Config& config = ctx.config;
   if (config.local) {
     local::Cluster cluster({config.local_dir, config.local_user, config.local_database});
@@ -30,10 +30,63 @@ pg::ConnParams target_params(const ops::Context& ctx) {
   return params;
 }
 
+pg::ConnParams target_params(const ops::Context& ctx) {
+  pg::ConnParams params = resolve_target_params(ctx);
+  if (!ctx.config.production() || ctx.config.local || ctx.transport_checked) {
+    return params;
+  }
+  // The database may not exist yet (init, create-db, restore): then its server's
+  // maintenance database tells the same. When neither answers, the command's own
+  // connection reports why.
+  for (const pg::ConnParams& probe : {params, maintenance_params(params)}) {
+    std::unique_ptr<pg::Connection> conn;
+    try {
+      conn = pg::Connection::open(probe, ctx.config.connect_timeout);
+    } catch (const core::Error&) {
+      continue;
+    }
+    check_transport(ctx, params, *conn);
+    break;
+  }
+  return params;
+}
+
 std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx) {
-  pg::ConnParams params = target_params(ctx);
+  pg::ConnParams params = resolve_target_params(ctx);
   ctx.out.detail(fmt::format("connecting to {}", params.display()));
-  return pg::Connection::open(params, ctx.config.connect_timeout);
+  std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
+  check_transport(ctx, params, *conn);
+  return conn;
+}
+
+void check_transport(const ops::Context& ctx, const pg::ConnParams& params,
+                     const pg::Connection& conn) {
+  if (!ctx.config.production() || ctx.transport_checked) {
+    return;
+  }
+  ctx.transport_checked = true;
+  pg::TlsStatus tls = conn.tls_status();
+  if (tls.in_use || tls.unix_socket) {
+    return;
+  }
+  bool sslmode_chosen = params.has("sslmode") || ctx.config.sslmode_configured;
+  if (!sslmode_chosen && !ctx.config.allow_plaintext) {
+    throw core::Error(
+        core::ExitCode::usage,
+        fmt::format("production: the connection to {} is not encrypted (no sslmode was given, "
+                    "and libpq's default 'prefer' fell back to plain text)",
+                    params.display()),
+        "enable TLS on the server and add sslmode=require (or verify-full) to the URL; to "
+        "accept plain text knowingly, give sslmode=disable or prefer, or set "
+        "allow_plaintext: true (AGENTPG_ALLOW_PLAINTEXT=1, --allow-plaintext)");
+  }
+  ctx.out.warn(fmt::format(
+      "production: the connection to {} is not encrypted ({})", params.display(),
+      ctx.config.allow_plaintext
+          ? "allow_plaintext is set"
+          : "sslmode=" +
+                (params.has("sslmode") ? params.get("sslmode") : std::string("$PGSSLMODE")) +
+                " was chosen"));
 }
 
 pg::ConnParams maintenance_params(const pg::ConnParams& target) {

@@ -13,11 +13,21 @@ namespace agentpg::ops {
 
 // --local's cluster (started when needed), else the configured URL, else libpq's own
 // environment (PGHOST, PGDATABASE, service files). Throws core::Error (usage) when
-// nothing says where the database is.
+// nothing says where the database is. In production it first checks, with a connection
+// of its own, that the server is reached over TLS or a unix socket (check_transport).
 pg::ConnParams target_params(const ops::Context& ctx);
+// The same without that check, for a caller that checks its own connection.
+pg::ConnParams resolve_target_params(const ops::Context& ctx);
 
-// Connects to the target (exit 3 on failure).
+// Connects to the target (exit 3 on failure), then applies check_transport.
 std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx);
+
+// Production's rule for plain text, applied once per run: a connection over the network
+// without TLS is refused (exit 2) unless the user chose it, by an explicit sslmode
+// (disable, allow or prefer, in the URL or PGSSLMODE) or allow_plaintext; then it is a
+// warning. A unix socket is local: never refused. Other environments: nothing.
+void check_transport(const ops::Context& ctx, const pg::ConnParams& params,
+                     const pg::Connection& conn);
 
 // The same server's maintenance database ("postgres"), for CREATE/DROP DATABASE.
 pg::ConnParams maintenance_params(const pg::ConnParams& target);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <libpq-fe.h>
+
 #include "core/error.hpp"
 #include "util/strings.hpp"
 
@@ -15,10 +17,19 @@ namespace {
 using core::Error;
 using core::ExitCode;
 
-[[noreturn]] void bad_url(const std::string& why) {
-  throw Error(ExitCode::usage, "invalid database URL: " + why,
-              "expected postgresql://user:password@host:port/database?param=value "
-              "or a libpq string like \"host=... dbname=...\"");
+const char* const k_url_hint = "expected postgresql://user:password@host:port/database?param=value "
+                               "or a libpq string like \"host=... dbname=...\"";
+
+// A URL that cannot be parsed. Its reason never quotes the text it was read from: the
+// caller (ConnParams::parse) names the whole URL with its user-info and secrets masked,
+// because where a password ends is exactly what a broken URL leaves unclear.
+struct UrlProblem {
+  std::string why;
+  std::string hint;
+};
+
+[[noreturn]] void bad_url(const std::string& why, std::string hint = k_url_hint) {
+  throw UrlProblem{why, std::move(hint)};
 }
 
 int hex_value(char c) {
@@ -27,6 +38,64 @@ int hex_value(char c) {
   }
   c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+std::string decode_percent_escapes(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) {
+      bad_url("incomplete percent-escape (write a literal % as %25)");
+    }
+    int hi = hex_value(text[i + 1]);
+    int lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) {
+      bad_url("malformed percent-escape (write a literal % as %25)");
+    }
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+// `text` with everything between "://" and the last '@' after it masked, except a user
+// name before the first ':'. The last '@' of the whole text, not of its authority: a
+// password holding '?' or '/' makes the authority end too early.
+std::string mask_url_userinfo(std::string_view text) {
+  std::string out(text);
+  size_t scheme = out.find("://");
+  if (scheme == std::string::npos) {
+    return mask_secrets(out);
+  }
+  size_t start = scheme + 3;
+  size_t at = out.rfind('@');
+  if (at != std::string::npos && at > start) {
+    size_t colon = out.find(':', start);
+    if (colon != std::string::npos && colon < at) {
+      out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  return mask_secrets(out);
+}
+
+// A percent-decoded component of a URL, refused when it holds a NUL: libpq reads C
+// strings, so everything after the NUL would silently vanish. `what` names the component;
+// a secret component is never shown.
+std::string decode_component(std::string_view raw, const std::string& what, bool secret) {
+  std::string decoded = decode_percent_escapes(raw);
+  if (decoded.find('\0') == std::string::npos) {
+    return decoded;
+  }
+  std::string shown;
+  for (char c : decoded) {
+    shown += c == '\0' ? std::string("%00") : std::string(1, c);
+  }
+  bad_url(secret ? fmt::format("the {} holds a NUL byte (%00)", what)
+                 : fmt::format("the {} '{}' holds a NUL byte (%00)", what, shown),
+          "PostgreSQL cannot store a NUL in a name or value: remove the %00");
 }
 
 // "host:port,host2:port2" (IPv6 hosts in brackets) -> libpq's comma lists.
@@ -51,13 +120,17 @@ void parse_hosts(std::string_view spec, ConnParams& params) {
       }
     } else {
       size_t colon = item.rfind(':');
-      host = percent_decode(item.substr(0, colon));
+      host = decode_component(item.substr(0, colon), "host", false);
       if (colon != std::string::npos) {
         port = item.substr(colon + 1);
       }
     }
     if (!port.empty() && !util::is_all_digits(port)) {
-      bad_url(fmt::format("port '{}' is not a number", port));
+      // Not quoted: in a URL whose password holds an unencoded '?', the "port" is a piece
+      // of that password.
+      bad_url("a port is not a number",
+              "a port is digits (host:5432); percent-encode ':', '/', '?', '#', '@' and '%' "
+              "in a user name or password (e.g. '?' as %3F)");
     }
     any_port = any_port || !port.empty();
     hosts.push_back(host);
@@ -78,10 +151,11 @@ void parse_query(std::string_view query, ConnParams& params) {
     }
     size_t eq = pair.find('=');
     if (eq == std::string::npos) {
-      bad_url(fmt::format("query parameter '{}' has no value", pair));
+      bad_url("a query parameter has no value (write key=value)");
     }
-    std::string key = percent_decode(pair.substr(0, eq));
-    std::string value = percent_decode(pair.substr(eq + 1));
+    std::string key = decode_component(pair.substr(0, eq), "query parameter name", false);
+    std::string value =
+        decode_component(pair.substr(eq + 1), "value of " + key, is_secret_option(key));
     // asyncpg's spelling of sslmode, common in SQLAlchemy URLs.
     if (key == "ssl") {
       key = "sslmode";
@@ -100,7 +174,11 @@ ConnParams parse_url(std::string_view text) {
   std::string scheme = util::to_lower(text.substr(0, scheme_end));
   std::string base_scheme = scheme.substr(0, scheme.find('+'));
   if (base_scheme != "postgres" && base_scheme != "postgresql") {
-    bad_url(fmt::format("unsupported scheme '{}' (use postgresql://)", scheme));
+    bool plain = std::all_of(scheme.begin(), scheme.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+    });
+    bad_url(plain ? fmt::format("unsupported scheme '{}' (use postgresql://)", scheme)
+                  : std::string("the text before :// is not a scheme (use postgresql://)"));
   }
   std::string_view rest = text.substr(scheme_end + 3);
   size_t query_start = rest.find('?');
@@ -117,18 +195,18 @@ ConnParams parse_url(std::string_view text) {
   if (at != std::string_view::npos) {
     std::string_view userinfo = authority.substr(0, at);
     size_t colon = userinfo.find(':');
-    std::string user = percent_decode(userinfo.substr(0, colon));
+    std::string user = decode_component(userinfo.substr(0, colon), "user name", false);
     if (!user.empty()) {
       params.set("user", user);
     }
     if (colon != std::string_view::npos) {
-      params.set("password", percent_decode(userinfo.substr(colon + 1)));
+      params.set("password", decode_component(userinfo.substr(colon + 1), "password", true));
     }
     authority = authority.substr(at + 1);
   }
   parse_hosts(authority, params);
   if (!path.empty()) {
-    params.set("dbname", percent_decode(path));
+    params.set("dbname", decode_component(path, "database name", false));
   }
   parse_query(query, params);
   return params;
@@ -155,7 +233,9 @@ ConnParams parse_keyword_value(std::string_view text) {
     std::string key(text.substr(key_start, i - key_start));
     skip_space();
     if (i >= text.size() || text[i] != '=') {
-      bad_url(fmt::format("missing '=' after '{}' in the connection string", key));
+      // The word is not quoted: it may be the rest of an unquoted password holding a space.
+      bad_url("a word without '=' in the connection string (put a value that holds a space "
+              "in single quotes: key='a b')");
     }
     ++i;
     skip_space();
@@ -192,24 +272,11 @@ bool needs_url_brackets(const std::string& host) {
 } // namespace
 
 std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) {
-      bad_url("incomplete percent-escape (write a literal % as %25)");
-    }
-    int hi = hex_value(text[i + 1]);
-    int lo = hex_value(text[i + 2]);
-    if (hi < 0 || lo < 0) {
-      bad_url("malformed percent-escape (write a literal % as %25)");
-    }
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
+  try {
+    return decode_percent_escapes(text);
+  } catch (const UrlProblem& problem) {
+    throw Error(ExitCode::usage, "invalid database URL: " + problem.why, problem.hint);
   }
-  return out;
 }
 
 std::string percent_encode(std::string_view text) {
@@ -226,9 +293,6 @@ std::string percent_encode(std::string_view text) {
 
 ConnParams ConnParams::parse(std::string_view text) {
   std::string trimmed = util::trim(text);
-  if (trimmed.empty()) {
-    bad_url("it is empty");
-  }
   // A URL starts with its scheme; a key=value string may hold "://" in a value.
   size_t scheme_end = trimmed.find("://");
   bool url = scheme_end != std::string::npos && scheme_end > 0 &&
@@ -237,13 +301,26 @@ ConnParams ConnParams::parse(std::string_view text) {
     char c = trimmed[i];
     url = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
   }
-  if (url || (scheme_end != std::string::npos && trimmed.find('=') == std::string::npos)) {
-    return parse_url(trimmed);
+  url = url || (scheme_end != std::string::npos && trimmed.find('=') == std::string::npos);
+  try {
+    if (trimmed.empty()) {
+      bad_url("it is empty");
+    }
+    if (url) {
+      return parse_url(trimmed);
+    }
+    if (trimmed.find('=') != std::string::npos) {
+      return parse_keyword_value(trimmed);
+    }
+    bad_url("it is neither a postgresql:// URL nor a key=value connection string");
+  } catch (const UrlProblem& problem) {
+    // Only a URL is quoted (masked): a broken key=value string has no reliable edges.
+    throw Error(ExitCode::usage,
+                url ? fmt::format("invalid database URL: {} (in {})", problem.why,
+                                  mask_url_userinfo(trimmed))
+                    : "invalid database URL: " + problem.why,
+                problem.hint);
   }
-  if (trimmed.find('=') != std::string::npos) {
-    return parse_keyword_value(trimmed);
-  }
-  bad_url("it is neither a postgresql:// URL nor a key=value connection string");
 }
 
 std::string ConnParams::get(const std::string& key) const {
@@ -334,34 +411,38 @@ std::string ConnParams::display() const {
   return url + query;
 }
 
-bool is_secret_option(const std::string& key) {
-  // libpq's connection options whose display character is '*' (PQconndefaults).
-  return key == "password" || key == "sslpassword";
+const std::vector<std::string>& secret_options() {
+  // Asked of libpq once per run: whatever the libpq linked in marks as a secret (display
+  // character '*'), plus the two every libpq since 13 has, should PQconndefaults fail.
+  static const std::vector<std::string> k_secrets = [] {
+    std::vector<std::string> keys = {"password", "sslpassword"};
+    if (PQconninfoOption* options = PQconndefaults(); options != nullptr) {
+      for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+        if (o->dispchar != nullptr && std::string(o->dispchar) == "*" &&
+            std::find(keys.begin(), keys.end(), o->keyword) == keys.end()) {
+          keys.emplace_back(o->keyword);
+        }
+      }
+      PQconninfoFree(options);
+    }
+    return keys;
+  }();
+  return k_secrets;
 }
 
-std::string mask_secrets(std::string_view text) {
-  std::string out(text);
-  // user:password@ after a scheme's "://".
-  for (size_t scheme = out.find("://"); scheme != std::string::npos;
-       scheme = out.find("://", scheme + 3)) {
-    // As the parser reads it: the user-info ends at the last '@' before the query, so a
-    // password may hold an unencoded '/' or '#'.
-    size_t start = scheme + 3;
-    size_t end = out.find_first_of("? \t\n", start);
-    size_t at = out.rfind('@', end == std::string::npos ? std::string::npos : end);
-    if (at == std::string::npos || at < start) {
-      continue;
-    }
-    size_t colon = out.find(':', start);
-    if (colon != std::string::npos && colon < at) {
-      out.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  // password=value and password='quoted value' (any case, spaces around '=').
+bool is_secret_option(const std::string& key) {
+  const std::vector<std::string>& secrets = secret_options();
+  return std::find(secrets.begin(), secrets.end(), key) != secrets.end();
+}
+
+namespace {
+
+// Masks the value of every `key=value` (any case, blanks around '=') in `out`.
+void mask_option_values(std::string& out, const std::string& key_name) {
   std::string lower = util::to_lower(out);
-  for (size_t key = lower.find("password"); key != std::string::npos;
-       key = lower.find("password", key + 8)) {
-    size_t eq = lower.find_first_not_of(" \t", key + 8);
+  for (size_t key = lower.find(key_name); key != std::string::npos;
+       key = lower.find(key_name, key + key_name.size())) {
+    size_t eq = lower.find_first_not_of(" \t", key + key_name.size());
     if (eq == std::string::npos || lower[eq] != '=') {
       continue;
     }
@@ -382,8 +463,36 @@ std::string mask_secrets(std::string_view text) {
       end = out.find_first_of(in_query ? " \t\n&" : " \t\n", value);
       end = end == std::string::npos ? out.size() : end;
     }
-    out.replace(value, end - value, "***");
-    lower = util::to_lower(out);
+    if (out.compare(value, end - value, "***") != 0) {
+      out.replace(value, end - value, "***");
+      lower = util::to_lower(out);
+    }
+  }
+}
+
+} // namespace
+
+std::string mask_secrets(std::string_view text) {
+  std::string out(text);
+  // user:password@ after a scheme's "://".
+  for (size_t scheme = out.find("://"); scheme != std::string::npos;
+       scheme = out.find("://", scheme + 3)) {
+    // The user-info ends at the last '@' before a blank: a password may hold an
+    // unencoded '/', '#' or '?' (masking a little too much in a query is harmless).
+    size_t start = scheme + 3;
+    size_t end = out.find_first_of(" \t\n", start);
+    size_t at = out.rfind('@', end == std::string::npos ? std::string::npos : end);
+    if (at == std::string::npos || at < start) {
+      continue;
+    }
+    size_t colon = out.find(':', start);
+    if (colon != std::string::npos && colon < at) {
+      out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // secret=value and secret='quoted value', for every secret libpq knows.
+  for (const std::string& key : secret_options()) {
+    mask_option_values(out, key);
   }
   return out;
 }

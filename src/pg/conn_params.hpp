@@ -12,7 +12,8 @@ class ConnParams {
 public:
   // Parses postgres:// and postgresql:// URLs (a `+driver` suffix on the scheme, as
   // SQLAlchemy writes it, is dropped), or a libpq "key=value key='v a l'" string.
-  // Throws core::Error (usage) with a message that never contains the password.
+  // Throws core::Error (usage) with a message that never contains a secret: a broken URL
+  // is quoted with its user-info masked, and a component holding a NUL (%00) is refused.
   static ConnParams parse(std::string_view text);
 
   // Empty parameters: libpq's defaults (PGHOST, PGDATABASE, ~/.pgpass, service files).
@@ -35,10 +36,14 @@ private:
   std::vector<std::pair<std::string, std::string>> m_params;
 };
 
-// Whether libpq treats a connection option as a secret (password, sslpassword).
+// The connection options libpq treats as secrets: those PQconndefaults() marks with the
+// display character '*' (password, sslpassword, and any a newer libpq adds).
+const std::vector<std::string>& secret_options();
+// Whether `key` is one of them.
 bool is_secret_option(const std::string& key);
 
-// Replaces passwords in free text (user:password@ in URLs, password=... pairs) with ***.
+// Replaces secrets in free text (user:password@ in URLs, password=..., sslpassword=...
+// and every other secret option's key=value pairs) with ***.
 std::string mask_secrets(std::string_view text);
 
 // Percent-decodes; throws core::Error (usage) on a malformed escape.

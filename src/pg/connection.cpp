@@ -415,4 +415,20 @@ std::string Connection::user() const {
   return PQuser(m_impl->raw());
 }
 
+TlsStatus Connection::tls_status() const {
+  PGconn* conn = m_impl->raw();
+  TlsStatus status;
+  status.in_use = PQsslInUse(conn) == 1;
+  // PQhost names the socket's folder for a unix-socket connection (libpq's own test).
+  const char* host = PQhost(conn);
+  status.unix_socket = host != nullptr && (host[0] == '/' || host[0] == '@');
+  if (status.in_use) {
+    const char* protocol = PQsslAttribute(conn, "protocol");
+    const char* cipher = PQsslAttribute(conn, "cipher");
+    status.protocol = protocol != nullptr ? protocol : "";
+    status.cipher = cipher != nullptr ? cipher : "";
+  }
+  return status;
+}
+
 } // namespace agentpg::pg

@@ -37,6 +37,13 @@ private:
   size_t m_columns = 0;
 };
 
+struct TlsStatus {
+  bool in_use = false;      // TLS encrypts this connection
+  bool unix_socket = false; // over a unix socket: local, never on the network
+  std::string protocol;     // "TLSv1.3", "" without TLS
+  std::string cipher;       // "TLS_AES_256_GCM_SHA384", "" without TLS
+};
+
 class Connection {
 public:
   // Connects, waiting at most `connect_timeout` seconds. Throws core::Error with exit 3
@@ -73,6 +80,8 @@ public:
   int backend_pid() const;
   std::string database() const;
   std::string user() const;
+  // Whether the connection is encrypted, and how (libpq's PQsslInUse, PQsslAttribute).
+  TlsStatus tls_status() const;
 
 private:
   class Impl;

@@ -1,8 +1,12 @@
 #include "pg/tools.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 #include "core/error.hpp"
 #include "util/files.hpp"
@@ -92,10 +96,9 @@ Tool find_tool(const std::string& name, int server_major) {
 }
 
 std::string child_conninfo(const pg::ConnParams& params) {
-  pg::ConnParams without = params;
   pg::ConnParams clean;
-  for (const auto& [key, value] : without.params()) {
-    if (key != "password") {
+  for (const auto& [key, value] : params.params()) {
+    if (!is_secret_option(key)) {
       clean.set(key, value);
     }
   }
@@ -103,12 +106,72 @@ std::string child_conninfo(const pg::ConnParams& params) {
   return clean.conninfo();
 }
 
-std::map<std::string, std::string> child_environment(const pg::ConnParams& params) {
-  std::map<std::string, std::string> env;
-  if (params.has("password")) {
-    env["PGPASSWORD"] = params.get("password");
+namespace {
+
+// A service file's line is "key=value" up to the line's end, trailing blanks dropped.
+void check_service_value(const std::string& key, const std::string& value) {
+  if (value.find_first_of("\r\n") != std::string::npos ||
+      (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))) {
+    throw Error(ExitCode::usage,
+                fmt::format("the {} ends with a blank or holds a line break, so it cannot be "
+                            "passed to pg_dump, pg_restore or psql without showing it",
+                            key),
+                "use a passphrase without line breaks or trailing blanks");
   }
-  return env;
+}
+
+std::string write_service_file(const std::string& section, const std::string& content) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string path =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/agentpg-service-XXXXXX";
+  // mkstemp creates the file with mode 0600, owned by us, refusing an existing name.
+  int fd = ::mkstemp(path.data());
+  if (fd < 0) {
+    throw Error(ExitCode::unexpected,
+                fmt::format("cannot create a private service file in {}: {}",
+                            path.substr(0, path.rfind('/')), std::strerror(errno)));
+  }
+  std::string text = "[" + section + "]\n" + content;
+  bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  if (!written) {
+    ::unlink(path.c_str());
+    throw Error(ExitCode::unexpected, fmt::format("cannot write the service file {}", path));
+  }
+  return path;
+}
+
+} // namespace
+
+ChildSecrets::ChildSecrets(const pg::ConnParams& params) {
+  std::string service_lines;
+  for (const auto& [key, value] : params.params()) {
+    if (key == "password") {
+      m_environment["PGPASSWORD"] = value;
+    } else if (is_secret_option(key)) {
+      check_service_value(key, value);
+      service_lines += key + "=" + value + "\n";
+    }
+  }
+  if (service_lines.empty()) {
+    return;
+  }
+  const char* env_service = std::getenv("PGSERVICE");
+  if (params.has("service") || (env_service != nullptr && *env_service != '\0')) {
+    throw Error(ExitCode::usage,
+                "a service and a secret besides the password cannot be combined for pg_dump, "
+                "pg_restore or psql",
+                "put the secret (e.g. sslpassword) in the service file instead of the URL");
+  }
+  m_service_file = write_service_file("agentpg", service_lines);
+  m_environment["PGSERVICEFILE"] = m_service_file;
+  m_environment["PGSERVICE"] = "agentpg";
+}
+
+ChildSecrets::~ChildSecrets() {
+  if (!m_service_file.empty()) {
+    ::unlink(m_service_file.c_str());
+  }
 }
 
 const char* format_name(DumpFormat format) {

@@ -1,7 +1,8 @@
 #pragma once
 // PostgreSQL's client programs (pg_dump, pg_restore, psql): finding the one whose major
-// version fits the server, and the arguments agentpg runs them with. Passwords never go
-// on a command line (visible in ps): they travel in the child's PGPASSWORD.
+// version fits the server, and the arguments agentpg runs them with. Secrets never go on a
+// command line (visible in ps): the password travels in the child's PGPASSWORD, every
+// other secret libpq knows (sslpassword has no variable) in a private service file.
 #include <map>
 #include <string>
 #include <vector>
@@ -25,10 +26,30 @@ std::vector<int> installed_majors(const std::string& program);
 // naming the version needed when only an older one (or none) is there.
 Tool find_tool(const std::string& name, int server_major);
 
-// The libpq conninfo for a child, without the password; and the child's environment
-// that carries it.
+// The libpq conninfo for a child, without any secret option (secret_options()).
 std::string child_conninfo(const pg::ConnParams& params);
-std::map<std::string, std::string> child_environment(const pg::ConnParams& params);
+
+// The secrets of `params` as a child program receives them: PGPASSWORD for the password;
+// the others (sslpassword, ...) in a mode 0600 temporary service file named by
+// PGSERVICEFILE and PGSERVICE, removed when this object goes. Throws core::Error (usage)
+// for a secret a service file cannot carry (a line break, trailing blanks) and for
+// secrets besides the password combined with the user's own `service`.
+class ChildSecrets {
+public:
+  explicit ChildSecrets(const pg::ConnParams& params);
+  ~ChildSecrets();
+  ChildSecrets(const ChildSecrets&) = delete;
+  ChildSecrets& operator=(const ChildSecrets&) = delete;
+
+  // What to add to the child's environment.
+  const std::map<std::string, std::string>& environment() const { return m_environment; }
+  // The service file, or "" when none was needed.
+  const std::string& service_file() const { return m_service_file; }
+
+private:
+  std::map<std::string, std::string> m_environment;
+  std::string m_service_file;
+};
 
 enum class DumpFormat { custom, directory, plain };
 const char* format_name(DumpFormat format);

@@ -1,3 +1,7 @@
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
 #include <libpq-fe.h>
 
 #include "core/error.hpp"
@@ -58,5 +62,26 @@ TEST_SUITE("pg::connection") {
     }
     PQconninfoFree(options);
     CHECK(secrets >= 2);
+  }
+
+  TEST_CASE("tls_status: a unix socket is local, TCP to a server without TLS is plain text") {
+    TestDatabase db("connection");
+    agentpg::pg::TlsStatus socket = db.connect()->tls_status();
+    CHECK_FALSE(socket.in_use);
+    CHECK(socket.unix_socket);
+    CHECK(socket.protocol.empty());
+
+    const char* cluster = std::getenv("AGENTPG_TEST_CLUSTER");
+    REQUIRE(cluster != nullptr);
+    std::ifstream password_file(std::string(cluster) + "/password");
+    std::string password;
+    std::getline(password_file, password);
+    agentpg::pg::ConnParams tcp = db.params();
+    tcp.set("host", "127.0.0.1");
+    tcp.set("password", password);
+    agentpg::pg::TlsStatus plain = agentpg::pg::Connection::open(tcp, 10)->tls_status();
+    CHECK_FALSE(plain.in_use);
+    CHECK_FALSE(plain.unix_socket);
+    CHECK(plain.cipher.empty());
   }
 }

@@ -79,7 +79,8 @@ int server_major(const TestDatabase& db) {
 // Runs a client program with the environment agentpg gives it.
 agentpg::util::ProcessResult run_tool(const Args& args, const ConnParams& params) {
   agentpg::util::ProcessOptions options;
-  options.env_set = pg::child_environment(params);
+  pg::ChildSecrets secrets(params);
+  options.env_set = secrets.environment();
   return agentpg::util::run_process(args, options);
 }
 
@@ -140,9 +141,9 @@ TEST_SUITE("pg::tools") {
     CHECK(conninfo ==
           "user='u' host='db.example' port='5433' dbname='it\\'s app' sslmode='require' "
           "application_name='agentpg'");
-    CHECK(pg::child_environment(params) ==
+    CHECK(pg::ChildSecrets(params).environment() ==
           std::map<std::string, std::string>{{"PGPASSWORD", "s'cr\\et"}});
-    CHECK(pg::child_environment(ConnParams::parse("postgresql://u@h/app")).empty());
+    CHECK(pg::ChildSecrets(ConnParams::parse("postgresql://u@h/app")).environment().empty());
     ConnParams named = ConnParams::parse("postgresql://u@h/app?application_name=nightly");
     CHECK(pg::child_conninfo(named) == "user='u' host='h' dbname='app' application_name='nightly'");
 
@@ -273,5 +274,44 @@ TEST_SUITE("pg::tools") {
     CHECK(failed.exit_code == 3);
     CHECK(failed.err.find("division by zero") != std::string::npos);
     CHECK(scalar(*conn, "SELECT count(*) FROM pg_class WHERE relname IN ('b', 'c')") == "0");
+  }
+
+  TEST_CASE("sslpassword reaches a child only through a private service file, removed after") {
+    TestDatabase db("tools");
+    ConnParams params = db.params();
+    params.set("sslpassword", "Key?Pass#1");
+    std::string conninfo = pg::child_conninfo(params);
+    CHECK(conninfo.find("Key?Pass") == std::string::npos);
+    CHECK(conninfo.find("sslpassword") == std::string::npos);
+    std::string file;
+    {
+      pg::ChildSecrets secrets(params);
+      file = secrets.service_file();
+      REQUIRE(!file.empty());
+      struct stat st {};
+      REQUIRE(::stat(file.c_str(), &st) == 0);
+      CHECK((st.st_mode & 0777) == 0600);
+      std::ifstream in(file);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      CHECK(text == "[agentpg]\nsslpassword=Key?Pass#1\n");
+      CHECK(secrets.environment() ==
+            std::map<std::string, std::string>{{"PGSERVICE", "agentpg"}, {"PGSERVICEFILE", file}});
+      // The child reads it: libpq accepts the service and connects (sslpassword is unused
+      // without a client key, over the unix socket).
+      Tool psql = pg::find_tool("psql", server_major(db));
+      agentpg::util::ProcessOptions options;
+      options.env_set = secrets.environment();
+      agentpg::util::ProcessResult ran = agentpg::util::run_process(
+          {psql.path, "--no-psqlrc", "-At", "--dbname=" + conninfo, "-c", "SELECT 7"}, options);
+      CHECK_MESSAGE(ran.exit_code == 0, ran.err);
+      CHECK(ran.out == "7\n");
+    }
+    CHECK_FALSE(std::filesystem::exists(file));
+
+    ConnParams broken = db.params();
+    broken.set("sslpassword", "two\nlines");
+    CHECK_THROWS_WITH_AS(
+        pg::ChildSecrets{broken},
+        doctest::Contains("the sslpassword ends with a blank or holds a line break"), Error);
   }
 }

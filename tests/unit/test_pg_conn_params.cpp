@@ -71,8 +71,114 @@ TEST_SUITE("pg::conn_params") {
         CHECK(e.code() == agentpg::core::ExitCode::usage);
         CHECK(std::string(e.what()).find("secret") == std::string::npos);
         CHECK(std::string(e.what()).rfind("invalid database URL: ", 0) == 0);
+        CHECK(e.hint().find("secret") == std::string::npos);
       }
     }
+  }
+
+  TEST_CASE("a password holding ? # @ / % in a broken URL never shows in the error") {
+    // Each shape is broken somewhere (port, escape, IPv6 bracket, query); the password
+    // holds the characters that end a URL's parts early.
+    const char* passwords[] = {"Sup3r?x", "Sup3r#x", "Sup3r@x",
+                               "Sup3r/x", "Sup3r%x", "Sup3r?#@/%x"};
+    const char* shapes[] = {"postgresql://u:{}@host:5432/db",
+                            "postgresql://u:{}@host:port/db",
+                            "postgresql://u:{}@[::1/db",
+                            "postgresql://u:{}@host/db?x",
+                            "postgresql://u:{}@host/db?a=%zz",
+                            "postgresql://u:{}@host:5432,h2:x/db",
+                            "postgres+asyncpg://u:{}@host:5432/d%00b",
+                            "mysql://u:{}@host/db"};
+    int refused = 0;
+    for (const char* password : passwords) {
+      for (const char* shape : shapes) {
+        std::string url = shape;
+        url.replace(url.find("{}"), 2, password);
+        CAPTURE(url);
+        try {
+          ConnParams::parse(url);
+        } catch (const agentpg::core::Error& e) {
+          ++refused;
+          std::string all = std::string(e.what()) + "\n" + e.hint();
+          CHECK(e.code() == agentpg::core::ExitCode::usage);
+          CHECK(all.find("Sup3r") == std::string::npos);
+          CHECK(all.find("://u:***@") != std::string::npos);
+        }
+      }
+    }
+    // The first shape parses only when the password holds no '?' nor '%'.
+    CHECK(refused >= 6 * 7);
+  }
+
+  TEST_CASE("the issue's URL: a password with ? is not quoted as a port") {
+    try {
+      ConnParams::parse("postgresql://u:Sup3r?x@host:5432/db");
+      FAIL("parsed");
+    } catch (const agentpg::core::Error& e) {
+      CHECK(std::string(e.what()) == "invalid database URL: a port is not a number (in "
+                                     "postgresql://u:***@host:5432/db)");
+      CHECK(e.hint().find("%3F") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("a NUL (%00) in any decoded part of a URL is refused, shown as %00") {
+    struct NulCase {
+      const char* url;
+      const char* message;
+    };
+    NulCase cases[] = {
+        {"postgresql://u@h/app%00x",
+         "invalid database URL: the database name 'app%00x' holds a NUL byte (%00) (in "
+         "postgresql://u@h/app%00x)"},
+        {"postgresql://a%00b@h/app",
+         "invalid database URL: the user name 'a%00b' holds a NUL byte (%00) (in "
+         "postgresql://a%00b@h/app)"},
+        {"postgresql://h%00x/app",
+         "invalid database URL: the host 'h%00x' holds a NUL byte (%00) (in "
+         "postgresql://h%00x/app)"},
+        {"postgresql://h/app?application_name=a%00",
+         "invalid database URL: the value of application_name 'a%00' holds a NUL byte (%00) "
+         "(in postgresql://h/app?application_name=a%00)"},
+        {"postgresql://u:se%00cret@h/app",
+         "invalid database URL: the password holds a NUL byte (%00) (in "
+         "postgresql://u:***@h/app)"},
+        {"postgresql://h/app?sslpassword=se%00cret",
+         "invalid database URL: the value of sslpassword holds a NUL byte (%00) (in "
+         "postgresql://h/app?sslpassword=***)"},
+    };
+    for (const NulCase& c : cases) {
+      CAPTURE(c.url);
+      try {
+        ConnParams::parse(c.url);
+        FAIL("parsed");
+      } catch (const agentpg::core::Error& e) {
+        CHECK(e.code() == agentpg::core::ExitCode::usage);
+        CHECK(std::string(e.what()) == c.message);
+        CHECK(e.hint() == "PostgreSQL cannot store a NUL in a name or value: remove the %00");
+      }
+    }
+  }
+
+  TEST_CASE("a broken key=value string does not quote a word that may be part of a password") {
+    try {
+      ConnParams::parse("password=Se cret host=h");
+      FAIL("parsed");
+    } catch (const agentpg::core::Error& e) {
+      CHECK(std::string(e.what()) ==
+            "invalid database URL: a word without '=' in the connection string (put a value "
+            "that holds a space in single quotes: key='a b')");
+    }
+  }
+
+  TEST_CASE("every secret option is masked and kept out of a display") {
+    CHECK(agentpg::pg::is_secret_option("password"));
+    CHECK(agentpg::pg::is_secret_option("sslpassword"));
+    CHECK_FALSE(agentpg::pg::is_secret_option("sslkey"));
+    auto p = ConnParams::parse("postgresql://u:pw@h/db?sslpassword=Key%3FPass&sslkey=/k.pem");
+    CHECK(p.display() == "postgresql://u:***@h/db?sslpassword=***&sslkey=%2Fk.pem");
+    CHECK(mask_secrets("host=h sslpassword='a b' x=1") == "host=h sslpassword=*** x=1");
+    CHECK(mask_secrets("see postgresql://u:Sup3r?x@host:5432/db now") ==
+          "see postgresql://u:***@host:5432/db now");
   }
 
   TEST_CASE("hashes with SHA-256") {
