@@ -17,7 +17,12 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (scripts/setup installs it)" >&2; exit 1; }
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DAGENTPG_FUZZ=ON -DAGENTPG_TESTS=OFF >/dev/null
-cmake --build "$build" --parallel 2 --target "${targets[@]}" >/dev/null
+# The build's output only when it fails: a target that does not build fails the run.
+if ! cmake --build "$build" --parallel 2 --target "${targets[@]}" >"$build/build.log" 2>&1; then
+  grep -E 'error|undefined reference|FAILED' "$build/build.log" | head -n 40 >&2
+  echo "fuzz: building the targets failed (the whole log: $build/build.log)" >&2
+  exit 1
+fi
 
 corpus_src=$src/tests/fuzz/corpus
 # The seed files of a target, one "PATTERN DIR" a line.
