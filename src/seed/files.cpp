@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/json.hpp"
+#include "core/utf8.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
@@ -193,6 +194,18 @@ SeedFile parse_yaml_seed(const std::string& path, std::string_view text) {
   f.name = path.substr(path.find_last_of('/') + 1);
   f.kind = SeedKind::yaml;
   f.checksum = util::sha256_hex(text);
+  // YAML is Unicode text: a byte that is not UTF-8 would otherwise reach a JSON column as
+  // U+FFFD, changed without a word.
+  if (size_t bad = core::first_invalid_utf8(text); bad != std::string_view::npos) {
+    std::string_view before = text.substr(0, bad);
+    size_t line_start = before.rfind('\n');
+    size_t column = bad - (line_start == std::string_view::npos ? 0 : line_start + 1);
+    throw Error(ExitCode::validation,
+                fmt::format("{}:{}:{}: the file is not UTF-8 (the byte {})", path,
+                            1 + std::count(before.begin(), before.end(), '\n'), column + 1,
+                            core::escape_bytes(text.substr(bad, 1))),
+                "save the file as UTF-8");
+  }
   YamlNode root;
   try {
     root = util::parse_yaml(text);

@@ -95,6 +95,15 @@ TEST_SUITE("seed::files") {
     CHECK(error.find("aliases expand to more than 1000000 values") != std::string::npos);
   }
 
+  TEST_CASE("a byte that is not UTF-8 is refused with its place, not stored as U+FFFD") {
+    CHECK(error_of("table: a.b\nrows:\n  - meta: {note: \"caf\xe9\"}\n") ==
+          "seeds/dev/x.yaml:3:22: the file is not UTF-8 (the byte \\xE9)");
+    CHECK(error_of("table: a.b\nrows:\n  - name: \xc0\xaf\n")
+              .rfind("seeds/dev/x.yaml:3:11: the file is not UTF-8", 0) == 0);
+    SeedFile f = parse_yaml_seed("seeds/dev/x.yaml", "table: a.b\nrows:\n  - name: caf\xc3\xa9\n");
+    CHECK(f.rows.size() == 1);
+  }
+
   TEST_CASE("a key given twice in a map is an error at the second, not last-wins") {
     CHECK(error_of("table: a.b\nrows:\n  - {name: x, name: y}\n") ==
           "seeds/dev/x.yaml:3:15: duplicate key 'name' (first at line 3): a key may appear once "
