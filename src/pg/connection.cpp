@@ -419,9 +419,13 @@ TlsStatus Connection::tls_status() const {
   PGconn* conn = m_impl->raw();
   TlsStatus status;
   status.in_use = PQsslInUse(conn) == 1;
-  // PQhost names the socket's folder for a unix-socket connection (libpq's own test).
+  // PQhost names the socket's folder for a unix-socket connection (libpq's own test), but
+  // it does so also when hostaddr= sends the connection over TCP: PQhostaddr, the address
+  // actually connected to, is empty only on a socket.
   const char* host = PQhost(conn);
-  status.unix_socket = host != nullptr && (host[0] == '/' || host[0] == '@');
+  const char* address = PQhostaddr(conn);
+  status.unix_socket = host != nullptr && (host[0] == '/' || host[0] == '@') &&
+                       (address == nullptr || address[0] == '\0');
   if (status.in_use) {
     const char* protocol = PQsslAttribute(conn, "protocol");
     const char* cipher = PQsslAttribute(conn, "cipher");

@@ -15,6 +15,16 @@ DATABASE_URL=$tcp_url run "$AGENTPG" status
 expect_code 0
 expect_no "not encrypted"
 
+# A socket folder as host= with hostaddr= (URL or PGHOSTADDR) connects over TCP: not a socket.
+sock_tcp_url="postgresql://tls_user:TlsPw1@/$db?host=$CLUSTER_SOCKET&hostaddr=127.0.0.1&port=$CLUSTER_PORT"
+AGENTPG_ENV=production DATABASE_URL=$sock_tcp_url run "$AGENTPG" status
+expect_code 2
+expect_no "TlsPw1"
+PGHOSTADDR=127.0.0.1 AGENTPG_ENV=production DATABASE_URL="postgresql://tls_user:TlsPw1@/$db?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT" run "$AGENTPG" status
+expect_code 2
+AGENTPG_ENV=production DATABASE_URL="postgresql://tls_user:TlsPw1@/$db?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT" run "$AGENTPG" status
+expect_code 0
+
 # Production over TCP, no sslmode: refused, and nothing was migrated.
 for command in migrate status check "backup --output $WORK/b" create-db; do
   # shellcheck disable=SC2086
