@@ -123,6 +123,18 @@ std::vector<Manifest> read_pairs(const std::string& dir) {
   return found;
 }
 
+// A database's name as part of a file name: a name may hold '/' or start with '.', and a
+// backup must land in its folder whatever the database is called. Each '/' and control
+// character becomes '_', and a leading '.' gets a '_' before it.
+std::string file_name_part(const std::string& database) {
+  std::string part;
+  for (char c : database) {
+    auto byte = static_cast<unsigned char>(c);
+    part += c == '/' || byte < 0x20 || byte == 0x7f ? '_' : c;
+  }
+  return part.empty() || part[0] == '.' ? "_" + part : part;
+}
+
 [[noreturn]] void stop(ExitCode code, const std::string& partial, const std::string& message) {
   remove_path(partial);
   throw Error(code, message, "nothing was kept: the unfinished dump was deleted");
@@ -245,7 +257,7 @@ Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
   if (!util::make_dirs(dir, 0700)) {
     throw Error(ExitCode::usage, fmt::format("cannot create the backup folder {}", dir));
   }
-  std::string stem = fmt::format("{}-{}", m.database, util::utc_file_timestamp());
+  std::string stem = fmt::format("{}-{}", file_name_part(m.database), util::utc_file_timestamp());
   m.file = fmt::format("{}.{}", stem, pg::format_extension(request.format));
   for (int n = 2;
        util::path_exists(dir + "/" + m.file) || util::path_exists(dir + "/" + m.file + ".partial");

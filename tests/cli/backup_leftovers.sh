@@ -114,3 +114,25 @@ for f in "$dir/$db-20000101T000000Z.dump.partial" "$dir/$db-20000102T000000Z.dum
   "$dir/$db-20000103T000000Z.dump.manifest.json" "$WORK/outside.dump"; do
   [ -e "$f" ] || fail "--keep deleted $f"
 done
+
+# A database's name is only part of a file name: '/' and a leading '.' cannot take the
+# backup out of its folder.
+mkdir -p "$WORK/deep/a/b"
+for odd in "../../escape" "a/b" ".hidden"; do
+  psql_admin -c "create database \"$odd\"" >/dev/null
+  forget_db_later "$odd"
+  enc=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$odd")
+  cd "$WORK/deep/a/b"
+  DATABASE_URL="postgresql://postgres@/$enc?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT" run "$AGENTPG" backup --output bo
+  cd "$WORK"
+  expect_code 0
+  found=$(find "$WORK/deep" -name '*.dump' | wc -l)
+  inside=$(find "$WORK/deep/a/b/bo" -maxdepth 1 -name '*.dump' | wc -l)
+  [ "$found" = "$inside" ] || fail "the backup of database $odd left its folder: $(find "$WORK/deep" -name '*.dump')"
+done
+cd "$WORK/deep/a/b"
+run "$AGENTPG" --json backup list --output bo
+cd "$WORK"
+expect_code 0
+[ "$(json_get 'len(d["backups"])')" = 3 ] || fail "backup list does not show the three backups: $(out)"
+ls "$WORK/deep/a/b/bo" | grep -q '^_\.\._\.\._escape-' || fail "unexpected file names: $(ls "$WORK/deep/a/b/bo")"
