@@ -302,6 +302,7 @@ ExitCode run_list(Context& ctx, const std::string& output) {
 ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
   pg::ConnParams target = target_params(ctx);
   if (!command.target_db.empty()) {
+    check_database_name(command.target_db);
     target.set("dbname", command.target_db);
   }
   std::string name = target.get("dbname");
@@ -309,6 +310,13 @@ ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
   Manifest m = backup::verify_backup(command.file, backup::server_major_of(command.file), ctx.out);
 
   bool exists = pg::database_exists_on_server(target, ctx.config.connect_timeout);
+  if (exists && pg::is_template_database_on_server(target, ctx.config.connect_timeout)) {
+    throw Error(ExitCode::refused,
+                fmt::format("database {} is a template: CREATE DATABASE copies it, so a restore "
+                            "never replaces it",
+                            name),
+                "restore into another database with --target-db NAME");
+  }
   if (exists && !command.clean) {
     throw Error(ExitCode::refused,
                 fmt::format("database {} exists: refusing to restore over it", name),

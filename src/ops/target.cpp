@@ -27,7 +27,20 @@ pg::ConnParams resolve_target_params(const ops::Context& ctx) {
   for (const auto& [keyword, value] : config.libpq_defaults) {
     params.set_default(keyword, value);
   }
+  check_database_name(params.get("dbname"));
   return params;
+}
+
+void check_database_name(const std::string& name) {
+  constexpr size_t k_max_bytes = 63; // NAMEDATALEN - 1
+  if (name.size() > k_max_bytes) {
+    throw core::Error(
+        core::ExitCode::usage,
+        fmt::format("the database name {} is {} bytes long: PostgreSQL names are at most {} "
+                    "bytes, and a longer one is cut short to name another database",
+                    name, name.size(), k_max_bytes),
+        "use a shorter name");
+  }
 }
 
 pg::ConnParams target_params(const ops::Context& ctx) {

@@ -29,6 +29,10 @@ std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx);
 void check_transport(const ops::Context& ctx, const pg::ConnParams& params,
                      const pg::Connection& conn);
 
+// Refuses (exit 2) a database name PostgreSQL would cut: names are at most 63 bytes, and
+// the server silently shortens a longer one, which then names another database.
+void check_database_name(const std::string& name);
+
 // The same server's maintenance database ("postgres"), for CREATE/DROP DATABASE.
 pg::ConnParams maintenance_params(const pg::ConnParams& target);
 

@@ -68,6 +68,14 @@ bool database_exists_on_server(const pg::ConnParams& target, int connect_timeout
   return database_exists(*open_maintenance(target, connect_timeout), name);
 }
 
+bool is_template_database_on_server(const pg::ConnParams& target, int connect_timeout) {
+  std::string name = target_database(target);
+  return !open_maintenance(target, connect_timeout)
+              ->query("SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1 AND datistemplate",
+                      {name})
+              .empty();
+}
+
 bool drop_database(const pg::ConnParams& target, int connect_timeout, bool force) {
   std::string name = target_database(target);
   std::unique_ptr<Connection> conn = open_maintenance(target, connect_timeout);

@@ -15,6 +15,10 @@ bool create_database_if_missing(const pg::ConnParams& target, int connect_timeou
 // Whether the database `target` names exists (asked of the maintenance database).
 bool database_exists_on_server(const pg::ConnParams& target, int connect_timeout);
 
+// Whether the database `target` names is a template (template0, template1, or one made
+// so): CREATE DATABASE copies it, so it is never replaced by a restore.
+bool is_template_database_on_server(const pg::ConnParams& target, int connect_timeout);
+
 // Drops the database `target` names; `force` terminates other sessions first.
 // Returns false when it did not exist.
 bool drop_database(const pg::ConnParams& target, int connect_timeout, bool force);

@@ -68,7 +68,9 @@ wait "$sleeper" && fail "the session on the replaced database was not ended" || 
 
 # A target whose name needs quotes and leaves no room for the suffix, with --jobs (no single
 # transaction): the copy's name is cut to fit, and the swap quotes every name.
-odd="It's \"Odd\" é ${target}_$(printf 'x%.0s' $(seq 30))"
+odd="It's \"Odd\" é ${target}_"
+odd="$odd$(printf 'x%.0s' $(seq $((63 - $(printf '%s' "$odd" | wc -c)))))"  # 63 bytes, the most
+[ "$(printf '%s' "$odd" | wc -c)" = 63 ] || fail "the odd name is not 63 bytes"
 psql_admin -c "create database \"${odd//\"/\"\"}\"" >/dev/null
 forget_db_later "$odd"
 run "$AGENTPG" --yes restore "$good" --clean --target-db "$odd" --jobs 2
@@ -157,3 +159,23 @@ forget_db_later "${target}_restore_0123abcd"
 run "$AGENTPG" --yes restore "$good" --clean
 expect_code 0
 expect_err "databases left beside $target by an earlier restore that was interrupted (or one still running): ${target}_restore_0123abcd; drop them with DROP DATABASE"
+
+# A template is never replaced (CREATE DATABASE would copy the backup into every new one).
+run "$AGENTPG" --yes restore "$good" --clean --target-db template1
+expect_code 8
+expect_err "database template1 is a template"
+[ "$(sql_value template1 "select to_regclass('public.fresh') is null")" = t ] || fail "template1 was replaced"
+[ "$(sql_value postgres "select datistemplate from pg_database where datname = 'template1'")" = t ] || fail "template1 is no template any more"
+
+# A name over 63 bytes is refused, not cut short to replace the 63-byte database it becomes.
+long63=$(printf 'r%.0s' $(seq 63))
+psql_admin -c "create database $long63" >/dev/null
+forget_db_later "$long63"
+sql_value "$long63" "create table public.keep (id int); insert into public.keep select generate_series(1, 42)" >/dev/null
+run "$AGENTPG" --yes restore "$good" --clean --target-db "${long63}rrrrrrr"
+expect_code 2
+expect_err "is 70 bytes long: PostgreSQL names are at most 63 bytes"
+[ "$(content "$long63")" = "old 42" ] || fail "a 70-byte target name replaced the 63-byte database"
+DATABASE_URL=$(db_url "${long63}rrrrrrr") run "$AGENTPG" status
+expect_code 2
+expect_err "is 70 bytes long"
