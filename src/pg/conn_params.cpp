@@ -77,6 +77,21 @@ std::string mask_url_userinfo(std::string_view text) {
     if (colon != std::string::npos && colon < at) {
       out.replace(colon + 1, at - colon - 1, "***");
     }
+    return mask_secrets(out);
+  }
+  // No '@': a "port" that is not a number may be a password whose '@' is missing
+  // (user:secret/db). Every host's port that is not all digits is masked.
+  size_t end = out.find_first_of("/?", start);
+  end = end == std::string::npos ? out.size() : end;
+  for (size_t colon = out.find(':', start); colon != std::string::npos && colon < end;
+       colon = out.find(':', colon + 1)) {
+    size_t stop = out.find(',', colon);
+    stop = stop == std::string::npos || stop > end ? end : stop;
+    std::string_view port(out.data() + colon + 1, stop - colon - 1);
+    if (!port.empty() && port.find_first_not_of("0123456789") != std::string_view::npos) {
+      out.replace(colon + 1, port.size(), "***");
+      end = end - port.size() + 3;
+    }
   }
   return mask_secrets(out);
 }

@@ -121,6 +121,20 @@ TEST_SUITE("pg::conn_params") {
     }
   }
 
+  TEST_CASE("a password whose '@' is missing is not quoted as a port") {
+    for (const char* url : {"postgresql://u:S3cretX/db", "postgresql://u:S3cretX",
+                            "postgresql://h1:5432,u:S3cretX/db?sslmode=require"}) {
+      try {
+        ConnParams::parse(url);
+        FAIL("parsed: ", url);
+      } catch (const agentpg::core::Error& e) {
+        std::string all = std::string(e.what()) + "\n" + e.hint();
+        CHECK_MESSAGE(all.find("S3cretX") == std::string::npos, all);
+        CHECK(all.find(":***") != std::string::npos);
+      }
+    }
+  }
+
   TEST_CASE("a NUL (%00) in any decoded part of a URL is refused, shown as %00") {
     struct NulCase {
       const char* url;
