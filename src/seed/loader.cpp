@@ -139,10 +139,27 @@ private:
       if (!f.table.empty()) {
         schemas.push_back(f.table.substr(0, f.table.find('.')));
       }
+      for (const auto& filled : f.fills) {
+        if (filled.find('.') == std::string::npos) {
+          throw Error(ExitCode::validation,
+                      fmt::format("{}: '-- fills: {}' needs the table's schema", f.path, filled),
+                      "write it as schema.table");
+        }
+        schemas.push_back(filled.substr(0, filled.find('.')));
+      }
       auto missing = std::find_if(schemas.begin(), schemas.end(), [&](const std::string& s) {
         return !pg::schema_exists(m_conn, s);
       });
       if (missing == schemas.end()) {
+        // What --reset empties must be there: a misspelt table would fail the reset with the
+        // server's words and no file named.
+        for (const auto& filled : f.fills) {
+          if (!pg::table_info(m_conn, filled)) {
+            throw Error(ExitCode::validation,
+                        fmt::format("{}: unknown table {} in '-- fills:'", f.path, filled),
+                        "check the table's name; is the migration that creates it applied?");
+          }
+        }
         chosen.push_back(&f);
         continue;
       }

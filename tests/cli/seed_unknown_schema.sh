@@ -51,3 +51,18 @@ run "$AGENTPG" seed --env requires
 expect_code 5
 expect_err "unknown schema nosuch in seeds/requires/10_more.sql"
 [ "$(sql_value "$db" "select count(*) from shop.items where name = 'required'")" = 0 ] || fail "an unknown schema's file ran"
+
+# '-- fills:' names what --reset empties: an unknown schema or table there is exit 5 naming
+# the file, for a dry run and a reset alike, and nothing is emptied.
+mkdir -p seeds/fills seeds/fillstable
+printf -- '-- fills: nosuch.tbl\nselect 1;\n' >seeds/fills/71_f.sql
+for args in "seed --env fills --dry-run" "--yes seed --env fills --reset"; do
+  run "$AGENTPG" $args
+  expect_code 5
+  expect_err "unknown schema nosuch in seeds/fills/71_f.sql"
+done
+printf -- '-- fills: shop.nosuch\nselect 1;\n' >seeds/fillstable/71_f.sql
+run "$AGENTPG" --yes seed --env fillstable --reset
+expect_code 5
+expect_err "seeds/fillstable/71_f.sql: unknown table shop.nosuch in '-- fills:'"
+[ "$(sql_value "$db" "select count(*) from shop.items")" = 2 ] || fail "a refused reset emptied shop.items"
