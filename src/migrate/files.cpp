@@ -218,7 +218,10 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
   std::map<std::string, std::pair<std::string, std::string>> texts; // their up and down texts
   for (auto& dir_entry : util::list_directory(dir)) {
     std::string& entry = dir_entry.name;
-    check_file_name(dir, entry);
+    // Only what may be a migration or a module is held to the rule: a stray README is not.
+    if (dir_entry.directory || util::ends_with(entry, ".sql")) {
+      check_file_name(dir, entry);
+    }
     if (dir_entry.directory) {
       std::string path = dir + "/" + entry;
       if (is_diesel_folder(path)) {

@@ -130,6 +130,11 @@ run "$AGENTPG" migrate --dry-run
 expect_out "(up, its own BEGIN/COMMIT)"
 rm migrations/10_commits.sql
 
+# A file that is no migration may be called anything: a stray README is ignored.
+echo notes >"migrations/README$(printf '\xc0\xaf').txt"
+run "$AGENTPG" --json status
+expect_code 0
+rm "migrations/README$(printf '\xc0\xaf').txt"
 # A file name that is not UTF-8 text: refused, named with escapes, nothing run.
 printf -- '-- migrate:up\nSELECT 1;\n' >"migrations/11_bad$(printf '\xff').sql"
 run "$AGENTPG" --json status
