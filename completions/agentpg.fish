@@ -92,7 +92,7 @@ complete -c agentpg -n '__fish_seen_subcommand_from backup' -l format -r -d 'cus
 complete -c agentpg -n '__fish_seen_subcommand_from backup' -l jobs -r -d 'parallel jobs (directory format)'
 complete -c agentpg -n '__fish_seen_subcommand_from backup' -l compress -r -d 'compression level 0-9 (default: pg_dump'\''s)'
 complete -c agentpg -n '__fish_seen_subcommand_from backup' -l output -r -d 'folder for the backup (default: the backup_dir setting, backups)'
-complete -c agentpg -n '__fish_seen_subcommand_from backup' -l keep -r -d 'afterwards, delete this database'\''s oldest backups beyond N'
+complete -c agentpg -n '__fish_seen_subcommand_from backup' -l keep -r -d 'afterwards, delete this database'\''s oldest backups beyond N (at least 1)'
 complete -c agentpg -n '__fish_seen_subcommand_from backup' -l schema-only -d 'the schema without data'
 complete -c agentpg -n '__fish_seen_subcommand_from backup' -l verify -d 'check the checksum and read the archive back after writing it'
 complete -c agentpg -n '__fish_seen_subcommand_from backup' -a verify -d 'check a backup against its manifest and read every data block with pg_restore'

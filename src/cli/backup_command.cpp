@@ -18,7 +18,8 @@ void wire_backup(CLI::App* cmd, Runtime& runtime) {
                   "folder for the backup (default: the backup_dir setting, backups)")
       ->type_name("DIR");
   cmd->add_option("--keep", options->keep,
-                  "afterwards, delete this database's oldest backups beyond N");
+                  "afterwards, delete this database's oldest backups beyond N (at least 1)")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--schema-only", options->schema_only, "the schema without data");
   cmd->add_flag("--verify", options->verify,
                 "check the checksum and read the archive back after writing it");

@@ -77,6 +77,12 @@ for i in 1 2 3; do
 done
 [ "$(ls "$WORK/kept"/*.manifest.json | wc -l)" = 2 ] || fail "--keep 2 left $(ls "$WORK/kept")"
 [ -e "$WORK/kept/notes.txt" ] && [ -e "$WORK/kept/$db-19990101T000000Z.dump" ] || fail "--keep deleted files it did not write"
+# --keep 0 would delete the backup just made, a negative count means nothing: refused first.
+for n in 0 -1; do
+  run "$AGENTPG" backup --output "$WORK/kept" --keep "$n"
+  expect_code 2
+done
+[ "$(ls "$WORK/kept"/*.manifest.json | wc -l)" = 2 ] || fail "a refused --keep wrote or deleted backups: $(ls "$WORK/kept")"
 run "$AGENTPG" --json backup list --output "$WORK/kept"
 [ "$(json_get 'len(d["backups"])')" = 2 ] || fail "backup list: $(out)"
 
