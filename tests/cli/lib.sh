@@ -87,3 +87,42 @@ wait_for() {
   done
   fail "gave up waiting for: $2"
 }
+
+# shop_project DB: in the current folder, a project of two modules: shop (migrated: items with
+# an identity, a serial and a trigger that writes shop.log) and extra (not migrated); then
+# the seeds of seeds/dev load, with a small use of YAML anchors and aliases.
+shop_project() {
+  local db=$1
+  mkdir -p migrations/shop migrations/extra seeds/dev
+  cat >migrations/shop/20240101000000_shop.sql <<'SQL'
+-- migrate:up
+CREATE SCHEMA shop;
+CREATE TABLE shop.items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, serial_no serial,
+                         name text UNIQUE NOT NULL, tags jsonb);
+CREATE TABLE shop.log (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, item text);
+CREATE FUNCTION shop.log_item() RETURNS trigger LANGUAGE plpgsql AS
+  $$BEGIN INSERT INTO shop.log (item) VALUES (NEW.name); RETURN NEW; END$$;
+CREATE TRIGGER log_item AFTER INSERT ON shop.items FOR EACH ROW EXECUTE FUNCTION shop.log_item();
+-- migrate:down
+DROP SCHEMA shop CASCADE;
+SQL
+  printf -- '-- migrate:up\nCREATE SCHEMA extra;\nCREATE TABLE extra.things (name text PRIMARY KEY);\n-- migrate:down\nDROP SCHEMA extra CASCADE;\n' \
+    >migrations/extra/20240102000000_extra.sql
+  run "$AGENTPG" --modules shop migrate
+  expect_code 0
+
+  # A small, legitimate use of anchors and aliases still loads.
+  cat >seeds/dev/10_shop.items.yaml <<'YAML'
+table: shop.items
+key: [name]
+rows:
+  - {name: apple, tags: &fruit {kind: fruit, colours: [red, green]}}
+  - {name: pear, tags: *fruit}
+YAML
+  echo 'table: extra.things' >seeds/dev/20_extra.things.yaml && printf 'rows:\n  - {name: x}\n' >>seeds/dev/20_extra.things.yaml
+  run "$AGENTPG" --json seed --env dev
+  expect_code 0
+  [ "$(sql_value "$db" "select string_agg(name || '=' || tags::text, ';' order by name) from shop.items")" = \
+    'apple={"kind": "fruit", "colours": ["red", "green"]};pear={"kind": "fruit", "colours": ["red", "green"]}' ] ||
+    fail "aliases were not expanded: $(sql_value "$db" "select * from shop.items")"
+}

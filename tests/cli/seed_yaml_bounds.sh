@@ -4,38 +4,8 @@
 source "$(dirname "$0")/lib.sh"
 db=$(new_db)
 export DATABASE_URL=$(db_url "$db")
-mkdir -p migrations/shop migrations/extra seeds/dev seeds/bomb seeds/strings seeds/dup
-cat >migrations/shop/20240101000000_shop.sql <<'SQL'
--- migrate:up
-CREATE SCHEMA shop;
-CREATE TABLE shop.items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, serial_no serial,
-                         name text UNIQUE NOT NULL, tags jsonb);
-CREATE TABLE shop.log (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, item text);
-CREATE FUNCTION shop.log_item() RETURNS trigger LANGUAGE plpgsql AS
-  $$BEGIN INSERT INTO shop.log (item) VALUES (NEW.name); RETURN NEW; END$$;
-CREATE TRIGGER log_item AFTER INSERT ON shop.items FOR EACH ROW EXECUTE FUNCTION shop.log_item();
--- migrate:down
-DROP SCHEMA shop CASCADE;
-SQL
-printf -- '-- migrate:up\nCREATE SCHEMA extra;\nCREATE TABLE extra.things (name text PRIMARY KEY);\n-- migrate:down\nDROP SCHEMA extra CASCADE;\n' \
-  >migrations/extra/20240102000000_extra.sql
-run "$AGENTPG" --modules shop migrate
-expect_code 0
-
-# A small, legitimate use of anchors and aliases still loads.
-cat >seeds/dev/10_shop.items.yaml <<'YAML'
-table: shop.items
-key: [name]
-rows:
-  - {name: apple, tags: &fruit {kind: fruit, colours: [red, green]}}
-  - {name: pear, tags: *fruit}
-YAML
-echo 'table: extra.things' >seeds/dev/20_extra.things.yaml && printf 'rows:\n  - {name: x}\n' >>seeds/dev/20_extra.things.yaml
-run "$AGENTPG" --json seed --env dev
-expect_code 0
-[ "$(sql_value "$db" "select string_agg(name || '=' || tags::text, ';' order by name) from shop.items")" = \
-  'apple={"kind": "fruit", "colours": ["red", "green"]};pear={"kind": "fruit", "colours": ["red", "green"]}' ] ||
-  fail "aliases were not expanded: $(sql_value "$db" "select * from shop.items")"
+mkdir -p seeds/dev seeds/bomb seeds/strings seeds/dup
+shop_project "$db"
 
 # An alias bomb: 10 levels of 9 aliases (3.4 billion values) from a few hundred bytes.
 # Refused with exit 5, naming file, line and column, fast and within 1 GB of memory.
