@@ -106,7 +106,7 @@ complete -c agentpg -n '__fish_seen_subcommand_from local' -a start -d 'initiali
 complete -c agentpg -n '__fish_seen_subcommand_from local' -a stop -d 'stop the local server'
 complete -c agentpg -n '__fish_seen_subcommand_from local' -a status -d 'show whether it runs, its port and folders (exit 3 when not running)'
 complete -c agentpg -n '__fish_seen_subcommand_from local' -a url -d 'print the connection URL of the local database'
-complete -c agentpg -n '__fish_seen_subcommand_from local' -a destroy -d 'stop it and delete .agentpg/'
+complete -c agentpg -n '__fish_seen_subcommand_from local' -a destroy -d 'stop it and delete .agentpg/ (guarded: confirmation, --yes)'
 complete -c agentpg -n '__fish_seen_subcommand_from completion' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
 complete -c agentpg -n '__fish_seen_subcommand_from help' -s h -l help -d 'Print this help message and exit'

@@ -12,10 +12,11 @@ void wire_local(CLI::App* cmd, Runtime& runtime) {
       {"status", ops::LocalAction::status},   {"url", ops::LocalAction::url},
       {"destroy", ops::LocalAction::destroy},
   };
-  const char* help[] = {
-      "initialise (first time) and start the local server", "stop the local server",
-      "show whether it runs, its port and folders (exit 3 when not running)",
-      "print the connection URL of the local database", "stop it and delete .agentpg/"};
+  const char* help[] = {"initialise (first time) and start the local server",
+                        "stop the local server",
+                        "show whether it runs, its port and folders (exit 3 when not running)",
+                        "print the connection URL of the local database",
+                        "stop it and delete .agentpg/ (guarded: confirmation, --yes)"};
   for (size_t i = 0; i < std::size(actions); ++i) {
     ops::LocalAction action = actions[i].second;
     cmd->add_subcommand(actions[i].first, help[i])->callback([&runtime, action] {

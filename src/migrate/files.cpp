@@ -346,6 +346,12 @@ bool controls_transactions(std::string_view sql) {
 
 } // namespace
 
+bool has_sql(const Section& section) {
+  std::vector<sql::Statement> statements = sql::split_statements(section.sql);
+  return std::any_of(statements.begin(), statements.end(),
+                     [](const sql::Statement& st) { return st.has_sql; });
+}
+
 Section parse_plain_section(const std::string& path, std::string_view text) {
   require_utf8(path, text);
   Section section;

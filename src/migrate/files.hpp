@@ -52,6 +52,10 @@ inline const std::string& shown_version(const MigrationFile& m) {
 // else `version` itself (a history row whose file is gone).
 std::string shown_version(const std::vector<MigrationFile>& files, const std::string& version);
 
+// Whether a section holds a statement; a section of only blanks and comments undoes (or
+// does) nothing, and `status` and `rollback` say so.
+bool has_sql(const Section& section);
+
 // Parses a native file's text: `-- migrate:up [transaction:false]` ... `-- migrate:down ...`.
 MigrationFile parse_native(const std::string& path, std::string_view text);
 // A section held in a file of its own (golang-migrate .up.sql/.down.sql, diesel up.sql/down.sql).

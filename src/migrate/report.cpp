@@ -40,6 +40,12 @@ const char* transactions_word(const Section& up) {
   return up.own_transactions ? "own" : up.transactional ? "one" : "none";
 }
 
+// What a migration's down section would undo: "sql", "empty" (only blanks and comments:
+// a rollback undoes nothing), "none" (no down section: it cannot be rolled back).
+const char* down_word(const MigrationFile& m) {
+  return !m.down.present ? "none" : has_sql(m.down) ? "sql" : "empty";
+}
+
 } // namespace
 
 StatusCounts count_states(const std::vector<StatusEntry>& status) {
@@ -80,6 +86,13 @@ void print_run_report(const core::Output& out, const RunReport& report, const ch
   if (!report.backup.empty()) {
     doc.set("backup", report.backup);
   }
+  if (std::string(verb) == "rollback") {
+    Json empty = Json::array();
+    for (const auto& name : report.empty_down) {
+      empty.push(name);
+    }
+    doc.set("empty_down", empty);
+  }
   out.emit(doc);
   if (report.dry_run) {
     out.data(report.sql.empty() ? "-- nothing to do\n" : report.sql);
@@ -113,6 +126,7 @@ StatusCounts print_status(const core::Output& out, const std::string& url,
           .set("module", e.module)
           .set("file", e.file ? Json(e.file->path) : Json())
           .set("transactions", e.file ? Json(transactions_word(e.file->up)) : Json())
+          .set("down", e.file ? Json(down_word(*e.file)) : Json())
           .set("applied_at", e.applied ? Json(e.applied->applied_at) : Json())
           .set("execution_ms", e.applied ? Json(e.applied->execution_ms) : Json());
       if (e.applied && e.applied->status != HistoryStatus::applied) {
@@ -143,6 +157,9 @@ StatusCounts print_status(const core::Output& out, const std::string& url,
       name += " (own BEGIN/COMMIT)";
     } else if (e.file && !e.file->up.transactional) {
       name += " (transaction:false)";
+    }
+    if (e.file && std::string(down_word(*e.file)) == "empty") {
+      name += " (empty down: rollback undoes nothing)";
     }
     if (e.applied && e.applied->status == HistoryStatus::running) {
       name += fmt::format(" (interrupted at statement {}{})", e.applied->failed_statement,

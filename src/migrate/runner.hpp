@@ -53,6 +53,8 @@ struct RunReport {
   std::string to_version;   // newest applied after
   std::string sql;          // --dry-run: the SQL that would run
   std::string backup;       // --backup-first: the backup taken before applying
+  std::vector<std::string>
+      empty_down; // rollback: reverted ones whose down has no SQL (version_name)
   bool dry_run = false;
 };
 

@@ -324,10 +324,15 @@ ExitCode run_restore(Context& ctx, const RestoreCommand& command) {
   }
   if (exists) {
     confirm_destructive(
-        ctx, fmt::format("replace database {} with the backup {} (restored into a new database "
-                         "first, then swapped in by renaming: {} is unavailable only for that "
-                         "moment, and the sessions connected to it are ended)",
-                         name, command.file, name));
+        ctx,
+        fmt::format("replace database {} with the backup {} (restored into a new database "
+                    "first, then swapped in by renaming: {} is unavailable only for that "
+                    "moment, and the sessions connected to it are ended)",
+                    name, command.file, name),
+        {fmt::format("database {}: replaced, with all its data, by the backup {} of database {} "
+                     "taken {}{}",
+                     name, command.file, m.database, m.started_at,
+                     m.latest_migration.empty() ? "" : " at migration " + m.latest_migration)});
   }
 
   std::vector<std::string> leftovers = interrupted_restores(ctx, target, name);

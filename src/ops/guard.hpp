@@ -4,20 +4,25 @@
 // without --yes when stdin is not a terminal; and of seeding, refused in production
 // without --allow-production.
 #include <string>
+#include <vector>
 
 #include "ops/context.hpp"
 
 namespace agentpg::ops {
 
 // Returns when the action may go ahead; throws core::Error (exit 8) when it may not.
-// `action` completes "about to ...", e.g. "drop database app_dev".
-void confirm_destructive(const Context& ctx, const std::string& action);
+// `action` completes "about to ...", e.g. "drop database app_dev"; `items` (what will be
+// reverted, emptied, dropped or replaced, one a line) are listed before the question. On a
+// terminal, y or yes (any case) goes on; n, no, an empty answer or the end of input stop
+// (exit 8); anything else is asked again, a few times, then stops.
+void confirm_destructive(const Context& ctx, const std::string& action,
+                         const std::vector<std::string>& items = {});
 
 // Whether stdin is a terminal, where a question can be asked.
 bool stdin_is_terminal();
 
-// Prints `details` (what the action would change) on stderr, then asks on the terminal to
-// type 'yes'; throws core::Error (exit 8) when the answer is anything else.
+// Prints `details` (what the action would change) on stderr, then asks on the terminal as
+// confirm_destructive does; throws core::Error (exit 8) when the answer is anything else.
 void confirm_on_terminal(const Context& ctx, const std::string& action, const std::string& details);
 
 // Returns when the rows of `seed_environment` may be loaded; throws core::Error (exit 8)

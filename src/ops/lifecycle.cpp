@@ -65,7 +65,10 @@ ExitCode run_create_db(ops::Context& ctx, const CreateDbCommand& command) {
   pg::ConnParams params = ops::target_params(ctx);
   std::string name = params.get("dbname");
   if (command.force) {
-    ops::confirm_destructive(ctx, fmt::format("drop and re-create database {}", name));
+    ops::confirm_destructive(ctx, fmt::format("drop and re-create database {}", name),
+                             {fmt::format("database {} ({}): dropped with all its data, then "
+                                          "created empty",
+                                          name, params.display())});
     pg::drop_database(params, ctx.config.connect_timeout, true);
   }
   bool created = pg::create_database_if_missing(params, ctx.config.connect_timeout);
@@ -78,7 +81,9 @@ ExitCode run_create_db(ops::Context& ctx, const CreateDbCommand& command) {
 ExitCode run_drop_db(ops::Context& ctx, const DropDbCommand& command) {
   pg::ConnParams params = ops::target_params(ctx);
   std::string name = params.get("dbname");
-  ops::confirm_destructive(ctx, fmt::format("drop database {}", name));
+  ops::confirm_destructive(
+      ctx, fmt::format("drop database {}", name),
+      {fmt::format("database {} ({}): dropped with all its data", name, params.display())});
   bool dropped = pg::drop_database(params, ctx.config.connect_timeout, command.force);
   ctx.out.emit(core::Json::object().set("database", name).set("dropped", dropped));
   ctx.out.line(dropped ? fmt::format("dropped database {}", name)

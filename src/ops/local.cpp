@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "local/cluster.hpp"
+#include "ops/guard.hpp"
+#include "util/files.hpp"
 
 namespace agentpg::ops {
 
@@ -77,6 +79,16 @@ core::ExitCode run_local(ops::Context& ctx, LocalAction action) {
     }
     break;
   case LocalAction::destroy:
+    // Guarded as drop-db is: asked on a terminal, refused without --yes off one.
+    if (util::path_exists(ctx.config.local_dir)) {
+      ClusterStatus status = cluster.status();
+      std::vector<std::string> items = {fmt::format(
+          "{}: the local cluster's databases, configuration and log", ctx.config.local_dir)};
+      if (status.state == State::running) {
+        items.push_back(fmt::format("the server running on port {} (stopped first)", status.port));
+      }
+      confirm_destructive(ctx, "delete the local PostgreSQL cluster", items);
+    }
     cluster.destroy();
     out.emit(core::Json::object().set("destroyed", ctx.config.local_dir));
     out.line(fmt::format("deleted {}", ctx.config.local_dir));

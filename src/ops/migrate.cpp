@@ -61,6 +61,34 @@ std::optional<std::string> version_argument(const std::string& text, const char*
   return version;
 }
 
+// What a rollback will revert, newest first, as the prompt lists it ("version_name", with
+// a note when its down section has no SQL), and which of them undo nothing. Planned here,
+// before the confirmation, with the rules the runner applies again under the lock.
+struct RollbackPreview {
+  std::vector<std::string> items;
+  std::vector<std::string> empty_down;
+};
+
+RollbackPreview preview_rollback(pg::Connection& conn, const std::vector<MigrationFile>& files,
+                                 const RollbackOptions& options) {
+  RollbackPreview preview;
+  std::vector<AppliedMigration> history =
+      pg::MigrationDatabase(conn).read_history().value_or(std::vector<AppliedMigration>{});
+  std::vector<StatusEntry> status = compute_status(files, history);
+  for (const StatusEntry* e : migrate::plan_rollback(status, options.rules)) {
+    std::string name = fmt::format("{}_{}", migrate::shown_version(*e), e->name);
+    // A file's down section runs unless the recorded one does (missing file, --recorded-down).
+    bool file_down = e->file != nullptr && !(options.recorded_down && e->state == State::changed);
+    if (file_down && !migrate::has_sql(e->file->down)) {
+      preview.items.push_back(name + " (its down section has no SQL: nothing will be undone)");
+      preview.empty_down.push_back(name);
+    } else {
+      preview.items.push_back(name);
+    }
+  }
+  return preview;
+}
+
 } // namespace
 
 MigrateOptions migrate_options(const Context& ctx, pg::Connection& conn) {
@@ -117,17 +145,30 @@ ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command) {
   options.statement_lock_timeout = config.migration_lock_timeout;
   std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
   std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
-  if (!command.dry_run) {
-    std::string what =
-        options.resume || options.resume_from > 0 ? std::string("finish a failed rollback")
-        : command.to.empty()
-            ? fmt::format("roll back {} migration{}", command.steps, command.steps == 1 ? "" : "s")
-            : fmt::format("roll back to {}", command.to);
-    ops::confirm_destructive(ctx, fmt::format("{} of database {}", what, conn->database()));
+  bool resuming = options.resume || options.resume_from > 0;
+  RollbackPreview preview;
+  if (!resuming) {
+    preview = preview_rollback(*conn, files, options);
+  }
+  // Said before anything is done: in the question when there is one, else as warnings.
+  if (command.dry_run || ctx.config.yes || !ops::stdin_is_terminal()) {
+    for (const auto& name : preview.empty_down) {
+      ctx.out.warn(fmt::format("nothing will be undone for {}: its down section has no SQL", name));
+    }
+  }
+  if (!command.dry_run && (resuming || !preview.items.empty())) {
+    std::string what = resuming ? std::string("finish a failed rollback")
+                       : command.to.empty()
+                           ? fmt::format("roll back {} migration{}", preview.items.size(),
+                                         preview.items.size() == 1 ? "" : "s")
+                           : fmt::format("roll back to {}", command.to);
+    ops::confirm_destructive(ctx, fmt::format("{} of database {}", what, conn->database()),
+                             preview.items);
   }
   pg::MigrationDatabase db(*conn);
   util::Clock::time_point start = util::Clock::now();
   RunReport report = Runner(db, ctx.out).rollback(files, options);
+  report.empty_down = preview.empty_down;
   print_run_report(ctx.out, report, "rollback", util::elapsed_ms(start));
   return ExitCode::ok;
 }
@@ -198,7 +239,11 @@ ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
     }
   }
   std::string path = fmt::format("{}/{}_{}.sql", dir, version, command.name);
-  std::string text = "-- migrate:up\n\n\n-- migrate:down\n\n";
+  // A down section of only comments counts as empty: status marks it, rollback warns.
+  std::string text =
+      "-- migrate:up\n\n\n-- migrate:down\n"
+      "-- write the SQL that undoes the up section, e.g. DROP TABLE ...;\n"
+      "-- leave it empty only if nothing can be undone (a rollback will then undo nothing)\n\n";
   if (!util::write_file_atomic(path, text, 0644)) {
     throw Error(ExitCode::unexpected, fmt::format("cannot write {}", path));
   }

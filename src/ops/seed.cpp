@@ -51,12 +51,21 @@ core::ExitCode run_seed(Context& ctx, const SeedCommand& command) {
   std::vector<seed::SeedFile> files =
       seed::load_seed_files(ctx.config.seeds_dir + "/" + environment);
   std::unique_ptr<pg::Connection> conn = connect_target(ctx);
+  seed::SeedOptions options = seed_options(ctx, environment, command.reset, command.dry_run);
   if (command.reset && !command.dry_run) {
-    confirm_destructive(ctx, fmt::format("empty the tables that the {} seeds fill in database {}",
-                                         environment, conn->database()));
+    // Asked once the tables are known and before any is emptied, listing every one.
+    std::string action = fmt::format("empty the tables that the {} seeds fill in database {}",
+                                     environment, conn->database());
+    options.before_reset = [&ctx, action](const std::vector<std::string>& seeded,
+                                          const std::vector<std::string>& referring) {
+      std::vector<std::string> items = seeded;
+      for (const auto& t : referring) {
+        items.push_back(t + " (refers to a table above)");
+      }
+      confirm_destructive(ctx, action, items);
+    };
   }
-  seed::SeedReport report = seed::load_seeds(
-      *conn, files, seed_options(ctx, environment, command.reset, command.dry_run), ctx.out);
+  seed::SeedReport report = seed::load_seeds(*conn, files, options, ctx.out);
   seed::print_seed_report(ctx.out, report);
   return core::ExitCode::ok;
 }

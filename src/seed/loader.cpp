@@ -85,7 +85,7 @@ public:
     exec(pg::create_seed_history());
     std::vector<const SeedFile*> chosen = installed(files, options.modules);
     if (options.reset) {
-      reset(chosen);
+      reset(chosen, options.before_reset);
     }
     for (const SeedFile* f : chosen) {
       m_out.progress(fmt::format("seeding {} ...", f->name));
@@ -195,7 +195,8 @@ private:
 
   // Empties the seeded tables together with the tables that refer to them (which could
   // not keep their rows otherwise), and says which those were.
-  void reset(const std::vector<const SeedFile*>& files) {
+  void reset(const std::vector<const SeedFile*>& files,
+             const decltype(SeedOptions::before_reset)& before_reset) {
     std::set<std::string> seeded;
     for (const SeedFile* f : files) {
       if (!f->table.empty()) {
@@ -217,6 +218,15 @@ private:
     }
     if (tables.empty()) {
       return;
+    }
+    if (before_reset) {
+      std::vector<std::string> referring;
+      for (const auto& t : tables) {
+        if (seeded.count(t) == 0) {
+          referring.push_back(t);
+        }
+      }
+      before_reset(std::vector<std::string>(seeded.begin(), seeded.end()), referring);
     }
     exec(pg::truncate_tables(std::vector<std::string>(tables.begin(), tables.end())), "reset");
     m_report.reset = true;

@@ -2,6 +2,7 @@
 // Loading seed files: all of an environment's files in ONE transaction; YAML rows
 // upserted on their key, CSV through COPY, SQL statement by statement; counts of
 // inserted / updated / unchanged rows per table; history in agentpg.seed_history.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,12 @@ struct SeedOptions {
   // schema of one of them is skipped (the module is not installed); for any other missing
   // schema it is an error.
   std::vector<std::string> modules;
+  // --reset: called with the tables about to be emptied (the seeded ones, then those that
+  // refer to them), inside the seed's transaction and before they are emptied; a throw
+  // stops the run with nothing changed (the confirmation).
+  std::function<void(const std::vector<std::string>& seeded,
+                     const std::vector<std::string>& referring)>
+      before_reset;
 };
 
 // Throws core::Error (exit 4 or 5) naming file and line; nothing is left written then.

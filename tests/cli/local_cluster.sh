@@ -43,6 +43,6 @@ run "$AGENTPG" check --wait 2
 expect_code 3
 expect_err "no server is listening on that socket"
 
-run "$AGENTPG" local destroy
+run "$AGENTPG" --yes local destroy
 expect_code 0
 [ ! -e .agentpg ] || fail ".agentpg still exists"

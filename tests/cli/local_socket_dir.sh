@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 deep="$WORK/$(printf 'p%.0s' {1..50})/$(printf 'q%.0s' {1..40})"
 mkdir -p "$deep" && cd "$deep"
 sock="/tmp/agentpg-$(printf %s "$deep/.agentpg" | sha256sum | cut -c1-12)"
-trap '"$AGENTPG" local destroy >/dev/null 2>&1 || true; rm -rf "$sock"; cleanup' EXIT
+trap '"$AGENTPG" --yes local destroy >/dev/null 2>&1 || true; rm -rf "$sock"; cleanup' EXIT
 run "$AGENTPG" --json local status
 [ "$(json_get 'd["socket_dir"]')" = "$sock" ] || fail "socket folder is not $sock: $(out)"
 rm -rf "$sock"
@@ -46,6 +46,6 @@ owner=$([ "$(id -u)" = 0 ] && echo postgres || id -un)
 [ "$(stat -c '%a %U' "$sock")" = "700 $owner" ] || fail "socket folder is $(stat -c '%a %U' "$sock")"
 run "$AGENTPG" --local check
 expect_code 0
-run "$AGENTPG" local destroy
+run "$AGENTPG" --yes local destroy
 expect_code 0
 [ ! -e "$sock" ] || fail "local destroy left $sock"

@@ -80,7 +80,7 @@ expect_no "not encrypted"
 # without a warning, and check names the protocol and cipher.
 command -v openssl >/dev/null || fail "openssl is needed for the TLS half of this test"
 tls_dir=$WORK/tls_cluster
-trap '"$AGENTPG" --local-dir "$tls_dir" local destroy >/dev/null 2>&1 || true; cleanup; psql_admin -c "drop role if exists tls_user" >/dev/null 2>&1 || true' EXIT
+trap '"$AGENTPG" --yes --local-dir "$tls_dir" local destroy >/dev/null 2>&1 || true; cleanup; psql_admin -c "drop role if exists tls_user" >/dev/null 2>&1 || true' EXIT
 run "$AGENTPG" --local-dir "$tls_dir" local start
 expect_code 0
 owner=$(stat -c %U "$tls_dir/data")
