@@ -170,6 +170,10 @@ refused by a guard (confirmation missing, or the production environment)
 .TP
 130, 143
 \fBbackup\fR stopped by SIGINT or SIGTERM, after stopping pg_dump and deleting its unfinished file
+.PP
+With \fB\-\-json\fR, a failure prints {"command": ..., "error": {"exit_code", "kind",
+"message", "hint"}} on stdout, with the same exit code; every document is described by
+docs/output.schema.json.
 .SH EXAMPLES
 .TP
 A project\-local database with every bundled schema:
