@@ -15,12 +15,16 @@ int main(int argc, char** argv) {
   } catch (const core::Error& e) {
     // The one place errors are reported; passwords are masked whatever their source.
     std::string message = pg::mask_secrets(e.what());
-    app.output().error(message, pg::mask_secrets(e.hint()));
-    app.output().emit(
-        core::Json::object().set("error", core::Json::object()
-                                              .set("exit_code", core::to_int(e.code()))
-                                              .set("kind", core::exit_code_name(e.code()))
-                                              .set("message", message)));
+    std::string hint = pg::mask_secrets(e.hint());
+    app.output().error(message, hint);
+    core::Json error = core::Json::object()
+                           .set("exit_code", core::to_int(e.code()))
+                           .set("kind", core::exit_code_name(e.code()))
+                           .set("message", message);
+    if (!hint.empty()) {
+      error.set("hint", hint);
+    }
+    app.output().emit(core::Json::object().set("error", error));
     return core::to_int(e.code());
   } catch (const std::exception& e) {
     app.output().error(pg::mask_secrets(e.what()), "this is a bug in agentpg; please report it");

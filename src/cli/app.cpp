@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
@@ -126,6 +130,30 @@ Error usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char*
   return Error(ExitCode::usage, message, hint);
 }
 
+// The command named on the command line, with its subcommand: "migrate", "backup list".
+std::string command_path(const CLI::App& app) {
+  std::string path;
+  const CLI::App* at = &app;
+  while (!at->get_subcommands().empty()) {
+    at = at->get_subcommands().front();
+    path += (path.empty() ? "" : " ") + at->get_name();
+  }
+  return path;
+}
+
+// Whether --json (or AGENTPG_JSON) was given, for errors reported before the Config
+// exists (a typo in an option, an unreadable agentpg.yaml): they are JSON too.
+bool asks_for_json(int argc, char** argv) {
+  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i) {
+    if (std::string_view(argv[i]) == "--json") {
+      return true;
+    }
+  }
+  const char* env = std::getenv("AGENTPG_JSON");
+  bool json = false;
+  return env != nullptr && util::parse_bool(env, json) && json;
+}
+
 } // namespace
 
 App::App() : m_app(std::make_unique<CLI::App>()), m_fallback_output(core::OutputOptions{}) {
@@ -169,16 +197,22 @@ void App::wire(size_t index) {
 App::~App() = default;
 
 int App::run(int argc, char** argv) {
+  core::OutputOptions fallback;
+  fallback.json = asks_for_json(argc, argv);
+  m_fallback_output = core::Output(fallback);
   try {
     m_app->parse(argc, argv);
   } catch (const CLI::Success& e) {
     // --help and --version.
     return m_app->exit(e);
   } catch (const CLI::ParseError& e) {
+    m_fallback_output.set_command(command_path(*m_app));
     throw usage_error(*m_app, e, argc, argv);
   }
+  m_fallback_output.set_command(command_path(*m_app));
   m_runtime.sources.environment = config::process_environment();
   m_context = std::make_unique<ops::Context>(config::load_config(m_runtime.sources));
+  m_context->out.set_command(command_path(*m_app));
   return core::to_int(m_runtime.action(*m_context));
 }
 

@@ -108,6 +108,9 @@ in all, and a key may appear once in a map; either is refused with file:line:col
 \fBmigrations/\fR is an error (exit 5); a module's seeds are skipped while it is not
 installed. \fBseed \-\-dry\-run\fR puts back the sequences it moved, and names any
 that another session used meanwhile.
+A CSV file is copied straight into an empty table; into a table with rows it is
+upserted on a primary key or unique constraint whose columns are all in its header, and
+refused (exit 5) when the table has none.
 .TP
 \fB.agentpg/\fR
 The project\-local PostgreSQL (\fB\-\-local\fR). Its socket is in \fB.agentpg/run\fR, or, when that path
@@ -167,6 +170,10 @@ refused by a guard (confirmation missing, or the production environment)
 .TP
 130, 143
 \fBbackup\fR stopped by SIGINT or SIGTERM, after stopping pg_dump and deleting its unfinished file
+.PP
+With \fB\-\-json\fR, a failure prints {"command": ..., "error": {"exit_code", "kind",
+"message", "hint"}} on stdout, with the same exit code; every document is described by
+docs/output.schema.json.
 .SH EXAMPLES
 .TP
 A project\-local database with every bundled schema:

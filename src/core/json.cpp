@@ -31,6 +31,15 @@ Json& Json::set(const std::string& key, Json value) {
   return *this;
 }
 
+Json Json::with_first(const std::string& key, Json value) const {
+  Json result = object();
+  result.set(key, std::move(value));
+  for (const auto& member : m_members) {
+    result.set(member.first, member.second);
+  }
+  return result;
+}
+
 Json& Json::push(Json value) {
   m_items.push_back(std::move(value));
   return *this;

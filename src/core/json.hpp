@@ -30,6 +30,8 @@ public:
 
   // Object: sets (or replaces) `key`. Returns *this for chaining.
   Json& set(const std::string& key, Json value);
+  // Object: `key` first, then this object's members (its own `key`, if any, wins).
+  Json with_first(const std::string& key, Json value) const;
   // Array: appends.
   Json& push(Json value);
 

@@ -134,7 +134,11 @@ void Output::emit(const Json& document) const {
   if (!m_options.json) {
     return;
   }
-  fmt::print(m_out, "{}\n", document.dump());
+  if (document.type() == Json::Type::object && !m_command.empty()) {
+    fmt::print(m_out, "{}\n", document.with_first("command", m_command).dump());
+  } else {
+    fmt::print(m_out, "{}\n", document.dump());
+  }
   std::fflush(m_out);
 }
 

@@ -42,8 +42,11 @@ public:
   // The product of a command that exists to print it (--dry-run SQL, a URL): on stdout
   // even with --quiet, but not in --json mode.
   void data(std::string_view text) const;
-  // The one JSON document of a reporting command, on stdout (only in --json mode).
+  // The one JSON document of a reporting command, on stdout (only in --json mode). An
+  // object gets "command" first (see set_command) unless it names its own.
   void emit(const Json& document) const;
+  // The command whose documents emit() prints: "migrate", "backup list", ...
+  void set_command(std::string command) { m_command = std::move(command); }
   // The error report of main: "agentpg: error: ..." and an optional hint.
   void error(std::string_view message, std::string_view hint) const;
 
@@ -52,6 +55,7 @@ public:
 
 private:
   OutputOptions m_options;
+  std::string m_command;
   std::FILE* m_out;
   std::FILE* m_err;
   bool m_out_color;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "pg/catalog.hpp"
@@ -321,33 +322,44 @@ private:
     return std::nullopt;
   }
 
+  // A unique key of the table whose columns are all in `available` (the first found).
+  static std::optional<std::vector<std::string>> key_in(const pg::TableInfo& info,
+                                                        const std::vector<std::string>& available) {
+    for (const auto& unique : info.unique_keys) {
+      if (std::all_of(unique.begin(), unique.end(), [&](const std::string& c) {
+            return std::find(available.begin(), available.end(), c) != available.end();
+          })) {
+        return unique;
+      }
+    }
+    return std::nullopt;
+  }
+
   // The conflict columns: the file's key, which must be a unique key of the table.
   std::vector<std::string> conflict_key(const SeedFile& f, const pg::TableInfo& info,
                                         const std::vector<std::string>& available) {
-    std::vector<std::string> key = f.key;
-    if (key.empty()) {
-      for (const auto& unique : info.unique_keys) {
-        if (std::all_of(unique.begin(), unique.end(), [&](const std::string& c) {
-              return std::find(available.begin(), available.end(), c) != available.end();
-            })) {
-          key = unique;
-          break;
-        }
+    if (f.key.empty()) {
+      if (auto key = key_in(info, available)) {
+        return *key;
       }
+      throw Error(ExitCode::validation,
+                  fmt::format("{}:1: no key given, and {} has no primary key or unique constraint "
+                              "whose columns are all in the file",
+                              f.path, f.table),
+                  "seeds are upserted on their key, so re-running them changes nothing: name a "
+                  "unique key with 'key:'");
     }
-    std::vector<std::string> sorted_key = key;
+    std::vector<std::string> sorted_key = f.key;
     std::sort(sorted_key.begin(), sorted_key.end());
     for (auto unique : info.unique_keys) {
       std::sort(unique.begin(), unique.end());
-      if (!key.empty() && unique == sorted_key) {
-        return key;
+      if (unique == sorted_key) {
+        return f.key;
       }
     }
     throw Error(ExitCode::validation,
-                fmt::format("{}:1: {} is not a primary key or unique constraint of {}", f.path,
-                            key.empty() ? "no key given, and none of its unique keys is in the data"
-                                        : "key (" + util::join(key, ", ") + ")",
-                            f.table),
+                fmt::format("{}:1: key ({}) is not a primary key or unique constraint of {}",
+                            f.path, util::join(f.key, ", "), f.table),
                 "seeds are upserted on their key, so re-running them changes nothing: name a "
                 "unique key with 'key:'");
   }
@@ -459,9 +471,26 @@ private:
                     fmt::format("{}:1: {} has no column {}", f.path, f.table, c));
       }
     }
-    std::vector<std::string> key = conflict_key(f, info, columns);
     TableCounts& c = counts(f.table);
     bool empty = m_conn.query(pg::table_is_empty(f.table).text).text(0, 0) == "t";
+    // An empty table needs no key: COPY fills it. Rows already there must be matched on
+    // a key, or loading the file again would add every row a second time.
+    std::vector<std::string> key;
+    if (!empty) {
+      std::optional<std::vector<std::string>> found = key_in(info, columns);
+      if (!found) {
+        throw Error(ExitCode::validation,
+                    fmt::format("{}:1: {} already has rows, and it has no primary key or unique "
+                                "constraint whose columns are all in the CSV header: loading the "
+                                "file would add every row a second time",
+                                f.path, f.table),
+                    fmt::format("give {} a primary key or unique constraint (in a migration) and "
+                                "put its columns in the CSV header, or empty the table first "
+                                "(agentpg seed --reset)",
+                                f.table));
+      }
+      key = *found;
+    }
     unsigned long long copied = 0;
     // An empty table takes the rows straight from COPY; otherwise they go through a
     // temporary table and are upserted, so that re-running a seed changes nothing.

@@ -129,4 +129,11 @@ TEST_SUITE("core::json") {
     CHECK(agentpg::core::first_invalid_utf8("ok \xC3\xA9") == std::string::npos);
     CHECK(agentpg::core::first_invalid_utf8("ok \xED\xA0\x80") == 3);
   }
+
+  TEST_CASE("with_first puts the key first and lets the object's own value win") {
+    Json doc = Json::object().set("a", 1).set("b", 2);
+    CHECK(doc.with_first("command", "status").dump(0) == R"({"command":"status","a":1,"b":2})");
+    Json named = Json::object().set("x", true).set("command", "seed");
+    CHECK(named.with_first("command", "init").dump(0) == R"({"command":"seed","x":true})");
+  }
 }
