@@ -1,11 +1,11 @@
+#include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <fmt/format.h>
-
-#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <sstream>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/words.hpp"
 #include "util/strings.hpp"

@@ -24,15 +24,9 @@ struct Pointer {
 };
 
 const Alias k_aliases[] = {
-    {"up", "migrate"},
-    {"down", "rollback"},
-    {"current", "status"},
-    {"history", "status"},
-    {"info", "status"},
-    {"create", "create-db"},
-    {"drop", "drop-db"},
-    {"generate", "new"},
-    {"revision", "new"},
+    {"up", "migrate"},     {"down", "rollback"}, {"current", "status"},
+    {"history", "status"}, {"info", "status"},   {"create", "create-db"},
+    {"drop", "drop-db"},   {"generate", "new"},  {"revision", "new"},
 };
 
 const Pointer k_pointers[] = {
