@@ -11,7 +11,7 @@ _agentpg() {
   [[ $takes_value == *" $prev "* ]] && return 0
   local globals='--help --version --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --lock-timeout --migration-lock-timeout --allow-drift --allow-out-of-order --allow-production --allow-plaintext --local --local-dir --json --quiet --verbose --no-color --yes --config --env-file'
   case $cmd in
-    '') COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline check maintain backup restore local completion help $globals" -- "$cur")) ;;
+    '') COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline check wait maintain backup restore local completion help $globals" -- "$cur")) ;;
     init) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;;
     create-db) COMPREPLY=($(compgen -W "--help --force $globals" -- "$cur")) ;;
     drop-db) COMPREPLY=($(compgen -W "--help --force $globals" -- "$cur")) ;;
@@ -23,12 +23,13 @@ _agentpg() {
     adopt) COMPREPLY=($(compgen -W "--help --from --table --dry-run --allow-missing --mark-applied --dirty-is $globals" -- "$cur")) ;;
     baseline) COMPREPLY=($(compgen -W "--help --dry-run $globals" -- "$cur")) ;;
     check) COMPREPLY=($(compgen -W "--help --wait --report --fail-on $globals" -- "$cur")) ;;
+    wait) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;;
     maintain) COMPREPLY=($(compgen -W "--help --dry-run --only --schedule --unschedule $globals" -- "$cur")) ;;
     backup) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "verify list --help --format --jobs --compress --output --keep --schema-only --verify $globals" -- "$cur")); else COMPREPLY=($(compgen -W "--help --format --jobs --compress --output --keep --schema-only --verify $globals" -- "$cur")); fi ;;
     restore) COMPREPLY=($(compgen -W "--help --target-db --jobs --clean $globals" -- "$cur")) ;;
     local) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "start stop status url destroy --help $globals" -- "$cur")); else COMPREPLY=($(compgen -W "--help $globals" -- "$cur")); fi ;;
     completion) COMPREPLY=($(compgen -W "bash zsh fish --help $globals" -- "$cur")) ;;
-    help) COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline check maintain backup restore local completion help" -- "$cur")) ;;
+    help) COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline check wait maintain backup restore local completion help" -- "$cur")) ;;
   esac
 }
 complete -F _agentpg agentpg

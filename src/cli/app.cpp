@@ -2,13 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/words.hpp"
 #include "config/settings.hpp"
 #include "util/strings.hpp"
 
@@ -49,6 +53,8 @@ const Command k_commands[] = {
      "hand)",
      wire_baseline},
     {"check", "check connectivity, server version and the schema's state", wire_check},
+    {"wait", "wait until the database accepts logins, then exit 0 (3 when it does not in time)",
+     wire_wait},
     {"maintain",
      "upkeep jobs: release expired charges, apply retention windows, ANALYZE stale tables",
      wire_maintain},
@@ -96,14 +102,62 @@ std::vector<std::string> command_names(const CLI::App& app) {
   std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
     names.push_back(sub->get_name());
+    names.insert(names.end(), sub->get_aliases().begin(), sub->get_aliases().end());
   }
   return names;
+}
+
+// The long options valid on this command line: the global ones and those of each
+// (sub)command it names.
+std::vector<std::string> option_names(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  const CLI::App* current = &app;
+  auto add = [&names](const CLI::App* from) {
+    for (const CLI::Option* option : from->get_options()) {
+      for (const std::string& name : option->get_lnames()) {
+        names.push_back("--" + name);
+      }
+    }
+  };
+  add(current);
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    auto found =
+        current->get_subcommands([&word](const CLI::App* sub) { return sub->check_name(word); });
+    if (!found.empty()) {
+      current = found.front();
+      add(current);
+    }
+  }
+  return names;
+}
+
+// "--dry-rn" (or "--dry-rn=x"): the option it most likely meant, or "".
+std::optional<Error> unknown_option(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names = option_names(app, argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    std::string word = std::string(argv[i]).substr(0, std::string(argv[i]).find('='));
+    if (word.rfind("--", 0) != 0 || word.size() < 3 ||
+        std::find(names.begin(), names.end(), word) != names.end()) {
+      continue;
+    }
+    std::string suggestion = util::closest_match(word, names);
+    return Error(ExitCode::usage, fmt::format("unknown option '{}'", word),
+                 suggestion.empty() ? "see 'agentpg help COMMAND' for a command's options"
+                                    : fmt::format("did you mean '{}'?", suggestion));
+  }
+  return std::nullopt;
 }
 
 // CLI11's parse errors become exit 2, with "did you mean" for a misspelt command.
 Error usage_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   std::string message = e.what();
   std::string hint = "see 'agentpg --help'";
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    if (std::optional<Error> option = unknown_option(app, argc, argv)) {
+      return *option;
+    }
+  }
   if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr ||
       dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
     for (int i = 1; i < argc; ++i) {
@@ -179,6 +233,7 @@ App::App() : m_app(std::make_unique<CLI::App>()), m_fallback_output(core::Output
     cmd->preparse_callback([this, index](std::size_t) { wire(index); });
     m_subcommands.push_back(cmd);
   }
+  add_other_tools_words(app, m_runtime);
   m_wired.assign(m_subcommands.size(), false);
   m_runtime.wire_all = [this] {
     for (size_t i = 0; i < m_subcommands.size(); ++i) {
@@ -200,19 +255,38 @@ int App::run(int argc, char** argv) {
   core::OutputOptions fallback;
   fallback.json = asks_for_json(argc, argv);
   m_fallback_output = core::Output(fallback);
+  size_t width = help_width();
+  m_app->get_formatter()->column_width(std::min<size_t>(30, width / 3));
   try {
     m_app->parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    // --help and --version.
+  } catch (const CLI::CallForVersion& e) {
     return m_app->exit(e);
+  } catch (const CLI::Success& e) {
+    // --help: the chosen command's, fitted to the terminal.
+    fmt::print("{}", wrap_help(m_app->help(), width));
+    return 0;
   } catch (const CLI::ParseError& e) {
+    // Reported before the Config exists: --json and --no-color are honoured all the same.
+    bool no_color = std::any_of(argv + 1, argv + argc,
+                                [](const char* arg) { return std::string(arg) == "--no-color"; });
+    fallback.no_color = no_color;
+    m_fallback_output = core::Output(fallback);
     m_fallback_output.set_command(command_path(*m_app));
+    if (m_app->get_subcommands().empty() && m_app->remaining().empty() &&
+        dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      // `agentpg` alone: what there is to run, and a usage error for scripts.
+      std::fprintf(stderr, "%s", general_help(*m_app, width).c_str());
+      return core::to_int(ExitCode::usage);
+    }
     throw usage_error(*m_app, e, argc, argv);
   }
   m_fallback_output.set_command(command_path(*m_app));
   m_runtime.sources.environment = config::process_environment();
   m_context = std::make_unique<ops::Context>(config::load_config(m_runtime.sources));
   m_context->out.set_command(command_path(*m_app));
+  if (!m_context->config.migrations_dir_note.empty()) {
+    m_context->out.notice(m_context->config.migrations_dir_note);
+  }
   return core::to_int(m_runtime.action(*m_context));
 }
 

@@ -24,4 +24,16 @@ void wire_check(CLI::App* cmd, Runtime& runtime) {
   });
 }
 
+// dbmate's `wait`: for a container entrypoint or a CI step before the first command.
+void wire_wait(CLI::App* cmd, Runtime& runtime) {
+  auto seconds = std::make_shared<int>(60);
+  cmd->add_option("seconds", *seconds, "how long to keep trying")
+      ->type_name("SECONDS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->callback([&runtime, seconds] {
+    runtime.action = [seconds](ops::Context& ctx) { return ops::run_wait(ctx, *seconds); };
+  });
+}
+
 } // namespace agentpg::cli

@@ -18,6 +18,7 @@ void wire_adopt(CLI::App* cmd, Runtime& runtime);
 void wire_seed(CLI::App* cmd, Runtime& runtime);
 void wire_baseline(CLI::App* cmd, Runtime& runtime);
 void wire_check(CLI::App* cmd, Runtime& runtime);
+void wire_wait(CLI::App* cmd, Runtime& runtime);
 void wire_maintain(CLI::App* cmd, Runtime& runtime);
 void wire_backup(CLI::App* cmd, Runtime& runtime);
 void wire_restore(CLI::App* cmd, Runtime& runtime);

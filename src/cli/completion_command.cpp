@@ -1,9 +1,11 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/spec.hpp"
+#include "cli/words.hpp"
 
 namespace agentpg::cli {
 
@@ -38,24 +40,35 @@ void wire_manpage(CLI::App* cmd, Runtime& runtime) {
   });
 }
 
+// `agentpg help [COMMAND [SUBCOMMAND]]`: the general help, or a command's (`help backup verify`).
 void wire_help(CLI::App* cmd, Runtime& runtime) {
-  auto topic = std::make_shared<std::string>();
-  cmd->add_option("command", *topic, "the command");
+  auto topic = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("command", *topic, "the command (and its subcommand)")->expected(0, 2);
   CLI::App* root = cmd->get_parent();
   cmd->callback([&runtime, topic, root] {
     runtime.action = [&runtime, topic, root](ops::Context&) {
       runtime.wire_all();
-      const CLI::App* target = root;
-      if (!topic->empty()) {
-        auto found =
-            root->get_subcommands([&](const CLI::App* sub) { return sub->get_name() == *topic; });
-        target = found.empty() ? nullptr : found.front();
-        if (target == nullptr) {
-          throw core::Error(core::ExitCode::usage, fmt::format("no command '{}'", *topic),
-                            "see 'agentpg --help'");
-        }
+      size_t width = help_width();
+      if (topic->empty()) {
+        fmt::print("{}", general_help(*root, width));
+        return core::ExitCode::ok;
       }
-      fmt::print("{}", target == root ? root->help() : target->help(root->get_name()));
+      const CLI::App* target = root;
+      std::string prefix = root->get_name();
+      for (const std::string& word : *topic) {
+        auto found =
+            target->get_subcommands([&](const CLI::App* sub) { return sub->check_name(word); });
+        if (found.empty() || found.front()->get_group().empty()) {
+          throw core::Error(core::ExitCode::usage,
+                            fmt::format("no command '{}'", fmt::join(*topic, " ")),
+                            "see 'agentpg help' for the commands");
+        }
+        if (target != root) {
+          prefix += " " + target->get_name();
+        }
+        target = found.front();
+      }
+      fmt::print("{}", wrap_help(target->help(prefix), width));
       return core::ExitCode::ok;
     };
   });

@@ -98,7 +98,8 @@ KEY=VALUE lines, in the working directory (or \fB\-\-env\-file\fR).
 \fBmigrations/\fR
 Migration files: \fIversion\fR_\fIname\fR.sql with \fB\-\- migrate:up\fR and \fB\-\- migrate:down\fR
 sections (dbmate's format), golang\-migrate .up.sql/.down.sql pairs, or diesel folders; directly in the
-folder or in module folders.
+folder or in module folders. When it does not exist and no \fBmigrations_dir\fR is configured,
+dbmate's \fBdb/migrations/\fR is used, and a notice says so.
 .TP
 \fBseeds/\fR\fIenvironment\fR\fB/\fR
 Seed data: .yaml, .csv and .sql files, loaded in one transaction. YAML is data, not a
@@ -139,6 +140,12 @@ migration history, the row counts) before it is renamed into place. With \fB\-\-
 the sessions on the existing database are ended and it is swapped for the new one in one
 transaction: it is unavailable only for that moment, and is never lost. On any failure the
 existing database is untouched and the new copy is dropped (the message says so).
+.SH OTHER TOOLS' WORDS
+Aliases with the same meaning: \fBup\fR (migrate), \fBdown\fR (rollback one), \fBcurrent\fR,
+\fBhistory\fR, \fBinfo\fR (status), \fBcreate\fR, \fBdrop\fR (create\-db, drop\-db),
+\fBgenerate\fR, \fBrevision\fR (new). \fBdump\fR, \fBload\fR, \fBredo\fR, \fBlint\fR,
+\fBverify\fR, \fBvalidate\fR, \fBgoto\fR, \fBforce\fR and \fBclean\fR name the command to
+use instead and exit 2.
 .SH EXIT STATUS
 .TP
 0

@@ -364,6 +364,21 @@ std::string flag_or_env(const Sources& sources, const char* name, const std::str
   return flag_value.empty() && it != sources.environment.end() ? it->second : flag_value;
 }
 
+// A dbmate project keeps its migrations in db/migrations: when no folder is configured and
+// migrations/ does not exist, that one is used (and the Config says so, for a notice).
+void find_dbmate_migrations(const Layers& layers, const Sources& sources, Config& config) {
+  if (layers.resolve(setting(&Config::migrations_dir)).origin != "default" ||
+      util::is_directory(config.migrations_dir)) {
+    return;
+  }
+  std::string dbmate = join_path(sources.working_dir, "db/migrations");
+  if (util::is_directory(dbmate)) {
+    config.migrations_dir = dbmate;
+    config.migrations_dir_note = "agentpg: no migrations/ folder: using dbmate's db/migrations "
+                                 "(set migrations_dir or --migrations-dir to choose)";
+  }
+}
+
 } // namespace
 
 std::map<std::string, std::string> process_environment() {
@@ -398,6 +413,7 @@ Config load_config(const Sources& sources) {
   for (const SettingSpec& spec : settings()) {
     read_setting(spec, layers, sources, config);
   }
+  find_dbmate_migrations(layers, sources, config);
   // A default that depends on another setting.
   if (config.init_seed_env.empty()) {
     config.init_seed_env = config.environment_name;

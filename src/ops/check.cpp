@@ -117,6 +117,24 @@ SchemaCheck check_schema(const ops::Context& ctx, pg::Connection& conn) {
 
 } // namespace
 
+ExitCode run_wait(ops::Context& ctx, int seconds) {
+  if (seconds < 0) {
+    throw Error(ExitCode::usage, fmt::format("wait: {} is not a number of seconds", seconds),
+                "give how long to wait, e.g. 'agentpg wait 60'");
+  }
+  pg::ConnParams params = ops::resolve_target_params(ctx);
+  util::Clock::time_point start = util::Clock::now();
+  std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, seconds);
+  double waited = std::chrono::duration<double>(util::Clock::now() - start).count();
+  ctx.out.line(fmt::format("ready: {} accepts logins (after {:.1f} s)", params.display(), waited));
+  ctx.out.emit(Json::object()
+                   .set("command", "wait")
+                   .set("ok", true)
+                   .set("url", params.display())
+                   .set("waited_seconds", waited));
+  return ExitCode::ok;
+}
+
 ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   pg::ConnParams params = ops::resolve_target_params(ctx);
   std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, options.wait_seconds);

@@ -15,4 +15,8 @@ struct CheckOptions {
 // database cannot be reached (after --wait), and what later checks decide.
 core::ExitCode run_check(ops::Context& ctx, const CheckOptions& options);
 
+// `agentpg wait [SECONDS]` (dbmate's `wait`): waits until the database accepts logins,
+// then exits 0 without checking anything else; 3 when it still does not after `seconds`.
+core::ExitCode run_wait(ops::Context& ctx, int seconds);
+
 } // namespace agentpg::ops

@@ -20,7 +20,7 @@ for section in NAME SYNOPSIS COMMANDS "GLOBAL OPTIONS" ENVIRONMENT FILES "EXIT S
 done
 
 # Every command of --help, and every long option of each command, in each file.
-commands=$("$AGENTPG" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF {print $1}')
+commands=$("$AGENTPG" --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && /^  [^ ]/ {sub(/,$/, "", $1); print $1}')
 [ -n "$commands" ] || fail "no commands in --help"
 for c in $commands; do
   grep -q "^   $c$" "$WORK/man.txt" || fail "the man page lacks the command $c"

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "cli/app.hpp"
+#include "cli/words.hpp"
 
 namespace {
 
@@ -34,6 +35,22 @@ TEST_SUITE("cli::app") {
     CHECK(run({"check", "--wait"}).first == 2);
     CHECK(run({"check", "--no-such-flag"}).first == 2);
     CHECK(run({"local"}).first == 2);
+  }
+
+  TEST_CASE("a misspelt option gets the closest option of that command or the globals") {
+    CHECK(run({"migrate", "--dry-rn"}).second ==
+          "unknown option '--dry-rn' | did you mean '--dry-run'?");
+    CHECK(run({"--lock-timout", "5", "status"}).second ==
+          "unknown option '--lock-timout' | did you mean '--lock-timeout'?");
+    CHECK(run({"dump"}).first == 2);
+  }
+
+  TEST_CASE("help lines wrap at spaces under their description column") {
+    std::string wrapped =
+        agentpg::cli::wrap_help("  --to TEXT   revert everything newer than VERSION\n", 40);
+    CHECK(wrapped == "  --to TEXT   revert everything newer\n"
+                     "              than VERSION\n");
+    CHECK(agentpg::cli::wrap_help("short\n", 30) == "short\n");
   }
 
   TEST_CASE("no database configured is a usage error that suggests --local") {
