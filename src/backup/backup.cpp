@@ -254,7 +254,8 @@ Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
   }
 
   const std::string& dir = options.dir;
-  if (!util::make_dirs(dir, 0700)) {
+  if (!util::make_dirs_ignored_by_git(
+          dir, "made by agentpg: backups hold the database's data, keep them out of git", 0700)) {
     throw Error(ExitCode::usage, fmt::format("cannot create the backup folder {}", dir));
   }
   std::string stem = fmt::format("{}-{}", file_name_part(m.database), util::utc_file_timestamp());

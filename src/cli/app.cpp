@@ -85,7 +85,10 @@ void add_global_options(CLI::App& app, Runtime& runtime) {
         spec.flag,
         [&runtime, setting](const std::string& value) { runtime.sources.flags[setting] = value; },
         help);
-    option->type_name(spec.field.kind() == config::Kind::seconds ? "SECONDS" : "TEXT");
+    bool folder = util::ends_with(spec.flag, "-dir"); // completed with folder names
+    option->type_name(spec.field.kind() == config::Kind::seconds ? "SECONDS"
+                      : folder                                   ? "DIR"
+                                                                 : "TEXT");
     if (*spec.default_value != '\0') {
       option->default_str(spec.default_value);
     }

@@ -31,7 +31,7 @@ void wire_backup(CLI::App* cmd, Runtime& runtime) {
   auto verify_options = std::make_shared<ops::VerifyCommand>();
   CLI::App* verify = cmd->add_subcommand(
       "verify", "check a backup against its manifest and read every data block with pg_restore");
-  verify->add_option("file", verify_options->file, "the backup")->required();
+  verify->add_option("file", verify_options->file, "the backup")->required()->type_name("FILE");
   verify->add_flag("--restore", verify_options->restore,
                    "also restore it into a scratch database (always dropped) and compare each "
                    "table's row count with the manifest");
@@ -49,7 +49,9 @@ void wire_backup(CLI::App* cmd, Runtime& runtime) {
 
 void wire_restore(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<ops::RestoreCommand>();
-  cmd->add_option("file", options->file, "the backup (its manifest sits beside it)")->required();
+  cmd->add_option("file", options->file, "the backup (its manifest sits beside it)")
+      ->required()
+      ->type_name("FILE");
   cmd->add_option("--target-db", options->target_db,
                   "restore into this new database (default: the configured one)")
       ->type_name("NAME");

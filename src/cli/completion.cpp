@@ -3,6 +3,11 @@
 #include "cli/spec.hpp"
 #include "util/strings.hpp"
 
+// The three scripts complete the same things: command names; a command's options (with the
+// global ones) only once the word starts with '-'; the subcommands of `backup` and `local`;
+// option values from the CLI definition (a fixed set, file names, folder names, the folders
+// of seeds/ for --env and of migrations/ for --module); file names for `restore FILE` and
+// `backup verify FILE`.
 namespace agentpg::cli {
 
 namespace {
@@ -19,14 +24,15 @@ std::vector<std::string> option_words(const std::vector<OptionSpec>& options) {
   return words;
 }
 
-std::vector<std::string> value_options(const CommandSpec& command) {
-  std::vector<std::string> words;
+void add_value_options(const CommandSpec& command, std::vector<std::string>& words) {
   for (const auto& o : command.options) {
     if (!o.value_name.empty()) {
       words.insert(words.end(), o.names.begin(), o.names.end());
     }
   }
-  return words;
+  for (const auto& s : command.subcommands) {
+    add_value_options(s, words);
+  }
 }
 
 std::string names_of(const std::vector<CommandSpec>& commands) {
@@ -57,15 +63,170 @@ std::string zsh_escape(const std::string& text) {
   return out;
 }
 
-std::string zsh_option_lines(const std::vector<OptionSpec>& options, const std::string& indent) {
+// The label a shell shows for a value: "TEXT:{a,b}" -> "text".
+std::string value_label(const std::string& value_name) {
+  return util::to_lower(value_name.substr(0, value_name.find(':')));
+}
+
+// ---- bash ----
+
+// The statement that fills COMPREPLY with the values of `kind`, or "" when there are none.
+std::string bash_values(ValueKind kind, const std::vector<std::string>& choices) {
+  switch (kind) {
+  case ValueKind::choice:
+    return fmt::format("COMPREPLY=($(compgen -W \"{}\" -- \"$cur\"))", util::join(choices, " "));
+  case ValueKind::file:
+    return "_agentpg_files -f";
+  case ValueKind::directory:
+    return "_agentpg_files -d";
+  case ValueKind::seed_environment:
+    return "_agentpg_folders_of seeds";
+  case ValueKind::module:
+    return "_agentpg_folders_of migrations";
+  default:
+    return "";
+  }
+}
+
+// `case "$cmd $sub $prev"` rows for the options of `command`; `pattern` opens a quote.
+std::string bash_value_rows(const CommandSpec& command, const std::string& pattern) {
   std::string out;
-  for (const auto& o : options) {
+  for (const auto& o : command.options) {
+    std::string action = bash_values(o.kind, o.choices);
     for (const auto& n : o.names) {
-      out += fmt::format("{}'{}[{}]{}'\n", indent, n, zsh_escape(o.help),
-                         o.value_name.empty() ? "" : ":" + util::to_lower(o.value_name) + ":");
+      if (!action.empty()) {
+        out += fmt::format("    {} {}\") {} ;;\n", pattern, n, action);
+      }
     }
   }
   return out;
+}
+
+// What a command completes for a word that is not an option.
+std::string bash_arguments(const CommandSpec& root, const CommandSpec& c) {
+  if (!c.subcommands.empty()) {
+    std::string out = fmt::format("if [[ -z $sub ]]; then COMPREPLY=($(compgen -W \"{}\" -- "
+                                  "\"$cur\")); else case $sub in",
+                                  names_of(c.subcommands));
+    for (const auto& s : c.subcommands) {
+      out += fmt::format(" {}) {} ;;", s.name, bash_values(s.positional_kind, {}));
+    }
+    return out + " esac; fi";
+  }
+  if (c.name == "completion") {
+    return "COMPREPLY=($(compgen -W \"bash zsh fish\" -- \"$cur\"))";
+  }
+  if (c.name == "help") {
+    return fmt::format("COMPREPLY=($(compgen -W \"{}\" -- \"$cur\"))", names_of(root.subcommands));
+  }
+  return bash_values(c.positional_kind, {});
+}
+
+std::string bash_options(const CommandSpec& c) {
+  std::string words = util::join(option_words(c.options), " ");
+  if (c.subcommands.empty()) {
+    return fmt::format("COMPREPLY=($(compgen -W \"{} $globals\" -- \"$cur\"))", words);
+  }
+  std::string out = "case $sub in";
+  for (const auto& s : c.subcommands) {
+    out += fmt::format(" {}) COMPREPLY=($(compgen -W \"{} $globals\" -- \"$cur\")) ;;", s.name,
+                       util::join(option_words(s.options), " "));
+  }
+  return out +
+         fmt::format(" *) COMPREPLY=($(compgen -W \"{} $globals\" -- \"$cur\")) ;; esac", words);
+}
+
+// ---- zsh ----
+
+std::string zsh_action(const OptionSpec& o) {
+  switch (o.kind) {
+  case ValueKind::choice:
+    return fmt::format(":{}:({})", value_label(o.value_name), util::join(o.choices, " "));
+  case ValueKind::file:
+    return ":file:_files";
+  case ValueKind::directory:
+    return ":folder:_files -/";
+  case ValueKind::seed_environment:
+    return ":environment:_agentpg_folders_of seeds";
+  case ValueKind::module:
+    return ":module:_agentpg_folders_of migrations";
+  case ValueKind::text:
+    return ":" + value_label(o.value_name) + ": ";
+  default:
+    return "";
+  }
+}
+
+std::string zsh_option_lines(const std::vector<OptionSpec>& options, const std::string& indent,
+                             const std::string& end) {
+  std::string out;
+  for (const auto& o : options) {
+    for (const auto& n : o.names) {
+      out += fmt::format("{}'{}[{}]{}'{}\n", indent, n, zsh_escape(o.help), zsh_action(o), end);
+    }
+  }
+  return out;
+}
+
+std::string zsh_positional(const CommandSpec& c) {
+  switch (c.positional_kind) {
+  case ValueKind::file:
+    return "'1:file:_files'";
+  case ValueKind::none:
+    return "";
+  default:
+    return "'*::'";
+  }
+}
+
+// A command with subcommands gets its own function: the subcommand, then its arguments.
+std::string zsh_subcommand_function(const CommandSpec& c) {
+  std::string out = fmt::format("_agentpg_{}() {{\n  local curcontext=$curcontext state line\n"
+                                "  _arguments -C $globals \\\n",
+                                c.name);
+  out += zsh_option_lines(c.options, "    ", " \\");
+  std::vector<std::string> subs;
+  for (const auto& s : c.subcommands) {
+    subs.push_back(fmt::format("{}\\:\"{}\"", s.name, zsh_escape(s.help)));
+  }
+  out += fmt::format("    '1:action:(({}))' '*:: :->sub'\n", util::join(subs, " "));
+  out += "  [[ $state == sub ]] || return\n  case $words[1] in\n";
+  for (const auto& s : c.subcommands) {
+    out += fmt::format("    {}) _arguments $globals \\\n", s.name);
+    out += zsh_option_lines(s.options, "        ", " \\");
+    out += fmt::format("        {} ;;\n", zsh_positional(s));
+  }
+  return out + "  esac\n}\n\n";
+}
+
+// ---- fish ----
+
+std::string fish_values(ValueKind kind, const std::vector<std::string>& choices) {
+  switch (kind) {
+  case ValueKind::choice:
+    return " -x -a '" + util::join(choices, " ") + "'";
+  case ValueKind::file:
+    return " -r -F";
+  case ValueKind::directory:
+    return " -x -a '(__fish_complete_directories (commandline -ct))'";
+  case ValueKind::seed_environment:
+    return " -x -a '(__agentpg_folders_of seeds)'";
+  case ValueKind::module:
+    return " -x -a '(__agentpg_folders_of migrations)'";
+  case ValueKind::text:
+    return " -x";
+  default:
+    return "";
+  }
+}
+
+std::string fish_option_line(const std::string& condition, const OptionSpec& o) {
+  std::string line = "complete -c agentpg" + (condition.empty() ? "" : " -n '" + condition + "'");
+  for (const auto& n : o.names) {
+    line += n.rfind("--", 0) == 0 ? " -l " + n.substr(2) : " -s " + n.substr(1);
+  }
+  line += fish_values(o.kind, o.choices);
+  return line + " -d '" + quoted(o.help) + "'\n";
 }
 
 } // namespace
@@ -73,14 +234,17 @@ std::string zsh_option_lines(const std::vector<OptionSpec>& options, const std::
 std::string bash_completion(const CommandSpec& root) {
   std::string out =
       "# bash completion for agentpg (generated by 'agentpg completion bash')\n"
+      "_agentpg_files() {\n"
+      "  compopt -o filenames 2>/dev/null\n"
+      "  mapfile -t COMPREPLY < <(compgen \"$1\" -- \"$cur\")\n"
+      "}\n"
+      "_agentpg_folders_of() {\n"
+      "  mapfile -t COMPREPLY < <(cd \"$1\" 2>/dev/null && compgen -d -- \"$cur\")\n"
+      "}\n"
       "_agentpg() {\n"
       "  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd= sub= i word\n";
-  std::vector<std::string> takes_value = value_options(root);
-  for (const auto& c : root.subcommands) {
-    for (const auto& v : value_options(c)) {
-      takes_value.push_back(v);
-    }
-  }
+  std::vector<std::string> takes_value;
+  add_value_options(root, takes_value);
   out += fmt::format("  local takes_value=' {} '\n", util::join(takes_value, " "));
   out += "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
          "    word=${COMP_WORDS[i]}\n"
@@ -88,28 +252,30 @@ std::string bash_completion(const CommandSpec& root) {
          "    [[ $word == -* ]] && continue\n"
          "    if [[ -z $cmd ]]; then cmd=$word; elif [[ -z $sub ]]; then sub=$word; fi\n"
          "  done\n"
-         "  [[ $takes_value == *\" $prev \"* ]] && return 0\n";
+         "  COMPREPLY=()\n"
+         "  if [[ $takes_value == *\" $prev \"* ]]; then\n"
+         "    case \"$cmd $sub $prev\" in\n";
+  for (const auto& c : root.subcommands) {
+    for (const auto& s : c.subcommands) {
+      out += bash_value_rows(s, "\"" + c.name + " " + s.name);
+    }
+    out += bash_value_rows(c, "\"" + c.name + " \"*\"");
+  }
+  out += bash_value_rows(root, "*\"");
+  out += "    esac\n    return 0\n  fi\n";
   out += fmt::format("  local globals='{}'\n", util::join(option_words(root.options), " "));
-  out += "  case $cmd in\n";
-  out += fmt::format("    '') COMPREPLY=($(compgen -W \"{} $globals\" -- \"$cur\")) ;;\n",
+  out += "  if [[ $cur == -* ]]; then\n    case $cmd in\n"
+         "      '') COMPREPLY=($(compgen -W \"$globals\" -- \"$cur\")) ;;\n";
+  for (const auto& c : root.subcommands) {
+    out += fmt::format("      {}) {} ;;\n", c.name, bash_options(c));
+  }
+  out += "    esac\n    return 0\n  fi\n  case $cmd in\n";
+  out += fmt::format("    '') COMPREPLY=($(compgen -W \"{}\" -- \"$cur\")) ;;\n",
                      names_of(root.subcommands));
   for (const auto& c : root.subcommands) {
-    std::string words = util::join(option_words(c.options), " ");
-    if (!c.subcommands.empty()) {
-      out += fmt::format("    {}) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W \"{} {} "
-                         "$globals\" -- \"$cur\")); "
-                         "else COMPREPLY=($(compgen -W \"{} $globals\" -- \"$cur\")); fi ;;\n",
-                         c.name, names_of(c.subcommands), words, words);
-    } else if (c.name == "completion") {
-      out += fmt::format(
-          "    {}) COMPREPLY=($(compgen -W \"bash zsh fish {} $globals\" -- \"$cur\")) ;;\n",
-          c.name, words);
-    } else if (c.name == "help") {
-      out += fmt::format("    {}) COMPREPLY=($(compgen -W \"{}\" -- \"$cur\")) ;;\n", c.name,
-                         names_of(root.subcommands));
-    } else {
-      out += fmt::format("    {}) COMPREPLY=($(compgen -W \"{} $globals\" -- \"$cur\")) ;;\n",
-                         c.name, words);
+    std::string action = bash_arguments(root, c);
+    if (!action.empty()) {
+      out += fmt::format("    {}) {} ;;\n", c.name, action);
     }
   }
   out += "  esac\n"
@@ -121,8 +287,19 @@ std::string bash_completion(const CommandSpec& root) {
 std::string zsh_completion(const CommandSpec& root) {
   std::string out =
       "#compdef agentpg\n# zsh completion for agentpg (generated by 'agentpg completion zsh')\n\n"
-      "_agentpg() {\n  local -a globals commands\n  globals=(\n";
-  out += zsh_option_lines(root.options, "    ");
+      "# _arguments passes compadd's options first: the folder is the last argument.\n"
+      "_agentpg_folders_of() {\n"
+      "  local -a folders\n"
+      "  folders=(${@[-1]}/*(N/:t))\n"
+      "  compadd \"${@[1,-2]}\" -a folders\n"
+      "}\n\n";
+  for (const auto& c : root.subcommands) {
+    if (!c.subcommands.empty()) {
+      out += zsh_subcommand_function(c);
+    }
+  }
+  out += "_agentpg() {\n  local -a globals commands\n  globals=(\n";
+  out += zsh_option_lines(root.options, "    ", "");
   out += "  )\n  commands=(\n";
   for (const auto& c : root.subcommands) {
     out += fmt::format("    '{}:{}'\n", c.name, zsh_escape(c.help));
@@ -135,25 +312,18 @@ std::string zsh_completion(const CommandSpec& root) {
          "    args)\n"
          "      case $words[1] in\n";
   for (const auto& c : root.subcommands) {
-    out += fmt::format("        {})\n          _arguments $globals \\\n", c.name);
-    for (const auto& o : c.options) {
-      for (const auto& n : o.names) {
-        out += fmt::format("            '{}[{}]{}' \\\n", n, zsh_escape(o.help),
-                           o.value_name.empty() ? "" : ":" + util::to_lower(o.value_name) + ":");
-      }
-    }
     if (!c.subcommands.empty()) {
-      std::vector<std::string> subs;
-      for (const auto& s : c.subcommands) {
-        subs.push_back(fmt::format("{}\\:\"{}\"", s.name, zsh_escape(s.help)));
-      }
-      out += fmt::format("            '1:action:(({}))'\n", util::join(subs, " "));
-    } else if (c.name == "completion") {
+      out += fmt::format("        {}) _agentpg_{} ;;\n", c.name, c.name);
+      continue;
+    }
+    out += fmt::format("        {})\n          _arguments $globals \\\n", c.name);
+    out += zsh_option_lines(c.options, "            ", " \\");
+    if (c.name == "completion") {
       out += "            '1:shell:(bash zsh fish)'\n";
     } else if (c.name == "help") {
       out += "            '1:command:(" + names_of(root.subcommands) + ")'\n";
     } else {
-      out += "            '*::'\n";
+      out += "            " + zsh_positional(c) + "\n";
     }
     out += "          ;;\n";
   }
@@ -162,37 +332,78 @@ std::string zsh_completion(const CommandSpec& root) {
 }
 
 std::string fish_completion(const CommandSpec& root) {
-  std::string out = "# fish completion for agentpg (generated by 'agentpg completion fish')\n"
-                    "complete -c agentpg -f\n";
-  auto option_line = [&](const std::string& condition, const OptionSpec& o) {
-    std::string line = "complete -c agentpg" + (condition.empty() ? "" : " -n '" + condition + "'");
-    for (const auto& n : o.names) {
-      line += n.rfind("--", 0) == 0 ? " -l " + n.substr(2) : " -s " + n.substr(1);
-    }
-    line += o.value_name.empty() ? "" : " -r";
-    return line + " -d '" + quoted(o.help) + "'\n";
-  };
+  std::vector<std::string> takes_value;
+  add_value_options(root, takes_value);
+  std::string out =
+      "# fish completion for agentpg (generated by 'agentpg completion fish')\n"
+      "complete -c agentpg -f\n"
+      "# The command and subcommand typed so far (option values left out).\n"
+      "function __agentpg_words\n"
+      "    set -l tokens (commandline -opc)\n"
+      "    set -l skip 0\n"
+      "    for t in $tokens[2..-1]\n"
+      "        if test $skip = 1\n"
+      "            set skip 0\n"
+      "        else if contains -- $t " +
+      util::join(takes_value, " ") +
+      "\n"
+      "            set skip 1\n"
+      "        else if not string match -q -- '-*' $t\n"
+      "            echo $t\n"
+      "        end\n"
+      "    end\n"
+      "end\n"
+      "# __agentpg_at [-x] WORD...: the words typed start with WORD... (-x: are exactly them).\n"
+      "function __agentpg_at\n"
+      "    set -l exact 0\n"
+      "    if test \"$argv[1]\" = -x\n"
+      "        set exact 1\n"
+      "        set -e argv[1]\n"
+      "    end\n"
+      "    set -l words (__agentpg_words)\n"
+      "    test $exact = 0 -o (count $words) -eq (count $argv); or return 1\n"
+      "    test (count $words) -ge (count $argv); or return 1\n"
+      "    for i in (seq (count $argv))\n"
+      "        test \"$words[$i]\" = \"$argv[$i]\"; or return 1\n"
+      "    end\n"
+      "end\n"
+      "function __agentpg_folders_of\n"
+      "    for d in $argv[1]/*/\n"
+      "        basename $d\n"
+      "    end\n"
+      "end\n";
   for (const auto& o : root.options) {
-    out += option_line("", o);
+    out += fish_option_line("", o);
   }
   for (const auto& c : root.subcommands) {
-    out += fmt::format("complete -c agentpg -n '__fish_use_subcommand' -a {} -d '{}'\n", c.name,
+    out += fmt::format("complete -c agentpg -n '__agentpg_at -x' -a {} -d '{}'\n", c.name,
                        quoted(c.help));
   }
   for (const auto& c : root.subcommands) {
-    std::string seen = "__fish_seen_subcommand_from " + c.name;
+    std::string at = "__agentpg_at " + c.name;
     for (const auto& o : c.options) {
-      out += option_line(seen, o);
+      out += fish_option_line(at, o);
     }
     for (const auto& s : c.subcommands) {
-      out +=
-          fmt::format("complete -c agentpg -n '{}' -a {} -d '{}'\n", seen, s.name, quoted(s.help));
+      out += fmt::format("complete -c agentpg -n '__agentpg_at -x {}' -a {} -d '{}'\n", c.name,
+                         s.name, quoted(s.help));
+      for (const auto& o : s.options) {
+        out += fish_option_line(at + " " + s.name, o);
+      }
+      if (s.positional_kind == ValueKind::file) {
+        out += fmt::format("complete -c agentpg -n '{} {}' -F\n", at, s.name);
+      }
+    }
+    if (c.positional_kind == ValueKind::file) {
+      out += fmt::format("complete -c agentpg -n '{}' -F\n", at);
     }
     if (c.name == "completion") {
-      out += fmt::format("complete -c agentpg -n '{}' -a 'bash zsh fish'\n", seen);
+      out +=
+          fmt::format("complete -c agentpg -n '__agentpg_at -x {}' -a 'bash zsh fish'\n", c.name);
     }
     if (c.name == "help") {
-      out += fmt::format("complete -c agentpg -n '{}' -a '{}'\n", seen, names_of(root.subcommands));
+      out += fmt::format("complete -c agentpg -n '__agentpg_at -x {}' -a '{}'\n", c.name,
+                         names_of(root.subcommands));
     }
   }
   return out;

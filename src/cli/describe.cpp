@@ -4,6 +4,35 @@
 
 namespace agentpg::cli {
 
+namespace {
+
+// CLI11 gives the type name followed by its checks: "TEXT:{custom,directory,plain}".
+ValueKind value_kind(const std::string& type_name, std::vector<std::string>& choices) {
+  size_t open = type_name.find(":{");
+  if (open != std::string::npos && type_name.back() == '}') {
+    std::string list = type_name.substr(open + 2, type_name.size() - open - 3);
+    for (size_t start = 0; start <= list.size();) {
+      size_t comma = std::min(list.find(',', start), list.size());
+      choices.push_back(list.substr(start, comma - start));
+      start = comma + 1;
+    }
+    return ValueKind::choice;
+  }
+  std::string name = type_name.substr(0, type_name.find(':'));
+  if (name == "FILE" || name == "PATH") {
+    return ValueKind::file;
+  }
+  if (name == "DIR") {
+    return ValueKind::directory;
+  }
+  if (name == "ENVIRONMENT") {
+    return ValueKind::seed_environment;
+  }
+  return name == "MODULE" ? ValueKind::module : ValueKind::text;
+}
+
+} // namespace
+
 CommandSpec describe(const CLI::App& app) {
   CommandSpec spec;
   spec.name = app.get_name();
@@ -11,6 +40,8 @@ CommandSpec describe(const CLI::App& app) {
   for (const CLI::Option* option : app.get_options()) {
     if (option->get_positional()) {
       spec.positionals.push_back(option->get_name());
+      std::vector<std::string> ignored;
+      spec.positional_kind = value_kind(option->get_type_name(), ignored);
       continue;
     }
     OptionSpec o;
@@ -23,6 +54,9 @@ CommandSpec describe(const CLI::App& app) {
     o.value_name = option->get_type_size() > 0 ? option->get_type_name() : "";
     o.help = option->get_description();
     o.default_value = option->get_default_str();
+    if (!o.value_name.empty()) {
+      o.kind = value_kind(o.value_name, o.choices);
+    }
     spec.options.push_back(o);
   }
   for (const CLI::App* sub :

@@ -116,7 +116,9 @@ refused (exit 5) when the table has none.
 \fB.agentpg/\fR
 The project\-local PostgreSQL (\fB\-\-local\fR). Its socket is in \fB.agentpg/run\fR, or, when that path
 is too long, in \fB/tmp/agentpg\-\fR\fIhash\fR, made 0700 by agentpg and refused (exit 2) when it is a
-symbolic link, another user's, or open to others.
+symbolic link, another user's, or open to others. When agentpg creates it (and the backup
+folder), it writes a \fB.gitignore\fR holding \fB*\fR in it, so git ignores what is inside; an
+existing folder or \fB.gitignore\fR is left as it is.
 .TP
 \fIbackups\fR\fB/\fR\fIdb\fR\fB\-\fR\fItime\fR\fB.dump.manifest.json\fR
 A backup's manifest, put in place before the dump is renamed from \fB.partial\fR: a dump always has its

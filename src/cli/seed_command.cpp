@@ -9,7 +9,7 @@ void wire_seed(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<ops::SeedCommand>();
   cmd->add_option("--env", options->environment,
                   "seed environment (default: the environment setting)")
-      ->type_name("NAME");
+      ->type_name("ENVIRONMENT");
   cmd->add_flag("--reset", options->reset,
                 "empty the tables this environment seeds first (guarded)");
   cmd->add_flag("--dry-run", options->dry_run,

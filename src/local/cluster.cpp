@@ -327,7 +327,8 @@ ClusterStatus Cluster::ensure_running(const core::Output& out) const {
   if (status().state == State::running) {
     return status();
   }
-  if (!util::make_dirs(m_settings.dir, 0755)) {
+  if (!util::make_dirs_ignored_by_git(
+          m_settings.dir, "made by agentpg: the local PostgreSQL's files, not for git", 0755)) {
     throw Error(ExitCode::usage, fmt::format("cannot create {}", m_settings.dir));
   }
   give_to(account, m_settings.dir);

@@ -126,6 +126,28 @@ bool make_dirs(const std::string& path, unsigned mode) {
   return ::mkdir(path.c_str(), mode) == 0 || errno == EEXIST;
 }
 
+bool make_dirs_ignored_by_git(const std::string& path, const std::string& comment, unsigned mode) {
+  if (is_directory(path)) {
+    return true;
+  }
+  if (!make_dirs(path, mode)) {
+    return false;
+  }
+  // O_EXCL: a .gitignore that appeared meanwhile is someone's, not ours to replace.
+  std::string ignore = path + "/.gitignore";
+  int fd = ::open(ignore.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd >= 0) {
+    std::string content = "# " + comment + "\n*\n";
+    bool ok = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+    ok = ::close(fd) == 0 && ok;
+    if (!ok) {
+      ::unlink(ignore.c_str());
+    }
+  }
+  // The folder exists: a .gitignore that could not be written costs only a noisy git status.
+  return true;
+}
+
 bool path_exists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;

@@ -34,6 +34,12 @@ bool write_file_atomic(const std::string& path, const std::string& content, unsi
 // Creates the directory and its parents; false on failure.
 bool make_dirs(const std::string& path, unsigned mode = 0755);
 
+// make_dirs, and when that creates the folder itself, a `.gitignore` in it holding `*`
+// (after the comment line `# <comment>`), so that version control ignores what goes in it.
+// An existing folder is left alone, and an existing .gitignore is never overwritten.
+bool make_dirs_ignored_by_git(const std::string& path, const std::string& comment,
+                              unsigned mode = 0755);
+
 bool path_exists(const std::string& path);
 bool is_directory(const std::string& path);
 std::string absolute_path(const std::string& path);
