@@ -15,6 +15,16 @@ took() {
 timed() { T0=$(now); run "$@"; T1=$(now); }
 HELPER_PID=
 start_helper() { python3 "$HELPER" "$@" & HELPER_PID=$!; }
+# listening PORT: waits (up to 20 s) until something accepts TCP connections on PORT.
+listening() {
+  python3 -c 'import socket,sys,time
+for _ in range(200):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)' "$1" || fail "nothing listens on port $1"
+}
 stop_helper() { [ -z "$HELPER_PID" ] || { kill "$HELPER_PID" 2>/dev/null; wait "$HELPER_PID" 2>/dev/null || true; HELPER_PID=; }; }
 trap 'stop_helper; cleanup' EXIT
 
@@ -47,16 +57,17 @@ took 1.8 15
 [ "$(sql_value "$fresh" "SELECT count(*) FROM agentpg.schema_migrations")" = 1 ] || fail "init did not migrate"
 stop_helper
 
-# The server answers "starting up" for 2 s: without --wait exit 3 at once; AGENTPG_WAIT
+# The server answers "starting up" for 4 s: without --wait exit 3 at once; AGENTPG_WAIT
 # makes migrate wait, then apply.
 port=$(free_port)
-start_helper starting "$port" 2 "$SOCKET"
-sleep 0.3
+start_helper starting "$port" 4 "$SOCKET"
+listening "$port"
 timed "$AGENTPG" --database-url "$(tcp_url "$port" "$db")" migrate
 expect_code 3
 expect_err "starting up"
 timed env AGENTPG_WAIT=20 "$AGENTPG" --database-url "$(tcp_url "$port" "$db")" migrate
 expect_code 0
+expect_err "waiting up to 20 s"
 expect_out "20240101000000"
 took 1 15
 [ "$(sql_value "$db" "SELECT count(*) FROM agentpg.schema_migrations")" = 1 ] || fail "migrate did not apply"
