@@ -9,6 +9,7 @@ complete -c agentpg -l migrations-dir -r -d 'folder of migration files [env: AGE
 complete -c agentpg -l seeds-dir -r -d 'folder of seed data, one sub-folder per environment [env: AGENTPG_SEEDS_DIR]'
 complete -c agentpg -l modules -r -d 'comma-separated migration modules to use (default: all folders found) [env: AGENTPG_MODULES]'
 complete -c agentpg -l connect-timeout -r -d 'seconds to wait for a connection before giving up [env: AGENTPG_CONNECT_TIMEOUT]'
+complete -c agentpg -l wait -r -d 'before connecting, retry this many seconds until the server accepts connections (container start-up; 0: try once) [env: AGENTPG_WAIT]'
 complete -c agentpg -l lock-timeout -r -d 'seconds to wait for another agentpg holding the migration lock [env: AGENTPG_LOCK_TIMEOUT]'
 complete -c agentpg -l migration-lock-timeout -r -d 'lock_timeout for each migration'\''s statements, so DDL on a busy table fails fast (0: off) [env: AGENTPG_MIGRATION_LOCK_TIMEOUT]'
 complete -c agentpg -l allow-drift -d 'go on although applied migrations changed or vanished on disk [env: AGENTPG_ALLOW_DRIFT]'
