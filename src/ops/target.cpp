@@ -66,7 +66,8 @@ void wait_for_server(const ops::Context& ctx, const pg::ConnParams& params) {
       // no_attempt: the settings are invalid, which the command's connection explains.
       return;
     }
-    if (util::Clock::now() + std::chrono::milliseconds(250) >= deadline) {
+    util::Clock::time_point now = util::Clock::now();
+    if (now >= deadline) {
       throw core::Error(core::ExitCode::connection,
                         fmt::format("gave up after {} s waiting for {} to accept connections: {}",
                                     wait_seconds, params.display(), describe(state)),
@@ -79,7 +80,9 @@ void wait_for_server(const ops::Context& ctx, const pg::ConnParams& params) {
       announced = true;
     }
     ctx.out.detail(fmt::format("not ready yet: {}", describe(state)));
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    // The last attempt is at the deadline itself: --wait 1 gives the server the whole second.
+    std::this_thread::sleep_for(
+        std::min<util::Clock::duration>(std::chrono::milliseconds(250), deadline - now));
   }
 }
 
