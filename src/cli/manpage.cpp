@@ -188,8 +188,8 @@ docs/output.schema.json.
 A project\-local database with every bundled schema:
 \fBagentpg \-\-local init\fR
 .TP
-A container entrypoint:
-\fBagentpg check \-\-wait 60 && agentpg migrate\fR
+A container entrypoint: wait up to 60 s for the server, create and migrate the database, start the app:
+\fBagentpg \-\-wait 60 init && exec "$@"\fR
 .TP
 Start a migration, write it, apply it:
 \fBagentpg new add_agents_table\fR; edit the file; \fBagentpg migrate\fR

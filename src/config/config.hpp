@@ -42,6 +42,7 @@ struct Config {
   std::string seeds_dir;
   std::vector<std::string> modules;
   int connect_timeout = 0;
+  int wait_seconds = 0; // retry until the server accepts connections (0: try once)
   int lock_timeout = 0;
   int migration_lock_timeout = 0;
   bool allow_drift = false;

@@ -24,6 +24,10 @@ const std::vector<SettingSpec>& settings() {
       {"connect_timeout", "--connect-timeout", "10",
        "seconds to wait for a connection before giving up",
        Field::seconds(&Config::connect_timeout)},
+      {"wait", "--wait", "0",
+       "before connecting, retry this many seconds until the server accepts connections "
+       "(container start-up; 0: try once)",
+       Field::seconds(&Config::wait_seconds)},
       {"lock_timeout", "--lock-timeout", "60",
        "seconds to wait for another agentpg holding the migration lock",
        Field::seconds(&Config::lock_timeout)},

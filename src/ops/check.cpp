@@ -136,8 +136,11 @@ ExitCode run_wait(ops::Context& ctx, int seconds) {
 }
 
 ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
+  // `check --wait` and the global `--wait` are one wait: connect_waiting's, which also
+  // waits for the database to be created.
+  int wait_seconds = std::max(options.wait_seconds, ctx.config.wait_seconds);
   pg::ConnParams params = ops::resolve_target_params(ctx);
-  std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, options.wait_seconds);
+  std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, wait_seconds);
   ops::check_transport(ctx, params, *conn);
   pg::TlsStatus tls = conn->tls_status();
   double latency = pg::ping_ms(*conn);

@@ -2,9 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "core/error.hpp"
 #include "local/cluster.hpp"
 #include "pg/connection.hpp"
+#include "pg/ping.hpp"
+#include "util/time.hpp"
 
 namespace agentpg::ops {
 
@@ -31,6 +37,55 @@ pg::ConnParams resolve_target_params(const ops::Context& ctx) {
   return params;
 }
 
+namespace {
+
+const char* describe(pg::ServerState state) {
+  return state == pg::ServerState::rejecting
+             ? "the server is there but does not accept connections yet (starting up or "
+               "shutting down)"
+             : "nothing answered: the server is not running or not reachable";
+}
+
+} // namespace
+
+void wait_for_server(const ops::Context& ctx, const pg::ConnParams& params) {
+  const int wait_seconds = ctx.config.wait_seconds;
+  if (wait_seconds <= 0 || ctx.config.local) {
+    return;
+  }
+  util::Clock::time_point deadline = util::Clock::now() + std::chrono::seconds(wait_seconds);
+  bool announced = false;
+  while (true) {
+    auto remaining = std::chrono::duration_cast<std::chrono::seconds>(
+                         deadline - util::Clock::now() + std::chrono::milliseconds(999))
+                         .count();
+    // libpq's smallest connect_timeout is 2 s; a refused port answers at once anyway.
+    int timeout = std::max(2, std::min(ctx.config.connect_timeout, static_cast<int>(remaining)));
+    pg::ServerState state = pg::ping_server(params, timeout);
+    if (state == pg::ServerState::accepting || state == pg::ServerState::no_attempt) {
+      // no_attempt: the settings are invalid, which the command's connection explains.
+      return;
+    }
+    util::Clock::time_point now = util::Clock::now();
+    if (now >= deadline) {
+      throw core::Error(core::ExitCode::connection,
+                        fmt::format("gave up after {} s waiting for {} to accept connections: {}",
+                                    wait_seconds, params.display(), describe(state)),
+                        "start the server or check the host and port; raise --wait "
+                        "(AGENTPG_WAIT) if it needs longer to start");
+    }
+    if (!announced) {
+      ctx.out.notice(
+          fmt::format("agentpg: waiting up to {} s for {}", wait_seconds, params.display()));
+      announced = true;
+    }
+    ctx.out.detail(fmt::format("not ready yet: {}", describe(state)));
+    // The last attempt is at the deadline itself: --wait 1 gives the server the whole second.
+    std::this_thread::sleep_for(
+        std::min<util::Clock::duration>(std::chrono::milliseconds(250), deadline - now));
+  }
+}
+
 void check_database_name(const std::string& name) {
   constexpr size_t k_max_bytes = 63; // NAMEDATALEN - 1
   if (name.size() > k_max_bytes) {
@@ -45,6 +100,7 @@ void check_database_name(const std::string& name) {
 
 pg::ConnParams target_params(const ops::Context& ctx) {
   pg::ConnParams params = resolve_target_params(ctx);
+  wait_for_server(ctx, params);
   if (!ctx.config.production() || ctx.config.local || ctx.transport_checked) {
     return params;
   }
@@ -66,6 +122,7 @@ pg::ConnParams target_params(const ops::Context& ctx) {
 
 std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx) {
   pg::ConnParams params = resolve_target_params(ctx);
+  wait_for_server(ctx, params);
   ctx.out.detail(fmt::format("connecting to {}", params.display()));
   std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
   check_transport(ctx, params, *conn);

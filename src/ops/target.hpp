@@ -15,11 +15,14 @@ namespace agentpg::ops {
 // environment (PGHOST, PGDATABASE, service files). Throws core::Error (usage) when
 // nothing says where the database is. In production it first checks, with a connection
 // of its own, that the server is reached over TLS or a unix socket (check_transport).
+// With --wait, it first waits for the server (wait_for_server).
 pg::ConnParams target_params(const ops::Context& ctx);
-// The same without that check, for a caller that checks its own connection.
+// The same without that check and without waiting, for a caller that checks its own
+// connection (check, which waits its own way).
 pg::ConnParams resolve_target_params(const ops::Context& ctx);
 
-// Connects to the target (exit 3 on failure), then applies check_transport.
+// Connects to the target (exit 3 on failure; with --wait, after wait_for_server), then
+// applies check_transport.
 std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx);
 
 // Production's rule for plain text, applied once per run: a connection over the network
@@ -28,6 +31,13 @@ std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx);
 // warning. A unix socket is local: never refused. Other environments: nothing.
 void check_transport(const ops::Context& ctx, const pg::ConnParams& params,
                      const pg::Connection& conn);
+
+// --wait SECONDS: retries, at most that long, until the server accepts connections; exit 3
+// when it still does not. "Accepts" is pg_isready's meaning: a server that answers that the
+// database does not exist (init, create-db) or the password is wrong is up, and the
+// command's own connection reports the rest. Nothing with --local (its cluster is started
+// and waited for) or without --wait; once the server is up, a call costs one quick ping.
+void wait_for_server(const ops::Context& ctx, const pg::ConnParams& params);
 
 // Refuses (exit 2) a database name PostgreSQL would cut: names are at most 63 bytes, and
 // the server silently shortens a longer one, which then names another database.

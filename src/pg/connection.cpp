@@ -12,6 +12,7 @@
 #include <pqxx/except>
 
 #include "core/error.hpp"
+#include "pg/ping.hpp"
 #include "util/strings.hpp"
 
 namespace agentpg::pg {
@@ -205,7 +206,7 @@ ConnectFailure classify_connect_failure(const std::string& message) {
   if (has("Connection refused")) {
     return {
         3, "the server refused the connection (is it running and listening on that port?)",
-        "start the server, or check the host and port ('agentpg check --wait 30' waits for it)"};
+        "start the server, or check the host and port ('agentpg --wait 30 COMMAND' waits for it)"};
   }
   if (has("No such file or directory") && has("socket")) {
     return {3, "no server is listening on that socket (is it running?)",
@@ -217,9 +218,27 @@ ConnectFailure classify_connect_failure(const std::string& message) {
   }
   if (has("the database system is starting up") || has("the database system is shutting down")) {
     return {3, "the server is starting up or shutting down",
-            "retry in a moment, or use 'agentpg check --wait'"};
+            "retry in a moment, or give --wait SECONDS ('agentpg --wait 30 COMMAND')"};
   }
   return {3, "the connection failed", ""};
+}
+
+ServerState ping_server(const pg::ConnParams& params, int connect_timeout) {
+  pg::ConnParams effective = params;
+  if (connect_timeout > 0) {
+    effective.set_default("connect_timeout", std::to_string(connect_timeout));
+  }
+  effective.set_default("application_name", "agentpg");
+  switch (PQping(effective.conninfo().c_str())) {
+  case PQPING_OK:
+    return ServerState::accepting;
+  case PQPING_REJECT:
+    return ServerState::rejecting;
+  case PQPING_NO_ATTEMPT:
+    return ServerState::no_attempt;
+  default:
+    return ServerState::no_response;
+  }
 }
 
 Connection::Connection(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
