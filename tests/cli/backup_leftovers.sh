@@ -36,7 +36,7 @@ CODE=0; wait "$pid" || CODE=$?
 expect_code 143
 expect_err "backup interrupted by SIGTERM: pg_dump was stopped"
 expect_err "nothing was kept: the unfinished dump was deleted"
-[ -z "$(ls -A "$WORK/term")" ] || fail "SIGTERM left: $(ls -A "$WORK/term")"
+[ -z "$(ls -A "$WORK/term" | grep -vx .gitignore)" ] || fail "SIGTERM left: $(ls -A "$WORK/term")"
 ! kill -0 "$(cat "$WORK/dump.pid")" 2>/dev/null || fail "pg_dump outlived agentpg"
 
 # The same for a directory-format backup with parallel jobs: the .partial folder goes.
@@ -48,7 +48,7 @@ wait_dumped
 kill -TERM "$pid"
 CODE=0; wait "$pid" || CODE=$?
 expect_code 143
-[ -z "$(ls -A "$WORK/termdir")" ] || fail "SIGTERM left: $(ls -A "$WORK/termdir")"
+[ -z "$(ls -A "$WORK/termdir" | grep -vx .gitignore)" ] || fail "SIGTERM left: $(ls -A "$WORK/termdir")"
 
 # SIGINT (as Ctrl-C sends it): the same, exit 130. Python starts it with SIGINT not ignored.
 rm -f "$WORK/dumped"
@@ -69,7 +69,7 @@ with open(work + "/out", "w") as out, open(work + "/err", "w") as err:
 PY
 expect_code 130
 expect_err "backup interrupted by SIGINT"
-[ -z "$(ls -A "$WORK/int")" ] || fail "SIGINT left: $(ls -A "$WORK/int")"
+[ -z "$(ls -A "$WORK/int" | grep -vx .gitignore)" ] || fail "SIGINT left: $(ls -A "$WORK/int")"
 
 # The manifest cannot be written: the finished dump goes too, nothing looks like a backup.
 rm -f "$WORK/dumped"
@@ -77,7 +77,7 @@ BLOCK_MANIFEST=1 AGENTPG_PG_BINDIR=$WORK/bin run "$AGENTPG" backup --output "$WO
 expect_code 1
 expect_err "cannot write the backup's manifest $WORK/blocked/$db-"
 expect_err "nothing was kept: the unfinished dump was deleted"
-left=$(ls -A "$WORK/blocked")
+left=$(ls -A "$WORK/blocked" | grep -vx .gitignore)
 [ "$(echo "$left" | wc -l)" = 1 ] && [ -d "$WORK/blocked/$left" ] && [[ $left == *.manifest.json ]] ||
   fail "a failed manifest left: $left"
 

@@ -61,7 +61,7 @@ run "$AGENTPG" --json --database-url "$(db_url "$other")" adopt; expect_code 0; 
 # The project-local cluster, each action.
 mkdir "$WORK/project"
 for action in start status url stop destroy; do
-  run sh -c "cd '$WORK/project' && '$AGENTPG' --json local $action"
+  run sh -c "cd '$WORK/project' && '$AGENTPG' --json --yes local $action"
   expect_code 0
   validate "local $action"
 done
