@@ -58,6 +58,7 @@ run "$AGENTPG" --json --yes --database-url "$(db_url "${db}_new")" drop-db; expe
 other=$(new_db)
 sql_value "$other" "CREATE TABLE public.schema_migrations (version varchar(128) PRIMARY KEY); INSERT INTO public.schema_migrations VALUES ('1'); CREATE TABLE one (id int PRIMARY KEY);" >/dev/null
 run "$AGENTPG" --json --database-url "$(db_url "$other")" adopt; expect_code 0; validate adopt
+run "$AGENTPG" --json wait 5;            expect_code 0; validate wait
 # The project-local cluster, each action.
 mkdir "$WORK/project"
 for action in start status url stop destroy; do
