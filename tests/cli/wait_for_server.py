@@ -16,15 +16,7 @@ import sys
 import threading
 import time
 
-
-def read_exactly(conn, n):
-    data = b""
-    while len(data) < n:
-        chunk = conn.recv(n - len(data))
-        if not chunk:
-            raise EOFError
-        data += chunk
-    return data
+from fake_servers import read_exactly  # the same folder
 
 
 def answer_starting_up(conn):
