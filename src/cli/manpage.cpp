@@ -42,6 +42,42 @@ std::string option_item(const OptionSpec& o) {
   return fmt::format(".TP\n{}\n{}\n", head, help);
 }
 
+// Every key of agentpg.yaml, from the one table of settings: its flag, its variables, its
+// default and what it does.
+std::string configuration_section() {
+  std::string out =
+      ".SH CONFIGURATION\n"
+      "Settings come from \\fBagentpg.yaml\\fR in the working directory (or "
+      "\\fB\\-\\-config\\fR),\n"
+      "the environment, a \\fB.env\\fR file and the command line (see ENVIRONMENT for the\n"
+      "order). In agentpg.yaml a dotted key is a nested map: \\fBinit.seed: true\\fR is written\n"
+      "\\fBinit:\\fR with \\fBseed: true\\fR under it. A list is a YAML sequence or a\n"
+      "comma\\-separated string; a boolean is true/false, yes/no, on/off or 1/0; seconds are a\n"
+      "whole number. An unknown key is an error naming the file, the line and the likely key\n"
+      "(exit 2).\n";
+  for (const config::SettingSpec& spec : config::settings()) {
+    std::vector<std::string> where;
+    if (spec.flag != nullptr) {
+      for (const auto& flag : util::split(spec.flag, ',')) {
+        where.push_back("\\fB" + roff(flag) + "\\fR");
+      }
+    }
+    if (spec.field.kind() == config::Kind::url) {
+      where.push_back("\\fBDATABASE_URL\\fR (or the variable \\fBurl_env\\fR names)");
+    }
+    where.push_back("\\fB" + roff(config::env_name(spec)) + "\\fR");
+    if (spec.env_alias != nullptr) {
+      where.push_back("\\fB" + roff(spec.env_alias) + "\\fR");
+    }
+    std::string help = roff(spec.help);
+    if (*spec.default_value != '\0') {
+      help += " [default: " + roff(spec.default_value) + "]";
+    }
+    out += fmt::format(".TP\n\\fB{}\\fR ({})\n{}\n", roff(spec.key), util::join(where, ", "), help);
+  }
+  return out;
+}
+
 const char* k_sections = R"(.SH ENVIRONMENT
 .TP
 \fBDATABASE_URL\fR
@@ -74,6 +110,32 @@ is a configuration error (exit 2) before anything is deleted, unless
 .PP
 Precedence, highest first: command\-line flags, the environment, a \fB.env\fR file (never
 overriding the real environment), \fBagentpg.yaml\fR, libpq's defaults.
+.SH SEED FILES
+\fBseeds/\fR\fIenvironment\fR\fB/\fR holds \fB.yaml\fR, \fB.csv\fR and \fB.sql\fR files, loaded in
+file\-name order in one transaction (a failure anywhere leaves the database as it was).
+A file name is \fB[\fR\fINN\fR\fB_]\fR\fIschema\fR\fB.\fR\fItable\fR\fB.\fR\fIext\fR; the
+history goes to \fBagentpg.seed_history\fR.
+.TP
+YAML
+A map with \fBtable:\fR (\fIschema.table\fR), \fBkey:\fR (the columns rows are upserted
+on; by default a primary key or unique constraint whose columns the rows give) and \fBrows:\fR, a list of maps of column to value. Maps and
+lists become json/jsonb, or arrays for array columns. \fB{$ref: \fR\fIschema.table\fR\fB,
+\fR\fIcolumn\fR\fB: \fR\fIvalue\fR\fB}\fR stands for the key of another row found by a natural
+key. Re\-running a seed leaves the same rows (reported as unchanged).
+.TP
+CSV
+A header row of column names. Copied straight into an empty table; into a table with
+rows, upserted on a primary key or unique constraint whose columns are all in the header
+(a table with rows and no such key is refused, exit 5).
+.TP
+SQL
+Run statement by statement. \fB\-\- requires: \fR\fImodule\fR skips the file while that
+module is not installed; \fB\-\- fills: \fR\fIschema.table\fR tells \fBseed \-\-reset\fR what
+it fills.
+.PP
+A seed for a schema that is neither in the database nor a module folder of the
+migrations is an error (exit 5); a module's seeds are skipped, with a notice, while the
+module is not installed.
 .SH SECRETS AND TLS
 Every secret libpq knows (password, sslpassword, and any option libpq's PQconndefaults
 marks as secret) is shown as *** in all output, errors and backup manifests. pg_dump,
@@ -199,6 +261,10 @@ See the SQL before it runs:
 .TP
 Undo the last two migrations in CI:
 \fBagentpg \-\-yes rollback \-\-steps 2\fR
+.SH SEE ALSO
+\fBpsql\fR(1), \fBpg_dump\fR(1), \fBpg_restore\fR(1), \fBpg_ctl\fR(1), \fBinitdb\fR(1),
+\fBpg_isready\fR(1). The JSON output is described by \fB/usr/share/doc/agentpg/output.schema.json\fR
+(\fBdocs/output.schema.json\fR in the source); the README has the full guide.
 )";
 
 } // namespace
@@ -240,6 +306,7 @@ std::string man_page(const CommandSpec& root) {
   for (const auto& o : root.options) {
     out += option_item(o);
   }
+  out += configuration_section();
   out += k_sections;
   return out;
 }

@@ -174,7 +174,7 @@ RunReport record_as_applied(pg::Connection& conn, const std::vector<const Migrat
   statements.push_back(pg::begin());
   for (const MigrationFile* m : chosen) {
     statements.push_back(db.record_adopted(history_row(*m), applied_by));
-    report.steps.push_back(StepReport{shown_version(*m), m->name, m->module, m->path, 0});
+    report.steps.push_back(StepReport{shown_version(*m), m->name, m->module, m->path, 0, {}});
   }
   statements.push_back(pg::commit());
   if (dry_run) {
