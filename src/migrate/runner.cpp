@@ -167,8 +167,7 @@ void check_resumable(const std::optional<std::string>& ran, const Section& now, 
 
 std::optional<pg::ServerError> Runner::send(const pg::Query& query, RunReport& report) {
   if (report.dry_run) {
-    std::string statement = util::trim(pg::display(query));
-    report.sql += statement + (util::ends_with(statement, ";") ? "\n" : ";\n");
+    report.sql += pg::display_statement(query);
     return std::nullopt;
   }
   return m_db.execute(query);

@@ -184,8 +184,8 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   ctx.out.emit(report);
 
   const core::Output& out = ctx.out;
-  out.line(
-      fmt::format("{} connected to {}", out.paint(core::Style::green, "ok"), params.display()));
+  out.line(fmt::format("{} connected to {}", out.paint(core::Style::green, "ok"),
+                       pg::as_connected(params, *conn).display()));
   std::vector<std::vector<std::string>> rows = {
       {"  server", "PostgreSQL " + conn->server_version()},
       {"  database", conn->database()},

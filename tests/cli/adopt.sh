@@ -24,6 +24,12 @@ run "$AGENTPG" --migrations-dir "$WORK/m" adopt --dry-run
 expect_code 0
 expect_out "'adopted from dbmate'"
 [ "$(sql_value "$db" "select to_regclass('agentpg.schema_migrations') is null")" = t ] || fail "adopt --dry-run wrote"
+expect_no ";;"
+# The dry run is the exact SQL: psql applies it as printed to a copy of the database.
+copy=$(new_db)
+psql_admin -c "DROP DATABASE \"$copy\"" -c "CREATE DATABASE \"$copy\" TEMPLATE \"$db\""
+psql_db "$copy" -f "$WORK/out" >/dev/null || fail "psql refused adopt's dry-run SQL: $(out)"
+[ "$(sql_value "$copy" "select count(*) from agentpg.schema_migrations")" = 4 ] || fail "adopt's dry-run SQL did not record 4 migrations"
 run "$AGENTPG" --migrations-dir "$WORK/m" adopt
 expect_code 0
 expect_out "adopted 4 migrations from dbmate (public.schema_migrations), up to 20200104120000"

@@ -8,6 +8,14 @@ migration 20240101000002 seed_agent "INSERT INTO agents (name) VALUES ('a;b');" 
 run "$AGENTPG" status --exit-code
 expect_code 1
 expect_out "pending  20240101000001  -       create_agents"
+# Configured through libpq's PG* variables alone, the header names what libpq resolved.
+run env -u DATABASE_URL PGHOST="$CLUSTER_SOCKET" PGPORT="$CLUSTER_PORT" PGUSER=postgres PGDATABASE="$db" \
+  "$AGENTPG" status
+expect_code 0
+expect_out "postgresql://postgres@/$db?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT"
+run env -u DATABASE_URL PGHOST="$CLUSTER_SOCKET" PGPORT="$CLUSTER_PORT" PGUSER=postgres PGDATABASE="$db" \
+  "$AGENTPG" check
+expect_out "connected to postgresql://postgres@/$db?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT"
 run "$AGENTPG" check
 expect_code 7
 expect_err "run 'agentpg migrate' (exit 7)"
