@@ -147,4 +147,14 @@ CREATE INDEX ix_embeddings_source_type ON chad.embeddings (source_type);
 CREATE INDEX ix_embeddings_source_id ON chad.embeddings (source_id);
 
 -- migrate:down
-DROP SCHEMA chad CASCADE;
+-- What the up created, and nothing else: an object of the user's that depends on one of
+-- these (a view, a foreign key) stops the rollback with the server naming it.
+DROP FUNCTION chad.search_embeddings(real[], integer);
+DROP FUNCTION chad.cosine_similarity(real[], real[]);
+DROP FUNCTION chad.run_stats(uuid);
+DROP TABLE chad.embeddings;
+DROP TABLE chad.llm_calls;
+DROP TABLE chad.artifacts;
+DROP TABLE chad.steps;
+DROP TABLE chad.runs;
+DROP SCHEMA chad;

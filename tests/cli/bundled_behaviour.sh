@@ -21,20 +21,27 @@ q "insert into caracal.ledger_events (agent_id, resource_type, quantity, cost)
      values ('00000000-0000-0000-0000-000000000001', 'api.openai.gpt4', 1000, 0.03)" >/dev/null
 refused "update caracal.ledger_events set cost = 0" 23001
 refused "delete from caracal.ledger_events" 23001
-q "insert into caracal.provisional_charges (agent_id, amount, created_at, expires_at, released) values
-     ('00000000-0000-0000-0000-000000000001', 1, now() - interval '2 hours', now() - interval '1 hour', false),
-     ('00000000-0000-0000-0000-000000000001', 2, now() - interval '2 hours', now() - interval '1 second', false),
-     ('00000000-0000-0000-0000-000000000001', 3, now() - interval '2 hours', now() - interval '1 hour', true),
-     ('00000000-0000-0000-0000-000000000001', 4, now(), now() + interval '5 minutes', false)" >/dev/null
+refused "truncate caracal.ledger_events, caracal.provisional_charges" 23001
+refused "truncate caracal.agent_identities cascade" 23001
+q "insert into caracal.provisional_charges (agent_id, amount, created_at, expires_at, released, released_at) values
+     ('00000000-0000-0000-0000-000000000001', 1, now() - interval '2 hours', now() - interval '1 hour', false, null),
+     ('00000000-0000-0000-0000-000000000001', 2, now() - interval '2 hours', now() - interval '1 second', false, null),
+     ('00000000-0000-0000-0000-000000000001', 3, now() - interval '2 hours', now() - interval '1 hour', true, now() - interval '90 minutes'),
+     ('00000000-0000-0000-0000-000000000001', 4, now(), now() + interval '5 minutes', false, null)" >/dev/null
+# released and released_at agree, or the row is refused.
+refused "insert into caracal.provisional_charges (agent_id, amount, expires_at, released) values ('00000000-0000-0000-0000-000000000001', 5, now() + interval '1 hour', true)" 23514
+refused "insert into caracal.provisional_charges (agent_id, amount, expires_at, released_at) values ('00000000-0000-0000-0000-000000000001', 5, now() + interval '1 hour', now())" 23514
 [ "$(q "select caracal.release_expired_charges()")" = 2 ] || fail "release_expired_charges released the wrong number"
 [ "$(q "select string_agg(amount::text || ':' || released, ',' order by amount) from caracal.provisional_charges")" = \
   "1:true,2:true,3:true,4:false" ] || fail "wrong charges released"
+[ "$(q "select count(*) from caracal.provisional_charges where released <> (released_at is not null)")" = 0 ] || fail "release left released_at unset"
 [ "$(q "select caracal.release_expired_charges()")" = 0 ] || fail "release is not idempotent"
 
 # platform: audit_logs are immutable, by trigger and by CHECK.
 q "insert into platform.audit_logs (event_type, resource_type) values ('task_created', 'task')" >/dev/null
 refused "update platform.audit_logs set event_type = 'x'" 23001
 refused "delete from platform.audit_logs" 23001
+refused "truncate platform.audit_logs" 23001
 refused "insert into platform.audit_logs (event_type, resource_type, is_immutable) values ('x', 'y', false)" 23514
 
 # chad: deleting a run cascades; run_stats on known data.
@@ -80,6 +87,18 @@ q "create role $reader login; create role $auditor_member login;
    grant usage on schema agency, core to $reader, $auditor_member;
    grant select on all tables in schema agency to $reader, $auditor_member" >/dev/null
 trap 'q "drop owned by '$reader', '$auditor_member'; drop role '$reader'; drop role '$auditor_member'" >/dev/null 2>&1; cleanup' EXIT
+
+# agency: the audit trigger records the acting role (SET ROLE), as the document's
+# current_user does, though it runs as its owner; the login role when none is set.
+q "grant insert, update on agency.tasks to $reader" >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$db")" -c "set role $reader" \
+  -c "insert into agency.tasks (task_id, description) values ('T-role', 'by the reader')" \
+  -c "update agency.tasks set status = 'running' where task_id = 'T-role'" >/dev/null || fail "the reader cannot write tasks"
+[ "$(q "select string_agg(operation || ':' || user_id, ',' order by id) from agency.audit_log where new_values->>'task_id' = 'T-role'")" = \
+  "INSERT:$reader,UPDATE:$reader" ] || fail "audit rows do not name the acting role: $(q "select operation, user_id from agency.audit_log where new_values->>'task_id' = 'T-role'")"
+q "update agency.tasks set status = 'completed' where task_id = 'T-role'" >/dev/null
+[ "$(q "select user_id from agency.audit_log where new_values->>'status' = 'completed' and new_values->>'task_id' = 'T-role'")" = postgres ] ||
+  fail "audit row of the login role"
 q "insert into agency.provenance_records (verdict_id, task_id, decision_type, decision_data, consensus_score, caws_compliance, git_trailer, signature)
      values (gen_random_uuid(), gen_random_uuid(), 'merge', '{}', 0.9, '{}', 'Verdict: x', 'sig')" >/dev/null
 q "insert into agency.waivers (title, reason, description, gates, approved_by, mitigation_plan, expires_at, status) values
@@ -111,3 +130,14 @@ before=$(q "select count(*) from agency.audit_log")
 [ "$(q "select agency.cleanup_old_audit_logs()")" = 1 ] || fail "cleanup_old_audit_logs count"
 [ "$(q "select count(*) from agency.audit_log")" = $((before - 1)) ] || fail "audit log rows left"
 [ "$(q "select * from agency.cleanup_old_tasks()")" = "0|0|0" ] || fail "cleanup_old_tasks is not idempotent"
+
+# agency: audit-log retention works for an auditor granted DELETE, not for a role without
+# access (row level security lets it delete nothing), and writing audit rows by hand is
+# for the owner alone.
+q "insert into agency.audit_log (table_name, operation, created_at) values ('old', 'INSERT', now() - interval '400 days'), ('old', 'DELETE', now() - interval '400 days')" >/dev/null
+q "grant delete on agency.audit_log to $reader, $auditor_member" >/dev/null
+[ "$(as_role "$reader" "select agency.cleanup_old_audit_logs()")" = 0 ] || fail "a role without access deleted audit rows"
+[ "$(as_role "$auditor_member" "select agency.cleanup_old_audit_logs()")" = 2 ] || fail "an auditor with DELETE could not apply the retention"
+[ "$(q "select count(*) from agency.audit_log where table_name = 'old'")" = 0 ] || fail "old audit rows left"
+state=$(psql -X -q -v VERBOSITY=verbose "$(db_url "$db")" -c "set role $auditor_member" -c "insert into agency.audit_log (table_name, operation, user_id) values ('x', 'INSERT', 'someone')" 2>&1 | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\):.*/\1/p' || true)
+[ "$state" = 42501 ] || fail "an auditor could write an audit row by hand (got '$state')"

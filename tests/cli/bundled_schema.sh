@@ -39,3 +39,25 @@ expect_code 0
 expect_out "applied 2 migrations"
 [ "$(sql_value "$only" "select string_agg(nspname, ',' order by nspname) from pg_namespace where nspname !~ '^(pg_|information_schema)'")" = "agentpg,caracal,core,public" ] ||
   fail "module selection created other schemas"
+
+# Rolling back never drops the user's objects: a user's foreign key to chad.runs and a
+# user's view over caracal.ledger_events stop the rollback, named, and survive it.
+mine=$(new_db)
+export DATABASE_URL=$(db_url "$mine")
+run "$AGENTPG" migrate
+expect_code 0
+sql_value "$mine" "create table public.run_notes (run_id uuid references chad.runs (id), note text);
+                   create view public.spend as select agent_id, sum(cost) as cost from caracal.ledger_events group by agent_id" >/dev/null
+run "$AGENTPG" --yes rollback --to base
+expect_code 4
+expect_err "constraint run_notes_run_id_fkey on table run_notes depends on table chad.runs"
+expect_err "other objects depend on what its down section drops (DETAIL above): drop or change them first"
+expect_no "CASCADE"
+[ "$(sql_value "$mine" "select to_regclass('public.run_notes') is not null and to_regclass('chad.runs') is not null")" = t ] ||
+  fail "the rollback dropped the user's table or chad.runs"
+sql_value "$mine" "drop table public.run_notes" >/dev/null
+run "$AGENTPG" --yes rollback --to base
+expect_code 4
+expect_err "view spend depends on table caracal.ledger_events"
+[ "$(sql_value "$mine" "select to_regclass('public.spend') is not null and to_regclass('caracal.ledger_events') is not null")" = t ] ||
+  fail "the rollback dropped the user's view or the ledger"
