@@ -151,7 +151,7 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
       embedding_type.empty() ? ""
       : embedding_type.rfind("vector", 0) == 0
           ? "pgvector " + embedding_type + " with an HNSW cosine index"
-          : "portable real[1536] with an exact cosine scan (pgvector is not available)";
+          : "portable real[1536]: no index, every search is an exact scan of all embeddings";
 
   Json report = Json::object();
   report.set("ok", schema.code == ExitCode::ok)

@@ -62,13 +62,43 @@ q "delete from chad.runs" >/dev/null
 [ "$(q "select (select count(*) from chad.steps) + (select count(*) from chad.llm_calls) + (select count(*) from chad.artifacts)")" = 0 ] ||
   fail "deleting the run did not cascade"
 
-# chad: search_embeddings orders by cosine similarity.
+# chad: search_embeddings in both modes (pgvector, which the suite's server has, and the
+# portable real[]): the same order and similarities, whatever the caller's search_path,
+# and pgvector's own errors for a malformed query vector.
 vec() { echo "array_cat(array[$1]::real[], array_fill(0::real, array[1533]))"; }
-q "insert into chad.embeddings (content, embedding) values
+search_error() { # search_error DB QUERY_ARRAY: "SQLSTATE: message" of a search with it
+  psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose "$(db_url "$1")" -c "select * from chad.search_embeddings($2, 3)" 2>&1 |
+    sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\): \(.*\)/\1: \2/p' || true
+}
+portable=$(new_db)
+psql_admin -c "alter database \"$portable\" set chad.embeddings = 'portable'" >/dev/null
+run "$AGENTPG" --migrations-dir "$AGENTPG_SOURCE/migrations" --database-url "$(db_url "$portable")" --modules core,chad migrate
+expect_code 0
+for mode_db in "$db" "$portable"; do
+  mode=$([ "$mode_db" = "$db" ] && echo pgvector || echo portable)
+  [ "$(sql_value "$mode_db" "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'chad.embeddings'::regclass and attname = 'embedding'")" = \
+    "$([ $mode = pgvector ] && echo 'vector(1536)' || echo 'real[]')" ] || fail "chad.embeddings is not in $mode mode"
+  sql_value "$mode_db" "insert into chad.embeddings (content, embedding) values
      ('east', $(vec '1, 0, 0')), ('north-east', $(vec '1, 1, 0')), ('north', $(vec '0, 1, 0')), ('up', $(vec '0, 0, 1'))" >/dev/null
-[ "$(q "select string_agg(content || '=' || round(similarity::numeric, 3), ',') from chad.search_embeddings($(vec '1, 0.2, 0'), 3)")" = \
-  "east=0.981,north-east=0.832,north=0.196" ] || fail "search order: $(q "select string_agg(content, ',') from chad.search_embeddings($(vec '1, 0.2, 0'), 3)")"
-refused "insert into chad.embeddings (content, embedding) values ('short', array[1,2,3]::real[])" 23514
+  for path in public chad pg_catalog; do
+    [ "$(psql_db "$mode_db" -c "set search_path = $path" -c "select string_agg(content || '=' || round(similarity::numeric, 3), ',') from chad.search_embeddings($(vec '1, 0.2, 0'), 3)")" = \
+      "east=0.981,north-east=0.832,north=0.196" ] || fail "search ($mode, search_path $path) gave the wrong order or failed"
+  done
+  # pgvector names the two lengths in the order of its comparison, which depends on the plan.
+  [[ "$(search_error "$mode_db" "array[1, 2, 3]::real[]")" =~ ^"22000: different vector dimensions "("1536 and 3"|"3 and 1536")$ ]] ||
+    fail "a 3-value query ($mode): $(search_error "$mode_db" "array[1, 2, 3]::real[]")"
+  [ "$(search_error "$mode_db" "array[[1, 2], [3, 4]]::real[]")" = "22000: array must be 1-D" ] ||
+    fail "a 2-D query ($mode): $(search_error "$mode_db" "array[[1, 2], [3, 4]]::real[]")"
+  [ "$(search_error "$mode_db" "array[]::real[]")" = "22000: vector must have at least 1 dimension" ] || fail "an empty query ($mode)"
+  [ "$(search_error "$mode_db" "array[1, null]::real[]")" = "22004: array must not contain nulls" ] || fail "a query with NULL ($mode)"
+done
+refused "insert into chad.embeddings (content, embedding) values ('short', array[1,2,3]::real[])" 22000
+[ "$(psql_db "$portable" -c "insert into chad.embeddings (content, embedding) values ('short', array[1,2,3]::real[])" 2>&1 | grep -c embeddings_embedding_check || true)" = 1 ] ||
+  fail "the portable mode stored a 3-value embedding"
+# pgvector: the function is inlined into the caller's query, so the HNSW index serves it.
+sql_value "$db" "insert into chad.embeddings (content, embedding) select 'filler ' || i, $(vec "i, 1, 0") from generate_series(1, 200) i" >/dev/null
+plan=$(psql_db "$db" -c "set enable_seqscan = off" -c "explain (costs off) select * from chad.search_embeddings($(vec '1, 0.2, 0'), 3)")
+grep -q "Index Scan using ix_embeddings_embedding_hnsw on embeddings" <<<"$plan" || fail "the search does not use the HNSW index: $plan"
 
 # agency: the audit trigger records INSERT, UPDATE and DELETE with old and new values.
 q "insert into agency.tasks (task_id, description) values ('T-1', 'write tests')" >/dev/null
