@@ -3,6 +3,9 @@
 -- (a UNIQUE constraint's index is the index on that column).
 -- Columns the document leaves open are designed here: owner and metadata on identities,
 -- created/updated timestamps, released_at on charges.
+-- The Alembic revision of the document's initial migration: `agentpg adopt` takes over a
+-- Caracal database that Alembic built (its alembic_version holds this revision).
+-- alembic: ac870772e55c
 
 -- migrate:up
 CREATE SCHEMA caracal;
