@@ -38,7 +38,7 @@ _agentpg() {
   if [[ $cur == -* ]]; then
     case $cmd in
       '') COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
-      init) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;;
+      init) COMPREPLY=($(compgen -W "--help --migrate $globals" -- "$cur")) ;;
       create-db) COMPREPLY=($(compgen -W "--help --force $globals" -- "$cur")) ;;
       drop-db) COMPREPLY=($(compgen -W "--help --force $globals" -- "$cur")) ;;
       migrate) COMPREPLY=($(compgen -W "--help --to --dry-run --resume --resume-from --forget-failed --backup-first $globals" -- "$cur")) ;;

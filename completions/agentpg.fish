@@ -77,6 +77,7 @@ complete -c agentpg -n '__agentpg_at -x' -a local -d 'manage the project-local P
 complete -c agentpg -n '__agentpg_at -x' -a completion -d 'print a completion script for bash, zsh or fish'
 complete -c agentpg -n '__agentpg_at -x' -a help -d 'show the help of a command ('\''agentpg help migrate'\'')'
 complete -c agentpg -n '__agentpg_at init' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at init' -l migrate -d 'migrate to latest even where auto_migrate is off (in production it is off unless set)'
 complete -c agentpg -n '__agentpg_at create-db' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at create-db' -l force -d 'drop it first (guarded: confirmation, --yes, refused in production)'
 complete -c agentpg -n '__agentpg_at drop-db' -s h -l help -d 'Print this help message and exit'

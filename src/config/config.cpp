@@ -436,6 +436,12 @@ Config load_config(const Sources& sources) {
     read_setting(spec, layers, sources, config);
   }
   find_dbmate_migrations(layers, sources, config);
+  // Production migrates by hand (FreeAgentics: "manual migrations only"): init there
+  // migrates only when auto_migrate is set explicitly, or with init --migrate.
+  if (config.production() && layers.resolve(setting(&Config::auto_migrate)).origin == "default") {
+    config.auto_migrate = false;
+    config.auto_migrate_held = true;
+  }
   // A default that depends on another setting.
   if (config.init_seed_env.empty()) {
     config.init_seed_env = config.environment_name;

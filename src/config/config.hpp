@@ -66,6 +66,8 @@ struct Config {
   bool no_color = false;
   bool yes = false;
   bool auto_migrate = true;
+  // auto_migrate is off only because this is production and nothing set it (init says so).
+  bool auto_migrate_held = false;
   bool init_seed = false;
   std::string init_seed_env;
   // libpq keywords from PG* variables of the .env file that the real environment lacks.

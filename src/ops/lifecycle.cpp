@@ -22,20 +22,27 @@ using core::ExitCode;
 using migrate::MigrationFile;
 using migrate::RunReport;
 
-ExitCode run_init(ops::Context& ctx) {
+ExitCode run_init(ops::Context& ctx, const InitCommand& command) {
   const config::Config& config = ctx.config;
+  const bool migrate = config.auto_migrate || command.migrate;
   util::Clock::time_point start = util::Clock::now();
   pg::ConnParams params = ops::target_params(ctx);
   // The files are read (and a malformed one refused) before anything is created.
   std::vector<MigrationFile> files;
-  if (config.auto_migrate) {
+  if (migrate) {
     files = migrate::load_migrations(config.migrations_dir, config.modules);
   }
   bool created = pg::create_database_if_missing(params, config.connect_timeout);
   ctx.out.line(created ? fmt::format("created database {}", params.get("dbname"))
                        : fmt::format("database {} exists", params.get("dbname")));
   core::Json doc = core::Json::object().set("database", params.display()).set("created", created);
-  if (config.auto_migrate) {
+  if (!migrate && config.auto_migrate_held) {
+    ctx.out.notice("agentpg: production: init does not migrate unless told to: run 'agentpg "
+                   "migrate' (or 'agentpg init --migrate'), or set auto_migrate: true "
+                   "(DATABASE_AUTO_MIGRATE=true) to migrate on every init");
+    doc.set("migrate_skipped", "production");
+  }
+  if (migrate) {
     std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
     pg::MigrationDatabase db(*conn);
     RunReport report = migrate::Runner(db, ctx.out).migrate(files, migrate_options(ctx, *conn));

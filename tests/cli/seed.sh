@@ -138,3 +138,22 @@ expect_code 0
 expect_out "seeded demo from"
 [ "$(sql_value "$fresh" "select count(*) from freeagentics.agents where name in ('Resource Optimizer', 'Market Maker', 'Information Broker')")" = 3 ] ||
   fail "init did not seed the demo"
+
+# Production migrates by hand: init creates the database and says how to migrate; it
+# migrates when auto_migrate is set explicitly, or with --migrate.
+prod="${db}_prod"
+forget_db_later "$prod"
+AGENTPG_ENV=production run "$AGENTPG" --database-url "$(db_url "$prod")" --json init
+expect_code 0
+expect_err "production: init does not migrate unless told to"
+[ "$(json_get 'd["created"], d.get("applied"), d["migrate_skipped"]')" = "(True, None, 'production')" ] || fail "production init: $(out)"
+[ "$(sql_value "$prod" "select to_regclass('agentpg.schema_migrations') is null")" = t ] || fail "production init migrated"
+DATABASE_AUTO_MIGRATE=true AGENTPG_ENV=production run "$AGENTPG" --database-url "$(db_url "$prod")" --json init
+expect_code 0
+[ "$(json_get 'd["applied"]')" = 13 ] || fail "DATABASE_AUTO_MIGRATE=true did not migrate in production: $(out)"
+prod2="${db}_prod2"
+forget_db_later "$prod2"
+AGENTPG_ENV=production run "$AGENTPG" --database-url "$(db_url "$prod2")" init --migrate
+expect_code 0
+expect_out "applied 13 migrations"
+expect_no "does not migrate"
