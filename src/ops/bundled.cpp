@@ -169,23 +169,33 @@ void refuse_project_history(const std::vector<migrate::AppliedMigration>& histor
   }
 }
 
-// Loads the bundled seed environment into the database: its files are written to a
-// private temporary folder (CSV seeds are streamed from a file) and loaded as `seed` does.
-seed::SeedReport install_seeds(Context& ctx, pg::Connection& conn, const std::string& environment) {
+// Loads the bundled seed environment's files for the `installed` modules into the
+// database: they are written to a private temporary folder (CSV seeds are streamed from a
+// file) and loaded as `seed` does. The other modules' files are left out, not listed as
+// skipped one by one: they were not asked for.
+seed::SeedReport install_seeds(Context& ctx, pg::Connection& conn, const std::string& environment,
+                               const std::vector<std::string>& installed) {
+  std::vector<std::string> all = module_names(bundled_modules());
   TempFolder temp;
   std::string dir = temp.path + "/" + environment;
   util::make_dirs(dir, 0700);
   for (size_t i = 0; i < k_bundled_file_count; ++i) {
     std::optional<Place> place = place_of(k_bundled_files[i]);
-    if (place && place->top == "seeds" && place->folder == environment &&
-        !util::write_file_atomic(dir + "/" + place->name, std::string(k_bundled_files[i].content()),
+    if (!place || place->top != "seeds" || place->folder != environment) {
+      continue;
+    }
+    std::string module = seed_module(place->name, all);
+    if (!module.empty() && !contains(installed, module)) {
+      continue;
+    }
+    if (!util::write_file_atomic(dir + "/" + place->name, std::string(k_bundled_files[i].content()),
                                  0600)) {
       throw Error(ExitCode::unexpected, fmt::format("cannot write {}/{}", dir, place->name));
     }
   }
   seed::SeedOptions options;
   options.environment = environment;
-  options.modules = module_names(bundled_modules());
+  options.modules = all;
   return seed::load_seeds(conn, seed::load_seed_files(dir), options, ctx.out);
 }
 
@@ -428,6 +438,7 @@ ExitCode run_bundled_install(Context& ctx, const BundledInstallCommand& command)
     ctx.out.line(fmt::format("created database {}", params.get("dbname")));
   }
   Json doc = Json::object().set("database", params.display()).set("created", created);
+  std::vector<std::string> installed; // these modules and those installed before
   {
     std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
     pg::MigrationDatabase db(*conn);
@@ -441,8 +452,8 @@ ExitCode run_bundled_install(Context& ctx, const BundledInstallCommand& command)
         wanted.push_back(row.module);
       }
     }
-    std::vector<migrate::MigrationFile> files =
-        bundled_migration_files(with_required_modules(wanted));
+    installed = with_required_modules(wanted);
+    std::vector<migrate::MigrationFile> files = bundled_migration_files(installed);
     migrate::MigrateOptions options = migrate_options(ctx, *conn);
     // Modules may come in any order (chad, then caracal): their schemas are independent
     // but for what `requires` names, which is installed with them.
@@ -461,7 +472,7 @@ ExitCode run_bundled_install(Context& ctx, const BundledInstallCommand& command)
   }
   if (!command.seed.empty()) {
     std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
-    seed::SeedReport report = install_seeds(ctx, *conn, command.seed);
+    seed::SeedReport report = install_seeds(ctx, *conn, command.seed, installed);
     doc.set("seed", seed_json(report));
     if (!ctx.out.json()) {
       seed::print_seed_report(ctx.out, report);

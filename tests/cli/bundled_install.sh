@@ -54,6 +54,8 @@ run $A --database-url "$(db_url "$db")" bundled install caracal --seed demo
 expect_code 0
 expect_out "created database $db"
 expect_out "installed core, caracal: applied 2 migrations (empty -> 20240102000000)"
+expect_out "seeded demo from 2 files"
+expect_no "skipped" # the other systems' seeds were not asked for
 [ "$(q "$db" "select string_agg(module || ':' || version || ':' || status, ',' order by version) from agentpg.schema_migrations")" = \
   "core:20240101000000:applied,caracal:20240102000000:applied" ] || fail "history: $(q "$db" "table agentpg.schema_migrations")"
 [ "$(q "$db" "select to_regclass('caracal.ledger_events') is not null and to_regclass('chad.runs') is null")" = t ] ||
