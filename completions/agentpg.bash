@@ -8,7 +8,7 @@ _agentpg_folders_of() {
 }
 _agentpg() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd= sub= i word
-  local takes_value=' --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --only --format --jobs --compress --output --keep --target-db --jobs '
+  local takes_value=' --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --only --format --jobs --compress --output --keep --target-db --jobs --to --seed '
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     if [[ $takes_value == *" $word "* ]]; then ((i++)); continue; fi
@@ -26,6 +26,8 @@ _agentpg() {
     "maintain "*" --only") COMPREPLY=($(compgen -W "expired-charges retention analyze" -- "$cur")) ;;
     "backup "*" --format") COMPREPLY=($(compgen -W "custom directory plain" -- "$cur")) ;;
     "backup "*" --output") _agentpg_files -d ;;
+    "bundled write --to") _agentpg_files -d ;;
+    "bundled install --seed") COMPREPLY=($(compgen -W "demo development test" -- "$cur")) ;;
     *" --migrations-dir") _agentpg_files -d ;;
     *" --seeds-dir") _agentpg_files -d ;;
     *" --local-dir") _agentpg_files -d ;;
@@ -53,6 +55,7 @@ _agentpg() {
       maintain) COMPREPLY=($(compgen -W "--help --dry-run --only --schedule --unschedule $globals" -- "$cur")) ;;
       backup) case $sub in verify) COMPREPLY=($(compgen -W "--help --restore $globals" -- "$cur")) ;; list) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;; *) COMPREPLY=($(compgen -W "--help --format --jobs --compress --output --keep --schema-only --verify $globals" -- "$cur")) ;; esac ;;
       restore) COMPREPLY=($(compgen -W "--help --target-db --jobs --clean $globals" -- "$cur")) ;;
+      bundled) case $sub in list) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;; write) COMPREPLY=($(compgen -W "--help --to $globals" -- "$cur")) ;; install) COMPREPLY=($(compgen -W "--help --seed $globals" -- "$cur")) ;; *) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;; esac ;;
       local) case $sub in start) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;; stop) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;; status) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;; url) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;; destroy) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;; *) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;; esac ;;
       completion) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;;
       help) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;;
@@ -60,12 +63,13 @@ _agentpg() {
     return 0
   fi
   case $cmd in
-    '') COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline check wait maintain backup restore local completion help" -- "$cur")) ;;
+    '') COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline check wait maintain backup restore bundled local completion help" -- "$cur")) ;;
     backup) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "verify list" -- "$cur")); else case $sub in verify) _agentpg_files -f ;; list) _agentpg_files -d ;; esac; fi ;;
     restore) _agentpg_files -f ;;
+    bundled) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "list write install" -- "$cur")); else case $sub in list)  ;; write) COMPREPLY=($(compgen -W "core caracal chad freeagentics platform agency" -- "$cur")) ;; install) COMPREPLY=($(compgen -W "core caracal chad freeagentics platform agency" -- "$cur")) ;; esac; fi ;;
     local) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "start stop status url destroy" -- "$cur")); else case $sub in start)  ;; stop)  ;; status)  ;; url)  ;; destroy)  ;; esac; fi ;;
     completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
-    help) COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline check wait maintain backup restore local completion help" -- "$cur")) ;;
+    help) COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline check wait maintain backup restore bundled local completion help" -- "$cur")) ;;
   esac
 }
 complete -F _agentpg agentpg

@@ -7,7 +7,7 @@ function __agentpg_words
     for t in $tokens[2..-1]
         if test $skip = 1
             set skip 0
-        else if contains -- $t --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --only --format --jobs --compress --output --keep --target-db --jobs
+        else if contains -- $t --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
             set skip 1
         else if not string match -q -- '-*' $t
             echo $t
@@ -73,6 +73,7 @@ complete -c agentpg -n '__agentpg_at -x' -a wait -d 'wait until the database acc
 complete -c agentpg -n '__agentpg_at -x' -a maintain -d 'upkeep jobs: release expired charges, apply retention windows, ANALYZE stale tables'
 complete -c agentpg -n '__agentpg_at -x' -a backup -d 'pg_dump to a timestamped file with a manifest (also: verify, list)'
 complete -c agentpg -n '__agentpg_at -x' -a restore -d 'verify a backup, restore it into a new database and check it, then rename it into place (--clean: replace an existing one, which is never lost)'
+complete -c agentpg -n '__agentpg_at -x' -a bundled -d 'the five bundled systems'\'' migrations and seeds: list, write into the project, or install into the database'
 complete -c agentpg -n '__agentpg_at -x' -a local -d 'manage the project-local PostgreSQL in .agentpg/'
 complete -c agentpg -n '__agentpg_at -x' -a completion -d 'print a completion script for bash, zsh or fish'
 complete -c agentpg -n '__agentpg_at -x' -a help -d 'show the help of a command ('\''agentpg help migrate'\'')'
@@ -143,6 +144,17 @@ complete -c agentpg -n '__agentpg_at restore' -l target-db -x -d 'restore into t
 complete -c agentpg -n '__agentpg_at restore' -l jobs -x -d 'parallel jobs (custom and directory formats)'
 complete -c agentpg -n '__agentpg_at restore' -l clean -d 'replace the database when it exists (guarded): the backup is restored into a new database and checked, then swapped in by renaming; on any failure the existing database is untouched'
 complete -c agentpg -n '__agentpg_at restore' -F
+complete -c agentpg -n '__agentpg_at bundled' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at -x bundled' -a list -d 'the bundled modules, what each requires, and the seed environments'
+complete -c agentpg -n '__agentpg_at bundled list' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at -x bundled' -a write -d 'write the bundled migrations and seeds into the project'\''s migrations and seeds folders, to edit them (a different file in the way: exit 2, nothing written)'
+complete -c agentpg -n '__agentpg_at bundled write' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at bundled write' -l to -x -a '(__fish_complete_directories (commandline -ct))' -d 'write into DIR/migrations and DIR/seeds instead'
+complete -c agentpg -n '__agentpg_at bundled write' -x -a 'core caracal chad freeagentics platform agency'
+complete -c agentpg -n '__agentpg_at -x bundled' -a install -d 'create the database if missing and apply the modules'\'' bundled migrations (and those they require) with the usual history; no project folder needed'
+complete -c agentpg -n '__agentpg_at bundled install' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at bundled install' -l seed -x -a 'demo development test' -d 'then load this bundled seed environment'
+complete -c agentpg -n '__agentpg_at bundled install' -x -a 'core caracal chad freeagentics platform agency'
 complete -c agentpg -n '__agentpg_at local' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at -x local' -a start -d 'initialise (first time) and start the local server'
 complete -c agentpg -n '__agentpg_at local start' -s h -l help -d 'Print this help message and exit'
@@ -157,4 +169,4 @@ complete -c agentpg -n '__agentpg_at local destroy' -s h -l help -d 'Print this 
 complete -c agentpg -n '__agentpg_at completion' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at -x completion' -a 'bash zsh fish'
 complete -c agentpg -n '__agentpg_at help' -s h -l help -d 'Print this help message and exit'
-complete -c agentpg -n '__agentpg_at -x help' -a 'init create-db drop-db migrate rollback status new seed adopt baseline check wait maintain backup restore local completion help'
+complete -c agentpg -n '__agentpg_at -x help' -a 'init create-db drop-db migrate rollback status new seed adopt baseline check wait maintain backup restore bundled local completion help'

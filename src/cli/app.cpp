@@ -63,6 +63,10 @@ const Command k_commands[] = {
      "verify a backup, restore it into a new database and check it, then rename it into place "
      "(--clean: replace an existing one, which is never lost)",
      wire_restore},
+    {"bundled",
+     "the five bundled systems' migrations and seeds: list, write into the project, or "
+     "install into the database",
+     wire_bundled},
     {"local", "manage the project-local PostgreSQL in .agentpg/", wire_local},
     {"completion", "print a completion script for bash, zsh or fish", wire_completion},
     {"help", "show the help of a command ('agentpg help migrate')", wire_help},

@@ -23,6 +23,7 @@ void wire_maintain(CLI::App* cmd, Runtime& runtime);
 void wire_backup(CLI::App* cmd, Runtime& runtime);
 void wire_restore(CLI::App* cmd, Runtime& runtime);
 void wire_local(CLI::App* cmd, Runtime& runtime);
+void wire_bundled(CLI::App* cmd, Runtime& runtime);
 void wire_completion(CLI::App* cmd, Runtime& runtime);
 void wire_manpage(CLI::App* cmd, Runtime& runtime);
 void wire_help(CLI::App* cmd, Runtime& runtime);

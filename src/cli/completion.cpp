@@ -4,10 +4,10 @@
 #include "util/strings.hpp"
 
 // The three scripts complete the same things: command names; a command's options (with the
-// global ones) only once the word starts with '-'; the subcommands of `backup` and `local`;
-// option values from the CLI definition (a fixed set, file names, folder names, the folders
-// of seeds/ for --env and of migrations/ for --module); file names for `restore FILE` and
-// `backup verify FILE`.
+// global ones) only once the word starts with '-'; the subcommands of `backup`, `local` and
+// `bundled`; option values from the CLI definition (a fixed set, file names, folder names,
+// the folders of seeds/ for --env and of migrations/ for --module); file names for `restore
+// FILE` and `backup verify FILE`, a fixed set for `bundled install MODULE...`.
 namespace agentpg::cli {
 
 namespace {
@@ -109,7 +109,8 @@ std::string bash_arguments(const CommandSpec& root, const CommandSpec& c) {
                                   "\"$cur\")); else case $sub in",
                                   names_of(c.subcommands));
     for (const auto& s : c.subcommands) {
-      out += fmt::format(" {}) {} ;;", s.name, bash_values(s.positional_kind, {}));
+      out +=
+          fmt::format(" {}) {} ;;", s.name, bash_values(s.positional_kind, s.positional_choices));
     }
     return out + " esac; fi";
   }
@@ -119,7 +120,7 @@ std::string bash_arguments(const CommandSpec& root, const CommandSpec& c) {
   if (c.name == "help") {
     return fmt::format("COMPREPLY=($(compgen -W \"{}\" -- \"$cur\"))", names_of(root.subcommands));
   }
-  return bash_values(c.positional_kind, {});
+  return bash_values(c.positional_kind, c.positional_choices);
 }
 
 std::string bash_options(const CommandSpec& c) {
@@ -172,6 +173,9 @@ std::string zsh_positional(const CommandSpec& c) {
   switch (c.positional_kind) {
   case ValueKind::file:
     return "'1:file:_files'";
+  case ValueKind::choice:
+    return fmt::format("'*:{}:({})'", util::to_lower(c.positionals.front()),
+                       util::join(c.positional_choices, " "));
   case ValueKind::none:
     return "";
   default:
@@ -392,6 +396,10 @@ std::string fish_completion(const CommandSpec& root) {
       }
       if (s.positional_kind == ValueKind::file) {
         out += fmt::format("complete -c agentpg -n '{} {}' -F\n", at, s.name);
+      }
+      if (s.positional_kind == ValueKind::choice) {
+        out += fmt::format("complete -c agentpg -n '{} {}'{}\n", at, s.name,
+                           fish_values(s.positional_kind, s.positional_choices));
       }
     }
     if (c.positional_kind == ValueKind::file) {

@@ -40,8 +40,7 @@ CommandSpec describe(const CLI::App& app) {
   for (const CLI::Option* option : app.get_options()) {
     if (option->get_positional()) {
       spec.positionals.push_back(option->get_name());
-      std::vector<std::string> ignored;
-      spec.positional_kind = value_kind(option->get_type_name(), ignored);
+      spec.positional_kind = value_kind(option->get_type_name(), spec.positional_choices);
       continue;
     }
     OptionSpec o;

@@ -161,7 +161,10 @@ KEY=VALUE lines, in the working directory (or \fB\-\-env\-file\fR).
 Migration files: \fIversion\fR_\fIname\fR.sql with \fB\-\- migrate:up\fR and \fB\-\- migrate:down\fR
 sections (dbmate's format), golang\-migrate .up.sql/.down.sql pairs, or diesel folders; directly in the
 folder or in module folders. When it does not exist and no \fBmigrations_dir\fR is configured,
-dbmate's \fBdb/migrations/\fR is used, and a notice says so.
+dbmate's \fBdb/migrations/\fR is used, and a notice says so. With no migrations at all,
+\fBinit\fR creates nothing and says what to do (exit 2). The five bundled systems'
+migrations and seeds are compiled into the binary: \fBbundled write\fR puts them here and
+in \fBseeds/\fR, \fBbundled install\fR applies them without any folder.
 .TP
 \fBseeds/\fR\fIenvironment\fR\fB/\fR
 Seed data: .yaml, .csv and .sql files, loaded in one transaction. YAML is data, not a
@@ -219,7 +222,7 @@ success
 unexpected error (also: \fBstatus \-\-exit\-code\fR with pending migrations)
 .TP
 2
-usage or configuration error
+usage or configuration error (also: \fBinit\fR with no migrations to apply, before it creates anything)
 .TP
 3
 cannot connect or authenticate
@@ -252,6 +255,9 @@ A project\-local database with every bundled schema:
 .TP
 A container entrypoint: wait up to 60 s for the server, create and migrate the database, start the app:
 \fBagentpg \-\-wait 60 init && exec "$@"\fR
+.TP
+Without a clone: install Caracal (and the core helpers it needs) with its demo data, or write its files into the project to edit them:
+\fBagentpg bundled install caracal \-\-seed demo\fR; \fBagentpg bundled write caracal\fR
 .TP
 Start a migration, write it, apply it:
 \fBagentpg new add_agents_table\fR; edit the file; \fBagentpg migrate\fR

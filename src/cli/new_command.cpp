@@ -7,7 +7,9 @@ namespace agentpg::cli {
 
 void wire_new(CLI::App* cmd, Runtime& runtime) {
   auto options = std::make_shared<ops::NewCommand>();
-  cmd->add_option("name", options->name, "what it does, in [a-z0-9_]+ (e.g. add_agents_table)")
+  cmd->add_option("name", options->name,
+                  "what it does, e.g. add_agents_table or \"Add agents table\" (made lower-case "
+                  "letters, digits and _)")
       ->required();
   cmd->add_option("--module", options->module, "module folder under the migrations folder")
       ->type_name("MODULE");

@@ -36,6 +36,7 @@ struct CommandSpec {
   std::string help;
   std::vector<std::string> positionals; // their names
   ValueKind positional_kind = ValueKind::none;
+  std::vector<std::string> positional_choices; // positional_kind == choice
   std::vector<OptionSpec> options;
   std::vector<CommandSpec> subcommands;
 };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "core/error.hpp"
 #include "core/utf8.hpp"
@@ -52,7 +53,116 @@ std::string module_problem(const std::string& module) {
   return c == ' ' ? "holds a space" : "holds a character other than letters, digits, _ and -";
 }
 
+// What an accented Latin letter (U+00C0 to U+017F) becomes without its accent; "" for
+// the two signs among them (x and ÷) and code points outside.
+std::string unaccented(unsigned code) {
+  // U+00C0..U+00FF; '?' is a letter of two (below), '*' a sign.
+  static const char k_latin1[] = "AAAAAA?CEEEEIIIIDNOOOOO*OUUUUY??aaaaaa?ceeeeiiiidnooooo*ouuuuy?y";
+  // U+0100..U+017F
+  static const char k_extended_a[] = "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiJjJjKkk"
+                                     "LlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWw"
+                                     "YyYZzZzZzs";
+  if (code >= 0xC0 && code <= 0xFF) {
+    switch (code) {
+    case 0xC6:
+    case 0xE6:
+      return "ae";
+    case 0xDE:
+    case 0xFE:
+      return "th";
+    case 0xDF:
+      return "ss";
+    default:
+      break;
+    }
+    char c = k_latin1[code - 0xC0];
+    return c == '*' ? "" : std::string(1, c);
+  }
+  if (code >= 0x100 && code <= 0x17F) {
+    if (code == 0x132 || code == 0x133) {
+      return "ij";
+    }
+    if (code == 0x152 || code == 0x153) {
+      return "oe";
+    }
+    return std::string(1, k_extended_a[code - 0x100]);
+  }
+  return "";
+}
+
+// The code point of the UTF-8 sequence at `text[at]` and its length; length 1 and code
+// point 0xFFFD for a byte that starts no well-formed sequence.
+std::pair<unsigned, size_t> decode_at(const std::string& text, size_t at) {
+  auto byte = [&text](size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned first = byte(at);
+  size_t length = first < 0x80           ? 1
+                  : (first >> 5) == 0x6  ? 2
+                  : (first >> 4) == 0xE  ? 3
+                  : (first >> 3) == 0x1E ? 4
+                                         : 0;
+  if (length == 0 || at + length > text.size()) {
+    return {0xFFFD, 1};
+  }
+  unsigned code = length == 1 ? first : first & (0x7F >> length);
+  for (size_t i = 1; i < length; ++i) {
+    if ((byte(at + i) & 0xC0) != 0x80) {
+      return {0xFFFD, 1};
+    }
+    code = (code << 6) | (byte(at + i) & 0x3F);
+  }
+  return {code, length};
+}
+
 } // namespace
+
+std::string migration_name_from(const std::string& typed) {
+  if (!typed.empty() && std::all_of(typed.begin(), typed.end(), is_lower_or_digit)) {
+    check_migration_name(typed);
+    return typed;
+  }
+  // A path separator is refused, not replaced: whoever typed one meant a place, and
+  // `new` writes only in the migrations folder.
+  if (typed.find('/') != std::string::npos || typed.find('\\') != std::string::npos) {
+    throw Error(
+        ExitCode::usage,
+        fmt::format("migration name '{}' holds a path separator", core::escape_bytes(typed)),
+        "the file goes into the migrations folder (--module M for a module's folder); "
+        "e.g. 'agentpg new \"add agents table\"' (written add_agents_table)");
+  }
+  std::string name;
+  for (size_t at = 0; at < typed.size();) {
+    auto [code, length] = decode_at(typed, at);
+    at += length;
+    if (code < 0x20 || code == 0x7F) {
+      throw Error(
+          ExitCode::usage,
+          fmt::format("migration name '{}' holds a control character", core::escape_bytes(typed)),
+          "e.g. 'agentpg new \"add agents table\"' (written add_agents_table)");
+    }
+    std::string letters = code < 0x80 ? std::string(1, static_cast<char>(code)) : unaccented(code);
+    bool kept = false;
+    for (char c : letters) {
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        name += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        kept = true;
+      }
+    }
+    if (!kept && !name.empty() && name.back() != '_') {
+      name += '_';
+    }
+  }
+  while (!name.empty() && name.back() == '_') {
+    name.pop_back();
+  }
+  if (name.empty()) {
+    throw Error(ExitCode::usage,
+                fmt::format("migration name '{}' holds no letter or digit to name the file by",
+                            core::escape_bytes(typed)),
+                "e.g. 'agentpg new \"add agents table\"' (written add_agents_table)");
+  }
+  check_migration_name(name);
+  return name;
+}
 
 void check_migration_name(const std::string& name) {
   bool valid = !name.empty() && name.size() <= k_max_name_length &&

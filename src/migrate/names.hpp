@@ -12,6 +12,13 @@ namespace agentpg::migrate {
 // Lower-case letters, digits and '_', 1 to k_max_name_length bytes.
 constexpr size_t k_max_name_length = 200;
 void check_migration_name(const std::string& name);
+// The migration name `agentpg new` uses for what the user typed: a valid name as it is;
+// else lower-cased, accented Latin letters without their accents (é -> e, ß -> ss), and
+// every run of other characters (blanks, '-', '.', punctuation, other scripts) one '_',
+// none at either end: "Add Agents" -> "add_agents", "add-agents v2" -> "add_agents_v2".
+// Throws core::Error (exit 2) for a path separator ('/', '\\'), a control character, or
+// when no letter or digit is left ("..", "!!!").
+std::string migration_name_from(const std::string& typed);
 
 // Letters, digits, '_' and '-', not starting with '-', 1 to k_max_module_length bytes.
 constexpr size_t k_max_module_length = 63;

@@ -6,6 +6,7 @@
 #include "migrate/files.hpp"
 #include "migrate/report.hpp"
 #include "migrate/runner.hpp"
+#include "ops/bundled.hpp"
 #include "ops/guard.hpp"
 #include "ops/migrate.hpp"
 #include "ops/seed.hpp"
@@ -13,6 +14,8 @@
 #include "pg/admin.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
+#include "util/files.hpp"
+#include "util/strings.hpp"
 #include "util/time.hpp"
 
 namespace agentpg::ops {
@@ -22,6 +25,28 @@ using core::ExitCode;
 using migrate::MigrationFile;
 using migrate::RunReport;
 
+namespace {
+
+// `init` where there is nothing to migrate would create an empty database and say all is
+// well: it says instead, before creating anything, how to get migrations (exit 2).
+void refuse_no_migrations(const std::string& dir, bool folder_exists) {
+  std::vector<std::string> modules;
+  for (const auto& module : bundled_modules()) {
+    modules.push_back(module.name);
+  }
+  throw Error(ExitCode::usage,
+              fmt::format("no migrations to apply: {} {}; init would create an empty database", dir,
+                          folder_exists ? "holds none" : "does not exist"),
+              fmt::format("write a bundled system into the project first, e.g. 'agentpg bundled "
+                          "write caracal' (bundled: {}; or install one straight into the "
+                          "database with 'agentpg bundled install caracal'), or start your own "
+                          "with 'agentpg new NAME', or point --migrations-dir at your migrations; "
+                          "then run init again",
+                          util::join(modules, ", ")));
+}
+
+} // namespace
+
 ExitCode run_init(ops::Context& ctx, const InitCommand& command) {
   const config::Config& config = ctx.config;
   const bool migrate = config.auto_migrate || command.migrate;
@@ -30,7 +55,13 @@ ExitCode run_init(ops::Context& ctx, const InitCommand& command) {
   // The files are read (and a malformed one refused) before anything is created.
   std::vector<MigrationFile> files;
   if (migrate) {
+    if (!util::is_directory(config.migrations_dir)) {
+      refuse_no_migrations(config.migrations_dir, false);
+    }
     files = migrate::load_migrations(config.migrations_dir, config.modules);
+    if (files.empty()) {
+      refuse_no_migrations(config.migrations_dir, true);
+    }
   }
   bool created = pg::create_database_if_missing(params, config.connect_timeout);
   ctx.out.line(created ? fmt::format("created database {}", params.get("dbname"))

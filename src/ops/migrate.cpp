@@ -209,7 +209,7 @@ ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
 ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
   // Every name is checked before anything is created: nothing is written outside the
   // migrations folder, and nothing at all for a name that is refused.
-  migrate::check_migration_name(command.name);
+  std::string name = migrate::migration_name_from(command.name);
   const std::string& root = ctx.config.migrations_dir;
   std::string dir = root;
   bool new_module = false;
@@ -238,7 +238,7 @@ ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
       version = std::to_string(taken + 1);
     }
   }
-  std::string path = fmt::format("{}/{}_{}.sql", dir, version, command.name);
+  std::string path = fmt::format("{}/{}_{}.sql", dir, version, name);
   // A down section of only comments counts as empty: status marks it, rollback warns.
   std::string text =
       "-- migrate:up\n\n\n-- migrate:down\n"
@@ -247,7 +247,10 @@ ExitCode run_new(ops::Context& ctx, const NewCommand& command) {
   if (!util::write_file_atomic(path, text, 0644)) {
     throw Error(ExitCode::unexpected, fmt::format("cannot write {}", path));
   }
-  ctx.out.emit(core::Json::object().set("path", path).set("version", version));
+  ctx.out.emit(core::Json::object().set("path", path).set("version", version).set("name", name));
+  if (name != command.name) {
+    ctx.out.line(fmt::format("named it '{}' (lower-case letters, digits and _)", name));
+  }
   if (new_module) {
     ctx.out.line(fmt::format("started module '{}' in {}", command.module, dir));
   }

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -124,6 +125,26 @@ bool make_dirs(const std::string& path, unsigned mode) {
     return false;
   }
   return ::mkdir(path.c_str(), mode) == 0 || errno == EEXIST;
+}
+
+std::string make_temp_dir(const std::string& prefix) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw core::Error(core::ExitCode::unexpected,
+                      "cannot create a temporary folder " + pattern + ": " + reason(errno),
+                      "set TMPDIR to a writable folder");
+  }
+  return pattern;
+}
+
+bool remove_tree(const std::string& path) {
+  auto remove_one = [](const char* entry, const struct stat*, int, struct FTW*) {
+    return ::remove(entry) == 0 || errno == ENOENT ? 0 : -1;
+  };
+  // FTW_DEPTH: a folder's entries before the folder; FTW_PHYS: links are not followed.
+  return ::nftw(path.c_str(), remove_one, 16, FTW_DEPTH | FTW_PHYS) == 0;
 }
 
 bool make_dirs_ignored_by_git(const std::string& path, const std::string& comment, unsigned mode) {

@@ -40,6 +40,13 @@ bool make_dirs(const std::string& path, unsigned mode = 0755);
 bool make_dirs_ignored_by_git(const std::string& path, const std::string& comment,
                               unsigned mode = 0755);
 
+// A new private (0700) folder under $TMPDIR (else /tmp) named `<prefix>XXXXXX`. Throws
+// core::Error (exit 1) saying why it cannot be made.
+std::string make_temp_dir(const std::string& prefix);
+// Deletes the folder and everything in it (symbolic links are removed, not followed);
+// false when something could not be removed.
+bool remove_tree(const std::string& path);
+
 bool path_exists(const std::string& path);
 bool is_directory(const std::string& path);
 std::string absolute_path(const std::string& path);

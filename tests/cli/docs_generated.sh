@@ -48,11 +48,19 @@ done
 [ "$(complete_words agentpg --database-url postgres://x local s)" = "$(printf 'start\nstop\nstatus')" ] ||
   fail "agentpg ... local s<TAB> gave: $(complete_words agentpg --database-url postgres://x local s)"
 
+# The bundled modules and seed environments come from the binary, not from a folder.
+[ "$(complete_words agentpg bundled install c)" = "$(printf 'core\ncaracal\nchad')" ] ||
+  fail "agentpg bundled install c<TAB> gave: $(complete_words agentpg bundled install c)"
+[ "$(complete_words agentpg bundled install caracal --seed de)" = "$(printf 'demo\ndevelopment')" ] ||
+  fail "agentpg bundled install caracal --seed de<TAB> gave: $(complete_words agentpg bundled install caracal --seed de)"
+
 # zsh and fish read their scripts, and fish completes from them.
 zsh -n "$src/completions/_agentpg" || fail "zsh cannot parse completions/_agentpg"
 fish --no-execute "$src/completions/agentpg.fish" || fail "fish cannot parse completions/agentpg.fish"
 fish -c "source $src/completions/agentpg.fish; complete -C 'agentpg rollback --'" | grep -- '^--steps' >/dev/null ||
   fail "fish does not complete agentpg rollback --"
+fish -c "source $src/completions/agentpg.fish; complete -C 'agentpg bundled write pl'" | grep -x platform >/dev/null ||
+  fail "fish does not complete agentpg bundled write pl"
 
 # README's configuration table names every setting the binary knows.
 for key in $("$AGENTPG" --help | grep -oE -- '\[env: AGENTPG_[A-Z_]+\]' | sed 's/\[env: AGENTPG_//; s/\]//' | tr 'A-Z' 'a-z'); do

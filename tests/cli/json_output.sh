@@ -67,6 +67,16 @@ for action in start status url stop destroy; do
   validate "local $action"
 done
 
+# The bundled systems: listed, written out, installed with and without seeds.
+run "$AGENTPG" --json bundled list; expect_code 0; validate "bundled list"
+run "$AGENTPG" --json bundled write caracal --to "$WORK/bundled"; expect_code 0; validate "bundled write"
+forget_db_later "${db}_bundled"
+run "$AGENTPG" --json --database-url "$(db_url "${db}_bundled")" bundled install caracal --seed demo
+expect_code 0; validate "bundled install"
+run "$AGENTPG" --json --database-url "$(db_url "${db}_bundled")" bundled install chad
+expect_code 0; validate "bundled install"
+run "$AGENTPG" --json bundled install nothing; expect_code 2; validate error
+
 # Failures: JSON on stdout, exit code as without --json, secrets masked, the hint kept.
 run "$AGENTPG" --json --database-url "postgresql://u:secret@127.0.0.1:1/x" check
 expect_code 3; validate error; expect_no secret

@@ -92,9 +92,9 @@ expect_out "reverted 2 migrations (20240101000002 -> empty)"
 [ "$(sql_value "$db" "select count(*) from agentpg.schema_migrations")" = 0 ] || fail "history not empty"
 [ "$(sql_value "$db" "select to_regclass('public.agents') is null")" = t ] || fail "agents table left behind"
 
-run "$AGENTPG" new "Bad-Name"
+run "$AGENTPG" new "../Bad-Name"
 expect_code 2
-expect_err "must be lower-case letters, digits and _"
+expect_err "migration name '../Bad-Name' holds a path separator"
 run "$AGENTPG" new add_tasks --module core
 expect_code 0
 ls migrations/core/*_add_tasks.sql >/dev/null || fail "new wrote no file"

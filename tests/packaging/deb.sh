@@ -60,6 +60,12 @@ grep -q "$(sed -n 3p "$source_dir/LICENSE" | sed 's/^Copyright (c) //')" $doc/co
 version=$(/usr/bin/agentpg --version | cut -d' ' -f2)
 [ "$(zcat $doc/changelog.gz | dpkg-parsechangelog -l- -S Version)" = "$version" ] || fail "$doc/changelog.gz is not for $version"
 python3 -c 'import json,sys; json.load(open(sys.argv[1]))' $doc/output.schema.json || fail "$doc/output.schema.json"
+# The five systems come inside the binary: written out from an empty folder, they are the
+# repository's migrations/ and seeds/, byte for byte.
+mkdir "$out/empty"
+(cd "$out/empty" && /usr/bin/agentpg bundled write --to "$out/bundled" >/dev/null) || fail "installed agentpg bundled write"
+diff -r "$source_dir/migrations" "$out/bundled/migrations" >&2 || fail "the installed binary's bundled migrations differ"
+diff -r "$source_dir/seeds" "$out/bundled/seeds" >&2 || fail "the installed binary's bundled seeds differ"
 # Stripped: no symbol table, no debug information.
 ! grep -Eq '\.symtab|\.debug_info' <<<"$(readelf -S --wide /usr/bin/agentpg)" || fail "/usr/bin/agentpg is not stripped"
 for f in /usr/share/bash-completion/completions/agentpg /usr/share/zsh/vendor-completions/_agentpg \

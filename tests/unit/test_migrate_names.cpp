@@ -56,6 +56,41 @@ TEST_SUITE("migrate::names") {
     CHECK_FALSE(refusal(check_migration_name, std::string(201, 'a')).empty());
   }
 
+  TEST_CASE("new makes a migration name of what was typed") {
+    CHECK(migration_name_from("add_agents_2") == "add_agents_2");
+    CHECK(migration_name_from("Add Agents") == "add_agents");
+    CHECK(migration_name_from("  add-agents  v2!  ") == "add_agents_v2");
+    CHECK(migration_name_from("Add_x") == "add_x");
+    CHECK(migration_name_from(".hidden") == "hidden");
+    CHECK(migration_name_from("caf\xC3\xA9 cr\xC3\xA8me") == "cafe_creme");
+    CHECK(migration_name_from("Stra\xC3\x9F"
+                              "e \xC5\x81\xC3\xB3"
+                              "d\xC5\xBA") == "strasse_lodz");
+    CHECK(migration_name_from("\xD0\xB4\xD0\xB0 agents") == "agents");
+  }
+
+  TEST_CASE("new refuses a name that cannot be made into one") {
+    auto refused = [](const std::string& typed) {
+      try {
+        migration_name_from(typed);
+      } catch (const agentpg::core::Error& e) {
+        CHECK(e.code() == agentpg::core::ExitCode::usage);
+        return std::string(e.what());
+      }
+      return std::string();
+    };
+    CHECK(refused("../../x") == "migration name '../../x' holds a path separator");
+    CHECK(refused("a/b") == "migration name 'a/b' holds a path separator");
+    CHECK(refused("a\\b") == "migration name 'a\\b' holds a path separator");
+    CHECK(refused("..") == "migration name '..' holds no letter or digit to name the file by");
+    CHECK(refused("!!! ?").find("holds no letter or digit") != std::string::npos);
+    CHECK(refused("").find("holds no letter or digit") != std::string::npos);
+    CHECK(refused("\xD0\xB4\xD0\xB0").find("holds no letter or digit") != std::string::npos);
+    CHECK(refused("a\nb") == "migration name 'a\\x0Ab' holds a control character");
+    CHECK(refused("\x1B[31m") == "migration name '\\x1B[31m' holds a control character");
+    CHECK_FALSE(refused(std::string(201, 'a')).empty());
+  }
+
   TEST_CASE("a new module is refused when it looks like a typo or is not configured") {
     CHECK_NOTHROW(check_new_module("m", "billing", {"core", "caracal"}, {}));
     CHECK_NOTHROW(check_new_module("m", "caracal", {"core", "caracal"}, {}));
