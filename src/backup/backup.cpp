@@ -403,7 +403,8 @@ void restore_into(const pg::ConnParams& target, const Manifest& m, const std::st
   options.stop = stop;
   util::Clock::time_point start = util::Clock::now();
   std::string name = target.get("dbname");
-  RestoreProgress progress(out, fmt::format("{} into {}", path, name),
+  RestoreProgress progress(out,
+                           fmt::format("{} into {}", path.substr(path.find_last_of('/') + 1), name),
                            m.format == "plain" ? 0 : archive_items(path, major, out));
   if (out.shows_progress()) {
     options.on_tick = [&] { progress.tick(); };

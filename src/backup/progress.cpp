@@ -72,16 +72,17 @@ void DumpProgress::tick() {
       std::string left = fraction >= k_fraction_for_time_left && elapsed >= k_seconds_for_time_left
                              ? ", about " + seconds(elapsed * (1 - fraction) / fraction) + " left"
                              : "";
-      m_out.progress(fmt::format("backup {}: about {:.0f}% ({} of {} rows), {} written, {}{}",
-                                 m_file, fraction * 100,
+      // The numbers first: a narrow terminal cuts the end of the line.
+      m_out.progress(fmt::format("backup about {:.0f}% ({} of {} rows), {} written, {}{}: {}",
+                                 fraction * 100,
                                  static_cast<long long>(fraction * static_cast<double>(m_total)),
-                                 m_total, written, seconds(elapsed), left));
+                                 m_total, written, seconds(elapsed), left, m_file));
       return;
     } catch (const core::Error&) {
       m_conn.reset(); // the server cannot say: the time and the bytes only, from now on
     }
   }
-  m_out.progress(fmt::format("backup {}: {} written, {}", m_file, written, seconds(elapsed)));
+  m_out.progress(fmt::format("backup {} written, {}: {}", written, seconds(elapsed), m_file));
 }
 
 RestoreProgress::RestoreProgress(const core::Output& out, std::string what, size_t items)
@@ -107,8 +108,9 @@ void RestoreProgress::tick() const {
     m_out.progress(fmt::format("restoring {}: {}", m_what, elapsed));
     return;
   }
-  m_out.progress(fmt::format("restoring {}: item {} of {} ({}), {}", m_what,
-                             std::min(m_begun, m_items), m_items, m_current, elapsed));
+  // The count first: a narrow terminal cuts the end of the line.
+  m_out.progress(fmt::format("restoring {}/{} items ({}), {}: {}", std::min(m_begun, m_items),
+                             m_items, m_current, elapsed, m_what));
 }
 
 } // namespace agentpg::backup

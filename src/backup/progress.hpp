@@ -19,8 +19,8 @@ class Connection;
 
 namespace agentpg::backup {
 
-// "backup app-20261202T101500Z.dump: about 45% (450000 of 1000000 rows), 12 MB written,
-// 3 s, about 4 s left". The rows are those of the tables pg_dump has dumped and is dumping
+// "backup about 45% (450000 of 1000000 rows), 12 MiB written, 3 s, about 4 s left:
+// app-20261202T101500Z.dump". The rows are those of the tables pg_dump has dumped and is dumping
 // (pg_stat_progress_copy, looked at over a connection of its own) against the rows counted in
 // its snapshot. Rows of different tables weigh differently, a table dumped between two looks
 // counts only once it is seen or pg_dump ends, and the schema and the indexes count nothing:
@@ -54,7 +54,7 @@ private:
   std::set<std::pair<std::string, std::string>> m_seen; // (schema, table) seen being dumped
 };
 
-// "restoring FILE into DB: item 12 of 40 (processing data for table "public.a"), 3 s": the
+// "restoring 12/40 items (processing data for table "public.a"), 3 s: FILE into DB": the
 // items of the archive (pg_restore --list, `items`) against those pg_restore --verbose has
 // begun. `items` 0 (a plain SQL dump): the time only.
 class RestoreProgress {
