@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -541,8 +542,12 @@ private:
       }
       add_rows(ended);
     };
+    std::function<void(std::string_view)> on_sent;
+    if (m_out.shows_progress()) { // counting costs a look at every byte: only for the line
+      on_sent = count_rows;
+    }
     if (auto error = m_conn.copy_from_file(pg::copy_csv(f.table, columns, !empty), f.path, copied,
-                                           count_rows)) {
+                                           on_sent)) {
       throw Error(ExitCode::sql,
                   fmt::format("{}:{}: {}", f.path, copy_line(*error), describe(*error)),
                   "nothing of this seed run was written");
