@@ -53,7 +53,7 @@ complete -c agentpg -l local -d 'use the project-local PostgreSQL in .agentpg/, 
 complete -c agentpg -l local-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'where the project-local PostgreSQL lives [env: AGENTPG_LOCAL_DIR]'
 complete -c agentpg -l json -d 'print one JSON document on stdout [env: AGENTPG_JSON]'
 complete -c agentpg -s q -l quiet -d 'print only errors [env: AGENTPG_QUIET]'
-complete -c agentpg -s v -l verbose -d 'say what is being done, on stderr [env: AGENTPG_VERBOSE]'
+complete -c agentpg -s v -l verbose -d 'say each step and how long it took, on stderr [env: AGENTPG_VERBOSE]'
 complete -c agentpg -l no-color -d 'no colour (NO_COLOR is honoured too) [env: AGENTPG_NO_COLOR]'
 complete -c agentpg -s y -l yes -d 'answer yes to confirmations (needed when stdin is not a terminal) [env: AGENTPG_YES]'
 complete -c agentpg -l config -r -F -d 'settings file [default: agentpg.yaml if present]'

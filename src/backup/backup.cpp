@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "backup/progress.hpp"
 #include "core/error.hpp"
 #include "pg/connection.hpp"
 #include "pg/health.hpp"
@@ -57,6 +58,33 @@ unsigned long long path_size(const std::string& path) {
     total += path_size(path + "/" + entry.name);
   }
   return total;
+}
+
+// Watches pg_dump's rows over a connection of its own (the snapshot's transaction is left
+// alone); when it cannot be opened, the progress line has the time and the bytes only.
+void watch_dump(DumpProgress& progress, const pg::ConnParams& params, int connect_timeout,
+                const std::optional<std::vector<pg::TableRows>>& counts, const core::Output& out) {
+  if (!counts) {
+    return;
+  }
+  try {
+    std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, connect_timeout);
+    std::string since = pg::server_now(*conn);
+    progress.watch(std::move(conn), since, *counts);
+  } catch (const Error& e) {
+    out.detail(fmt::format("no rows in the progress line: {}", e.what()));
+  }
+}
+
+// How many items the archive holds (pg_restore --list), for the progress line; 0 when
+// there is no line to draw or the list cannot be read.
+size_t archive_items(const std::string& path, int major, const core::Output& out) {
+  if (!out.shows_progress()) {
+    return 0;
+  }
+  util::ProcessResult list =
+      util::run_process(pg::list_arguments(pg::find_tool("pg_restore", major), path));
+  return list.exit_code == 0 ? pg::listed_items(list.out) : 0;
 }
 
 // A file's SHA-256; for a directory-format backup, of its files' names and checksums.
@@ -241,7 +269,6 @@ Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
   m.latest_migration = options.latest_migration;
   m.format = pg::format_name(request.format);
   m.schema_only = options.schema_only;
-  auto estimate = static_cast<unsigned long long>(pg::database_size(*conn));
   // Each table's rows, counted in the snapshot that pg_dump is then given: exactly the rows
   // the dump holds. The transaction stays open (with `conn`) until pg_dump is done.
   if (!options.schema_only) {
@@ -277,20 +304,20 @@ Manifest take_backup(const pg::ConnParams& params, const DumpOptions& options,
   util::ProcessOptions process;
   pg::ChildSecrets secrets(params);
   process.env_set = secrets.environment();
-  process.on_tick = [&] {
-    double seconds = util::elapsed_ms(start) / 1000;
-    unsigned long long written = path_size(partial);
-    out.progress(fmt::format(
-        "backup {}: {} written ({} of the database), {:.0f} s, {}/s", m.file,
-        util::format_bytes(written), util::format_bytes(estimate), seconds,
-        util::format_bytes(seconds > 0 ? static_cast<unsigned long long>(written / seconds) : 0)));
-  };
+  DumpProgress progress(out, m.file, [&] { return path_size(partial); });
+  if (out.shows_progress()) {
+    watch_dump(progress, params, options.connect_timeout, m.row_counts, out);
+    process.on_tick = [&] { progress.tick(); };
+  }
   // SIGINT/SIGTERM stop pg_dump and delete the .partial instead of leaving it behind.
   util::InterruptScope interrupts;
   process.stop = [&] { return interrupts.signal() != 0; };
   out.detail(fmt::format("running {}", util::join(argv, " ")));
   util::ProcessResult result = util::run_process(argv, process);
   out.end_progress();
+  out.detail(fmt::format("pg_dump finished (exit {}) in {}: {} written", result.exit_code,
+                         util::format_duration_ms(util::elapsed_ms(start)),
+                         util::format_bytes(path_size(partial))));
   stop_if_interrupted(interrupts, partial);
   if (result.exit_code != 0) {
     stop(ExitCode::sql, partial,
@@ -368,28 +395,35 @@ void restore_into(const pg::ConnParams& target, const Manifest& m, const std::st
   std::vector<std::string> argv =
       m.format == "plain"
           ? pg::psql_file_arguments(pg::find_tool("psql", major), target, path)
-          : pg::restore_arguments(pg::find_tool("pg_restore", major), target, jobs, path);
+          : pg::restore_arguments(pg::find_tool("pg_restore", major), target, jobs, path,
+                                  out.shows_progress() ? pg::ItemLog::on : pg::ItemLog::off);
   util::ProcessOptions options;
   pg::ChildSecrets secrets(target);
   options.env_set = secrets.environment();
   options.stop = stop;
   util::Clock::time_point start = util::Clock::now();
   std::string name = target.get("dbname");
-  options.on_tick = [&] {
-    out.progress(
-        fmt::format("restoring {} into {}: {:.0f} s", path, name, util::elapsed_ms(start) / 1000));
-  };
+  RestoreProgress progress(out,
+                           fmt::format("{} into {}", path.substr(path.find_last_of('/') + 1), name),
+                           m.format == "plain" ? 0 : archive_items(path, major, out));
+  if (out.shows_progress()) {
+    options.on_tick = [&] { progress.tick(); };
+    options.on_err = [&](std::string_view err) { progress.read(err); };
+  }
   out.detail(fmt::format("running {}", util::join(argv, " ")));
   util::ProcessResult result = util::run_process(argv, options);
   out.end_progress();
+  out.detail(fmt::format("{} finished (exit {}) in {}", m.format == "plain" ? "psql" : "pg_restore",
+                         result.exit_code, util::format_duration_ms(util::elapsed_ms(start))));
   if (stop && stop()) {
     return; // stopped on purpose: the caller says why
   }
   if (result.exit_code != 0) {
-    throw Error(ExitCode::sql,
-                fmt::format("restoring {} into {} failed (exit {}):\n  {}", path, name,
-                            result.exit_code,
-                            util::join(util::split(util::trim(result.err), '\n'), "\n  ")));
+    throw Error(
+        ExitCode::sql,
+        fmt::format("restoring {} into {} failed (exit {}):\n  {}", path, name, result.exit_code,
+                    util::join(util::split(util::trim(pg::without_verbose_lines(result.err)), '\n'),
+                               "\n  ")));
   }
 }
 

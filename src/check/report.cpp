@@ -32,12 +32,13 @@ bool bloat_prone(const pg::DeadTuples& t) {
 struct Rendering {
   Json doc = Json::object();
   std::string text;
+  size_t width = 0; // what the tables are fitted to (0: full lines)
 
   // A titled table (its first row the header), or `empty` when it has no other row.
   void section(const std::string& title, const std::vector<std::vector<std::string>>& rows,
                const std::string& empty) {
     text += fmt::format("\n{}\n{}", title,
-                        rows.size() <= 1 ? "  " + empty + "\n" : core::format_table(rows));
+                        rows.size() <= 1 ? "  " + empty + "\n" : core::format_table(rows, width));
   }
 };
 
@@ -310,8 +311,9 @@ std::vector<Finding> judge_health(const HealthFacts& facts, int blocking_seconds
   return findings;
 }
 
-HealthReport render_report(const HealthFacts& facts, std::vector<Finding> findings) {
+HealthReport render_report(const HealthFacts& facts, std::vector<Finding> findings, size_t width) {
   Rendering out;
+  out.width = width;
   render_sizes(facts, out);
   render_indexes(facts, out);
   render_dead_rows(facts, out);
@@ -325,13 +327,13 @@ HealthReport render_report(const HealthFacts& facts, std::vector<Finding> findin
 }
 
 HealthReport build_report(pg::Connection& conn, int blocking_seconds,
-                          std::vector<Finding> schema_findings) {
+                          std::vector<Finding> schema_findings, size_t width) {
   HealthFacts facts = read_health(conn);
   std::vector<Finding> findings = std::move(schema_findings);
   for (Finding& f : judge_health(facts, blocking_seconds)) {
     findings.push_back(std::move(f));
   }
-  return render_report(facts, std::move(findings));
+  return render_report(facts, std::move(findings), width);
 }
 
 } // namespace agentpg::check

@@ -44,8 +44,9 @@ struct HealthFacts {
 // Fetches, judges and renders; `schema_findings` are the migration state's (pending,
 // drift) and come first.
 // `blocking_seconds`: how long a session may block another before that is critical.
+// `width`: the text's tables are fitted to it (core::format_table; 0: full lines).
 HealthReport build_report(pg::Connection& conn, int blocking_seconds,
-                          std::vector<Finding> schema_findings);
+                          std::vector<Finding> schema_findings, size_t width = 0);
 
 // The report's three steps.
 HealthFacts read_health(pg::Connection& conn);
@@ -53,7 +54,8 @@ HealthFacts read_health(pg::Connection& conn);
 // indexes, tables bloating with dead rows, and (critical) sessions blocking another for
 // `blocking_seconds` or longer.
 std::vector<Finding> judge_health(const HealthFacts& facts, int blocking_seconds);
-HealthReport render_report(const HealthFacts& facts, std::vector<Finding> findings);
+HealthReport render_report(const HealthFacts& facts, std::vector<Finding> findings,
+                           size_t width = 0);
 
 // Whether any finding is at least as severe as `level` ("warning" or "critical").
 bool fails_on(const std::vector<Finding>& findings, const std::string& level);

@@ -78,7 +78,7 @@ const std::vector<SettingSpec>& settings() {
       {"json", "--json", "false", "print one JSON document on stdout",
        Field::boolean(&Config::json)},
       {"quiet", "--quiet,-q", "false", "print only errors", Field::boolean(&Config::quiet)},
-      {"verbose", "--verbose,-v", "false", "say what is being done, on stderr",
+      {"verbose", "--verbose,-v", "false", "say each step and how long it took, on stderr",
        Field::boolean(&Config::verbose)},
       {"no_color", "--no-color", "false", "no colour (NO_COLOR is honoured too)",
        Field::boolean(&Config::no_color)},

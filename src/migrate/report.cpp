@@ -175,7 +175,7 @@ StatusCounts print_status(const core::Output& out, const std::string& url,
   if (status.empty()) {
     out.line("no migrations found");
   } else {
-    out.line(core::format_table(rows));
+    out.table(rows, 3); // the name gives way first
   }
   out.line(fmt::format("{} applied, {} pending, {} changed, {} missing, {} failed", counts.applied,
                        counts.pending, counts.changed, counts.missing, counts.failed));

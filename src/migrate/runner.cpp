@@ -203,11 +203,16 @@ void Runner::acquire_lock(int timeout_seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   m_locked = true;
+  m_out.detail(fmt::format("took the migration lock (waited {})",
+                           util::format_duration_ms(util::elapsed_ms(start))));
 }
 
 std::vector<AppliedMigration> Runner::prepare_history(const MigrateOptions* options, bool dry_run,
                                                       RunReport& report) {
   std::optional<std::vector<AppliedMigration>> history = m_db.read_history();
+  m_out.detail(history ? fmt::format("read the history: {} migration{} recorded", history->size(),
+                                     history->size() == 1 ? "" : "s")
+                       : "no history table yet");
   if (history && !m_db.history_needs_upgrade()) {
     return *history;
   }
@@ -246,9 +251,11 @@ void Runner::start_commits(RunReport& report) {
 }
 
 std::string Runner::finish_commits(RunReport& report) {
+  m_out.end_progress();
   std::string failure;
   if (m_relaxed) {
     m_relaxed = false;
+    util::Clock::time_point start = util::Clock::now();
     std::vector<pg::Query> flush = m_db.flush_commits();
     if (report.dry_run) {
       for (const auto& q : flush) {
@@ -257,6 +264,9 @@ std::string Runner::finish_commits(RunReport& report) {
     } else if (auto error = m_db.execute_batch(flush)) {
       m_db.execute(pg::rollback());
       failure = error->error.message;
+    } else {
+      m_out.detail(fmt::format("history written and flushed to disk in {}",
+                               util::format_duration_ms(util::elapsed_ms(start))));
     }
   }
   if (failure.empty()) {
@@ -541,13 +551,21 @@ void Runner::apply(const Step& step, int first_statement, int statement_lock_tim
     report.sql += fmt::format("-- {} ({}, {}{})\n", section.path, step.up() ? "up" : "down",
                               mode_words(mode), step.note.empty() ? "" : "; " + step.note);
   }
-  m_out.progress(fmt::format("{} {} ...", step.up() ? "applying" : "reverting", label(step.m)));
+  ++m_step;
+  std::string counter = m_steps > 0 ? fmt::format("{}/{} ", m_step, m_steps) : "";
+  m_out.detail(fmt::format("{}{} {} ({}) ...", counter, step.up() ? "applying" : "reverting",
+                           section.path, mode_words(mode)));
+  m_out.progress(
+      fmt::format("{}{} {} ...", counter, step.up() ? "applying" : "reverting", section.path),
+      core::Redraw::now);
   if (mode == Mode::transaction && first_statement <= 1) {
     run_transactional(step, statement_lock_timeout, report);
   } else {
     run_statements(step, first_statement, statement_lock_timeout, report);
   }
   double ms = util::elapsed_ms(start);
+  m_out.detail(fmt::format("{}{} {} in {}", counter, step.up() ? "applied" : "reverted",
+                           section.path, util::format_duration_ms(ms)));
   report.steps.push_back(
       StepReport{shown_version(step.m), step.m.name, step.m.module, section.path, ms, step.note});
   if (!report.dry_run) {
@@ -634,6 +652,7 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
   report.dry_run = options.dry_run;
   bool resolving = options.resume || options.resume_from > 0 || options.forget_failed;
   if (!options.dry_run && !resolving && nothing_to_migrate(files, options, report)) {
+    m_out.detail("nothing to migrate: every migration is applied (seen without the lock)");
     show_versions(files, report);
     return report;
   }
@@ -665,6 +684,9 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
     if (!plan.empty()) {
       start_commits(report);
     }
+    m_out.detail(fmt::format("{} migration{} to apply", plan.size(), plan.size() == 1 ? "" : "s"));
+    m_step = 0;
+    m_steps = plan.size();
     for (const MigrationFile* m : plan) {
       apply(Step{*m, m->up, Direction::up, ""}, 1, options.statement_lock_timeout, report);
       report.to_version = newer(report.to_version, m->version);
@@ -805,6 +827,10 @@ RunReport Runner::rollback(const std::vector<MigrationFile>& files,
     if (!plan.empty()) {
       start_commits(report);
     }
+    m_out.detail(
+        fmt::format("{} migration{} to roll back", plan.size(), plan.size() == 1 ? "" : "s"));
+    m_step = 0;
+    m_steps = plan.size();
     for (size_t i = 0; i < plan.size(); ++i) {
       const MigrationFile& m = plan[i]->file ? *plan[i]->file : stand_ins[stand_in++];
       apply(Step{m, sections[i], Direction::down, notes[i]}, first[i],

@@ -94,6 +94,8 @@ private:
   bool m_locked = false;
   bool m_relaxed = false;
   std::vector<std::string> m_done; // lines to print once the commits are durable
+  size_t m_step = 0;               // the step being run, for the progress line's n/N
+  size_t m_steps = 0;              // how many the run has (0: not known)
 };
 
 // "path:line:col" of a server error in a section, from the statement's offset and the

@@ -296,7 +296,11 @@ ExitCode run_list(Context& ctx, const std::string& output, bool named) {
   }
   ctx.out.emit(
       core::Json::object().set("folder", dir).set("backups", list).set("leftovers", leftovers));
-  ctx.out.line(rows.size() == 1 ? fmt::format("no backups in {}", dir) : core::format_table(rows));
+  if (rows.size() == 1) {
+    ctx.out.line(fmt::format("no backups in {}", dir));
+  } else {
+    ctx.out.table(rows, 1); // the database gives way first: the file's name starts with it
+  }
   if (!lines.empty()) {
     ctx.out.line(fmt::format("leftovers in {} (not backups; --keep never deletes them):\n{}", dir,
                              util::join(lines, "\n")));

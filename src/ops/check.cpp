@@ -174,7 +174,8 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
       .set("exit_code", core::to_int(schema.code));
   std::optional<HealthReport> health;
   if (options.report) {
-    health = check::build_report(*conn, ctx.config.report_blocking_seconds, schema.findings);
+    health = check::build_report(*conn, ctx.config.report_blocking_seconds, schema.findings,
+                                 ctx.out.table_width());
     report.set("report", health->json);
   }
   bool failing = health && check::fails_on(health->findings, options.fail_on);
@@ -199,7 +200,7 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   if (!embeddings.empty()) {
     rows.push_back({"  embeddings", embeddings});
   }
-  out.line(core::format_table(rows));
+  out.table(rows);
   if (health) {
     out.line(health->text);
   }

@@ -62,6 +62,7 @@ core::ExitCode run_local(ops::Context& ctx, LocalAction action) {
   case LocalAction::status: {
     ClusterStatus status = cluster.status();
     out.emit(status_json(status, url));
+    // Not fitted to the terminal: the paths and the URL are there to be copied whole.
     out.line(core::format_table({{"state", state_name(status.state)},
                                  {"version", status.server_version},
                                  {"port", status.port ? std::to_string(status.port) : ""},

@@ -132,7 +132,11 @@ std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx) {
   pg::ConnParams params = resolve_target_params(ctx);
   wait_for_server(ctx, params);
   ctx.out.detail(fmt::format("connecting to {}", params.display()));
+  util::Clock::time_point start = util::Clock::now();
   std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
+  ctx.out.detail(fmt::format("connected in {} (PostgreSQL {})",
+                             util::format_duration_ms(util::elapsed_ms(start)),
+                             conn->server_version()));
   check_transport(ctx, params, *conn);
   return conn;
 }

@@ -366,9 +366,10 @@ std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<Quer
   return failure;
 }
 
-std::optional<ServerError> Connection::copy_from_file(const std::string& copy_sql,
-                                                      const std::string& path,
-                                                      unsigned long long& rows) {
+std::optional<ServerError>
+Connection::copy_from_file(const std::string& copy_sql, const std::string& path,
+                           unsigned long long& rows,
+                           const std::function<void(std::string_view)>& on_sent) {
   PGconn* conn = m_impl->raw();
   Result start(PQexec(conn, copy_sql.c_str()));
   if (PQresultStatus(start.get()) != PGRES_COPY_IN) {
@@ -385,6 +386,9 @@ std::optional<ServerError> Connection::copy_from_file(const std::string& copy_sq
     }
     if (PQputCopyData(conn, buffer, static_cast<int>(n)) != 1) {
       break;
+    }
+    if (on_sent) {
+      on_sent(std::string_view(buffer, static_cast<size_t>(n)));
     }
   }
   if (fd >= 0) {

@@ -2,6 +2,7 @@
 // A connection to PostgreSQL. libpqxx opens and owns it; statements go through libpq
 // itself, because libpqxx 6.4 hides what agentpg reports on failure (the statement
 // position, detail, hint and context of a server error).
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,8 +69,10 @@ public:
   std::optional<BatchFailure> try_execute_batch(const std::vector<Query>& statements);
 
   // COPY ... FROM STDIN fed from a file, in chunks; rows copied, or the server's error.
-  std::optional<ServerError> copy_from_file(const std::string& copy_sql, const std::string& path,
-                                            unsigned long long& rows);
+  // `on_sent` sees each chunk once it is handed to libpq (for a progress line).
+  std::optional<ServerError>
+  copy_from_file(const std::string& copy_sql, const std::string& path, unsigned long long& rows,
+                 const std::function<void(std::string_view chunk)>& on_sent = nullptr);
 
   std::string quote_identifier(const std::string& name) const;
 

@@ -42,4 +42,32 @@ std::vector<TableRows> count_table_rows(Connection& conn) {
   return counts;
 }
 
+std::string server_now(Connection& conn) {
+  return conn.query("SELECT pg_catalog.now()").text(0, 0);
+}
+
+std::vector<TableRows> running_copies_out(Connection& conn, const std::string& since) {
+  if (conn.server_version_num() < 140000) {
+    return {};
+  }
+  // A transaction sees one snapshot of the sessions' activity unless it is cleared.
+  conn.query("SELECT pg_catalog.pg_stat_clear_snapshot()");
+  Rows rows = conn.query(
+      "SELECT n.nspname, c.relname, p.tuples_processed FROM pg_catalog.pg_stat_progress_copy p "
+      "JOIN pg_catalog.pg_stat_activity a ON a.pid = p.pid "
+      "JOIN pg_catalog.pg_class c ON c.oid = p.relid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE p.datid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = "
+      "pg_catalog.current_database()) AND p.command = 'COPY TO' AND p.type = 'PIPE' "
+      "AND p.pid <> pg_catalog.pg_backend_pid() AND a.backend_start >= $1::timestamptz",
+      {since});
+  std::vector<TableRows> copies;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    unsigned long long n = 0;
+    util::parse_uint(rows.text(i, 2), n);
+    copies.push_back(TableRows{rows.text(i, 0), rows.text(i, 1), static_cast<long long>(n)});
+  }
+  return copies;
+}
+
 } // namespace agentpg::pg

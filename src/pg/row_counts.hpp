@@ -28,4 +28,12 @@ std::optional<std::string> begin_exported_snapshot(Connection& conn);
 // counts, as it is for pg_dump (a policy that would hide rows is an error, not a lower count).
 std::vector<TableRows> count_table_rows(Connection& conn);
 
+// The server's clock (now(), as text): what running_copies_out() takes as `since`.
+std::string server_now(Connection& conn);
+
+// The COPY ... TO STDOUT commands that sessions of this database started at or after `since`
+// are running: pg_dump's as it dumps table data, each with the rows sent so far (`rows`).
+// From pg_stat_progress_copy (PostgreSQL 14 and later: empty on older servers).
+std::vector<TableRows> running_copies_out(Connection& conn, const std::string& since);
+
 } // namespace agentpg::pg

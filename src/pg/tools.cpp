@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 
 #include "core/error.hpp"
 #include "util/files.hpp"
@@ -219,9 +220,12 @@ std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParam
 }
 
 std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::ConnParams& target,
-                                           int jobs, const std::string& archive) {
+                                           int jobs, const std::string& archive, ItemLog items) {
   std::vector<std::string> args = {pg_restore.path, "--dbname=" + child_conninfo(target),
                                    "--no-password", "--exit-on-error"};
+  if (items == ItemLog::on) {
+    args.push_back("--verbose");
+  }
   if (jobs > 1) {
     args.push_back("--jobs=" + std::to_string(jobs));
   } else {
@@ -233,6 +237,57 @@ std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::Con
 
 std::vector<std::string> list_arguments(const Tool& pg_restore, const std::string& archive) {
   return {pg_restore.path, "--list", archive};
+}
+
+size_t listed_items(const std::string& list_output) {
+  size_t items = 0;
+  for (const auto& line : util::split(list_output, '\n')) {
+    items += !line.empty() && line[0] != ';' ? 1 : 0;
+  }
+  return items;
+}
+
+namespace {
+
+constexpr std::string_view k_restore_prefix = "pg_restore: ";
+// How pg_restore --verbose begins an item (each once, in serial and parallel restores);
+// the rest of its verbose lines (connecting, processing item, launching, finished) are
+// bookkeeping.
+constexpr std::string_view k_item_verbs[] = {"creating ", "processing data for ", "executing "};
+constexpr std::string_view k_verbose_verbs[] = {
+    "connecting ", "creating ", "processing ", "executing ", "launching ", "finished ",
+    "entering ",   "dropping ", "setting ",    "implied ",   "disabling ", "enabling "};
+
+std::string_view after_prefix(std::string_view line) {
+  return line.substr(0, k_restore_prefix.size()) == k_restore_prefix
+             ? line.substr(k_restore_prefix.size())
+             : std::string_view();
+}
+
+bool starts_with_any(std::string_view text, const std::string_view* verbs, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (text.substr(0, verbs[i].size()) == verbs[i]) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+std::string restore_item(std::string_view line) {
+  std::string_view said = after_prefix(line);
+  return starts_with_any(said, k_item_verbs, std::size(k_item_verbs)) ? std::string(said) : "";
+}
+
+std::string without_verbose_lines(const std::string& err) {
+  std::vector<std::string> kept;
+  for (const auto& line : util::split(err, '\n')) {
+    if (!starts_with_any(after_prefix(line), k_verbose_verbs, std::size(k_verbose_verbs))) {
+      kept.push_back(line);
+    }
+  }
+  return util::join(kept, "\n");
 }
 
 std::vector<std::string> read_all_arguments(const Tool& pg_restore, const std::string& archive) {

@@ -5,6 +5,7 @@
 // other secret libpq knows (sslpassword has no variable) in a private service file.
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pg/conn_params.hpp"
@@ -65,9 +66,22 @@ struct DumpRequest {
 
 std::vector<std::string> dump_arguments(const Tool& pg_dump, const pg::ConnParams& params,
                                         const DumpRequest& request, const std::string& output);
+// `items`: whether pg_restore names on stderr each archive item as it begins (--verbose),
+// for a progress line; restore_item() reads those lines.
+enum class ItemLog { off, on };
 std::vector<std::string> restore_arguments(const Tool& pg_restore, const pg::ConnParams& target,
-                                           int jobs, const std::string& archive);
+                                           int jobs, const std::string& archive,
+                                           ItemLog items = ItemLog::off);
 std::vector<std::string> list_arguments(const Tool& pg_restore, const std::string& archive);
+// The number of items `pg_restore --list` printed (its lines that are not ';' comments).
+size_t listed_items(const std::string& list_output);
+// What a line of pg_restore --verbose says it begins ('creating TABLE "public.a"',
+// 'processing data for table "public.a"'), one line per archive item listed; "" for its
+// other lines.
+std::string restore_item(std::string_view line);
+// pg_restore's stderr without the lines of --verbose: what is left of a failure is what it
+// says without it.
+std::string without_verbose_lines(const std::string& err);
 // pg_restore writing the whole archive as SQL to /dev/null: it reads and decompresses every
 // data block, so a cut or damaged archive fails.
 std::vector<std::string> read_all_arguments(const Tool& pg_restore, const std::string& archive);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -88,8 +89,10 @@ public:
     if (options.reset) {
       reset(chosen, options.before_reset);
     }
-    for (const SeedFile* f : chosen) {
-      m_out.progress(fmt::format("seeding {} ...", f->name));
+    for (size_t n = 0; n < chosen.size(); ++n) {
+      const SeedFile* f = chosen[n];
+      start_file(fmt::format("seeding {}/{} {}", n + 1, chosen.size(), f->name),
+                 f->kind == SeedKind::sql ? "statements" : "rows");
       TableCounts before = f->table.empty() ? TableCounts{} : counts(f->table);
       if (f->kind == SeedKind::sql) {
         load_sql(*f);
@@ -103,12 +106,35 @@ public:
                                 after.inserted - before.inserted, after.updated - before.updated,
                                 after.unchanged - before.unchanged));
       m_report.files.push_back(f->name);
+      m_out.detail(fmt::format("seeded {}: {} in {}", f->name, rows_and_rate(),
+                               util::format_duration_ms(util::elapsed_ms(m_file_start))));
     }
     m_out.end_progress();
     exec(options.dry_run ? pg::rollback() : pg::commit());
   }
 
 private:
+  // The progress line of each file: "seeding 2/5 10_items.csv: 12000 rows, 4000 rows/s".
+  void start_file(std::string label, const char* unit) {
+    m_file_label = std::move(label);
+    m_file_unit = unit;
+    m_file_start = util::Clock::now();
+    m_file_rows = 0;
+    m_out.progress(m_file_label + " ...", core::Redraw::now);
+  }
+  void add_rows(unsigned long long rows) {
+    m_file_rows += rows;
+    m_out.progress(fmt::format("{}: {}", m_file_label, rows_and_rate()));
+  }
+  std::string rows_and_rate() const {
+    double seconds = util::elapsed_ms(m_file_start) / 1000;
+    if (seconds < 0.001) {
+      return fmt::format("{} {}", m_file_rows, m_file_unit);
+    }
+    return fmt::format("{} {}, {:.0f} {}/s", m_file_rows, m_file_unit,
+                       static_cast<double>(m_file_rows) / seconds, m_file_unit);
+  }
+
   // Runs SQL; a failure throws with `where` in front of the server's words.
   void exec(const pg::Query& query, const std::string& where = "") {
     if (auto error = m_conn.try_execute(query)) {
@@ -264,6 +290,7 @@ private:
                     "nothing of this seed run was written");
       }
       ++m_report.statements;
+      add_rows(1);
     }
   }
 
@@ -408,6 +435,7 @@ private:
       (result.text(r, 0) == "t" ? c.inserted : c.updated) += 1;
     }
     c.unchanged += static_cast<long long>(rows.size() - result.size());
+    add_rows(rows.size());
   }
 
   void load_yaml(const SeedFile& f) {
@@ -514,12 +542,34 @@ private:
     if (!empty) {
       exec(pg::create_csv_staging(f.table, columns));
     }
-    if (auto error =
-            m_conn.copy_from_file(pg::copy_csv(f.table, columns, !empty), f.path, copied)) {
+    // Rows sent so far for the progress line: the records ended in each chunk, a line break
+    // inside a quoted field not being one (a doubled quote toggles twice: no change); the
+    // header is the first.
+    bool quoted = false;
+    bool header = true;
+    auto count_rows = [&](std::string_view chunk) {
+      unsigned long long ended = 0;
+      for (char c : chunk) {
+        quoted = c == '"' ? !quoted : quoted;
+        ended += c == '\n' && !quoted ? 1 : 0;
+      }
+      if (header && ended > 0) {
+        header = false;
+        --ended;
+      }
+      add_rows(ended);
+    };
+    std::function<void(std::string_view)> on_sent;
+    if (m_out.shows_progress()) { // counting costs a look at every byte: only for the line
+      on_sent = count_rows;
+    }
+    if (auto error = m_conn.copy_from_file(pg::copy_csv(f.table, columns, !empty), f.path, copied,
+                                           on_sent)) {
       throw Error(ExitCode::sql,
                   fmt::format("{}:{}: {}", f.path, copy_line(*error), describe(*error)),
                   "nothing of this seed run was written");
     }
+    m_file_rows = copied; // what the server counted, the last line without a line break too
     if (empty) {
       c.inserted += static_cast<long long>(copied);
       return;
@@ -542,6 +592,10 @@ private:
   SeedReport& m_report;
   std::map<std::string, pg::TableInfo> m_tables;
   std::map<std::string, pg::Value> m_refs;
+  std::string m_file_label;             // "seeding 2/5 10_items.csv"
+  util::Clock::time_point m_file_start; // when the file's loading began
+  unsigned long long m_file_rows = 0;   // its rows (statements of a .sql) loaded so far
+  const char* m_file_unit = "rows";
 };
 
 // After a dry run's rollback: the sequences it moved go back where they were; those that

@@ -63,7 +63,7 @@ void print_seed_report(const core::Output& out, const SeedReport& r) {
                          util::join(r.guards_set_aside, ", ")));
   }
   if (rows.size() > 1) {
-    out.line(core::format_table(rows));
+    out.table(rows);
   }
 }
 

@@ -114,7 +114,11 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
         drain(out_pipe[0], result.out, out_open);
       }
       if (err_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+        size_t before = result.err.size();
         drain(err_pipe[0], result.err, err_open);
+        if (options.on_err && result.err.size() > before) {
+          options.on_err(std::string_view(result.err).substr(before));
+        }
       }
     }
     ::close(out_pipe[0]);

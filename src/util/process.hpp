@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace agentpg::util {
@@ -15,12 +16,13 @@ struct RunAs {
 };
 
 struct ProcessOptions {
-  std::optional<RunAs> run_as;                // drop to this user in the child
-  std::map<std::string, std::string> env_set; // added to (or replacing in) the environment
-  bool capture_output = true;                 // false: inherit stdout/stderr
-  std::function<void()> on_tick;              // called about every 200 ms while it runs
-  std::function<bool()> stop;                 // looked at as often: true sends the child SIGTERM
-  unsigned umask = 077;                       // files the child creates are private
+  std::optional<RunAs> run_as;                  // drop to this user in the child
+  std::map<std::string, std::string> env_set;   // added to (or replacing in) the environment
+  bool capture_output = true;                   // false: inherit stdout/stderr
+  std::function<void()> on_tick;                // called about every 200 ms while it runs
+  std::function<void(std::string_view)> on_err; // each piece of its stderr as it comes
+  std::function<bool()> stop;                   // looked at as often: true sends the child SIGTERM
+  unsigned umask = 077;                         // files the child creates are private
 };
 
 struct ProcessResult {
