@@ -1,0 +1,179 @@
+# check --report --html FILE: one self-contained page, rendered in headless chromium (network
+# blocked) and read back as a person sees it: its printed text (pdftotext) and its pixels (a
+# screenshot: the larger table's bar is drawn wider, in proportion). Values from the database
+# (a table named <script>..., a migration name with & and ") show as text and run nothing;
+# the file is written atomically, mode 0600 when new; bad targets exit 2 leaving nothing.
+source "$(dirname "$0")/lib.sh"
+for tool in chromium pdftotext; do
+  command -v "$tool" >/dev/null || fail "$tool is missing: scripts/setup installs it (chromium, poppler-utils)"
+done
+db=$(new_db)
+# A password in the URL (the test cluster trusts its socket) must not reach the page.
+export DATABASE_URL="postgresql://postgres:pw-never-shown@/$db?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT"
+cp -r "$AGENTPG_SOURCE/migrations" migrations
+mkdir migrations/ops
+cat >'migrations/ops/20250101000000_sizes_&_"quoted".sql' <<'SQL'
+-- migrate:up
+CREATE TABLE public.big (id int PRIMARY KEY, payload text);
+INSERT INTO public.big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 24000) g;
+CREATE INDEX big_payload ON public.big (payload);
+CREATE TABLE public.medium (id int PRIMARY KEY, payload text);
+INSERT INTO public.medium SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, 9000) g;
+CREATE TABLE public."<script>alert(1)</script>" (id int, note text);
+INSERT INTO public."<script>alert(1)</script>" SELECT g, 'n' FROM generate_series(1, 4000) g;
+-- migrate:down
+DROP TABLE public.big, public.medium, public."<script>alert(1)</script>";
+SQL
+run "$AGENTPG" migrate
+expect_code 0
+
+# A new page: mode 0600, nothing else left in the folder, the text report and where it went.
+run "$AGENTPG" check --html report.html
+expect_code 0
+expect_out "largest tables"
+expect_out "HTML report written to report.html"
+[ "$(stat -c %a report.html)" = 600 ] || fail "a new page is mode $(stat -c %a report.html), not 0600"
+[ "$(ls -A | grep -v -x -e migrations -e report.html -e out -e err -e .databases)" = "" ] ||
+  fail "left behind: $(ls -A)"
+grep -q -F 'pw-never-shown' report.html && fail "the page holds the password"
+# Self-contained: nothing in it can load anything.
+grep -q -i -E 'src=|href=|url\(|@import|<script|<link|<iframe' report.html &&
+  fail "the page refers to something outside it: $(grep -o -i -E '.{30}(src=|href=|url\(|@import|<script|<link|<iframe).{30}' report.html)"
+
+# Replaced: keeps the mode it was given; --json names it.
+chmod 644 report.html
+run "$AGENTPG" --json check --html report.html
+expect_code 0
+[ "$(json_get 'd["html_file"]')" = "$WORK/report.html" ] || fail "--json does not name the page: $(out)"
+[ "$(stat -c %a report.html)" = 644 ] || fail "a replaced page lost its mode 0644"
+run "$AGENTPG" --json check --report
+[ "$(json_get '"html_file" in d')" = False ] || fail "html_file without --html"
+
+# `-`: the page on stdout, and only the page; not with --json.
+run "$AGENTPG" check --html -
+expect_code 0
+[ "$(head -c 15 "$WORK/out")" = "<!DOCTYPE html>" ] && [ "$(tail -n 1 "$WORK/out")" = "</html>" ] ||
+  fail "--html - did not print the page alone"
+run "$AGENTPG" --json check --html -
+expect_code 2
+expect_err "--html - writes the page to stdout, where --json writes its document"
+
+# Bad targets: exit 2 before connecting, naming the problem; nothing written.
+cp report.html before.html
+run "$AGENTPG" check --html nowhere/report.html
+expect_code 2
+expect_err "--html nowhere/report.html: its folder nowhere does not exist"
+[ ! -e nowhere ] || fail "made the missing folder"
+run "$AGENTPG" check --html before.html/report.html
+expect_code 2
+expect_err "before.html is not a folder"
+run "$AGENTPG" check --html migrations
+expect_code 2
+expect_err "--html migrations: it is a folder"
+# A write that fails half-way (the file size limit, which binds root too): the old page
+# stays as it was and no temporary file is left.
+CODE=0
+(trap '' XFSZ; ulimit -f 4; exec "$AGENTPG" check --html before.html) >"$WORK/out" 2>"$WORK/err" </dev/null || CODE=$?
+expect_code 2
+expect_err "cannot write the HTML report to before.html: File too large"
+cmp -s before.html report.html || fail "a failed write changed the old page"
+[ -z "$(ls -A | grep -F '.tmp-')" ] || fail "a failed write left $(ls -A | grep -F '.tmp-')"
+
+# A failed migration (critical), an unused index on big (warning): the page still comes,
+# with the exit code of the check.
+migration 20250102000000 broken "CREATE TABLE public.half (id int); SELECT 1/0;" "" "transaction:false"
+run "$AGENTPG" migrate
+expect_code 4
+run "$AGENTPG" check --html report.html
+expect_code 5
+
+# Render it as a browser does, with no network: print it to PDF, take a screenshot, dump
+# the DOM after any script could have run.
+browse() {
+  timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
+    --host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$WORK/chromium" \
+    --force-device-scale-factor=1 --window-size=1200,2000 --no-pdf-header-footer \
+    "$@" "file://$WORK/report.html" 2>>"$WORK/chromium.log" || fail "chromium failed: $(tail -n 5 "$WORK/chromium.log")"
+}
+browse --print-to-pdf="$WORK/report.pdf"
+browse --screenshot="$WORK/report.png"
+browse --dump-dom >"$WORK/dom.html"
+pdftotext "$WORK/report.pdf" "$WORK/report.txt"
+# Compared without blanks: the printed page wraps long names where it likes.
+shown=$(tr -d ' \n\t\f' <"$WORK/report.txt")
+sees() { [[ "$shown" == *"$1"* ]] || fail "the page does not show: $1 ($(cat "$WORK/report.txt"))"; }
+sees "Databasereport:$db"
+sees "critical(1)"
+sees "schema:1failedmigrations"
+sees "fix:fixthecause,then'agentpgmigrate--resume'"
+sees "warning("
+sees "big_payload:indexneverscanned"
+sees "info(0)"
+sees "public.<script>alert(1)</script>"
+timeline=${shown#*Migrationhistory}
+[ "$timeline" != "$shown" ] || fail "no migration history on the page"
+for version in $(sql_value "$db" "select version from agentpg.schema_migrations"); do
+  [[ "$timeline" == *"$version"* ]] || fail "the timeline does not show migration $version"
+done
+[[ "$timeline" == *'20250101000000sizes_&_"quoted"'* ]] || fail "the timeline garbles the migration's name"
+failed=${timeline#*20250102000000broken}
+[[ "$failed" == *FAILED* && "$failed" == *"20250102000000_broken.sql:2:3divisionbyzero"* ]] ||
+  fail "the failed migration is not marked: $timeline"
+# No script element came into being: the hostile name stayed text.
+grep -q -i '<script' "$WORK/dom.html" && fail "the rendered page holds a script element"
+grep -q -F '&lt;script&gt;alert(1)&lt;/script&gt;' "$WORK/dom.html" || fail "the hostile name is not in the DOM as text"
+
+# The bars as drawn: rows 16 px high of the size colours (heap, indexes, TOAST) starting at
+# one left edge; the first is big's, the second medium's, in proportion to their sizes.
+expected=$(sql_value "$db" "select round(pg_total_relation_size('public.medium')::numeric / pg_total_relation_size('public.big'), 3)")
+python3 - "$WORK/report.png" "$expected" <<'PY' || fail "the size bars are not drawn as expected"
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n"
+pos, idat = 8, b""
+while pos < len(data):
+    length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    body = data[pos + 8:pos + 8 + length]
+    if kind == b"IHDR":
+        width, height, depth, colour = struct.unpack(">IIBB", body[:10])
+    elif kind == b"IDAT":
+        idat += body
+    pos += 12 + length
+assert depth == 8 and colour in (2, 6), (depth, colour)
+bpp = 3 if colour == 2 else 4
+raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytearray(width * bpp)
+for y in range(height):
+    kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0
+        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+        if kind == 1: line[i] = (line[i] + a) & 255
+        elif kind == 2: line[i] = (line[i] + b) & 255
+        elif kind == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif kind == 4:
+            p = a + b - c
+            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    rows.append(line)
+    prev = line
+bar_colours = {(0x3b, 0x6e, 0xa5), (0xe0, 0xa0, 0x30), (0x8a, 0x5f, 0xb0)}
+def bar(y):  # (left edge, painted width) of the bar colours on row y
+    xs = [x for x in range(width) if tuple(rows[y][x * bpp:x * bpp + 3]) in bar_colours]
+    return (xs[0], len(xs)) if xs else None
+bands, y = [], 0
+while y < height:
+    if bar(y):
+        top = y
+        while y < height and bar(y):
+            y += 1
+        if 14 <= y - top <= 18:
+            bands.append(bar((top + y) // 2))
+    y += 1
+assert len(bands) >= 3, f"bars found: {bands}"
+(left0, big), (left1, medium) = bands[0], bands[1]
+assert left0 == left1, f"bars start at {left0} and {left1}"
+ratio, expected = medium / big, float(sys.argv[2])
+print(f"bars: {bands[:4]}, medium/big drawn {ratio:.3f}, sizes {expected:.3f}")
+assert big > 300, f"the largest table's bar is {big} px wide"
+assert abs(ratio - expected) < 0.03, f"medium/big drawn {ratio:.3f}, sizes say {expected:.3f}"
+PY
