@@ -16,7 +16,8 @@ using pg::HistoryStatus;
 
 // No script, no request: the browser refuses anything but the inline style, so even a
 // text that escaped escaping could not run or fetch.
-constexpr const char* k_head = R"(<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
+constexpr const char* k_head =
+    R"(<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body { font: 14px/1.4 sans-serif; color: #222; margin: 24px; max-width: 1100px; }
@@ -28,7 +29,8 @@ dl.meta dt { color: #666; } dl.meta dd { margin: 0; font-family: monospace; word
 .label { font-family: monospace; overflow-wrap: anywhere; }
 .track { display: flex; height: 16px; background: #f0f0f0; }
 .bar { flex: none; height: 100%; }
-.value { font-size: 12px; color: #444; }
+.value { font-size: 12px; color: #444; overflow-wrap: anywhere; }
+.migration .bar { min-width: 2px; }
 .total { background: #555; } .heap { background: #3b6ea5; } .indexes { background: #e0a030; }
 .toast { background: #8a5fb0; } .applied { background: #4a9a5a; } .failed { background: #c0392b; }
 .running { background: #999; }
@@ -85,9 +87,9 @@ std::string render_sizes(const HealthFacts& facts) {
     html += fmt::format(
         "<div class=\"row table\"><span class=\"label\">{}</span><div class=\"track\">{}{}{}</div>"
         "<span class=\"value\">{} (heap {}, indexes {}, TOAST {})</span></div>\n",
-        html_escape(t.table), size_bar("heap", t.heap, scale), size_bar("indexes", t.indexes, scale),
-        size_bar("toast", t.toast, scale), human(t.total), human(t.heap), human(t.indexes),
-        human(t.toast));
+        html_escape(t.table), size_bar("heap", t.heap, scale),
+        size_bar("indexes", t.indexes, scale), size_bar("toast", t.toast, scale), human(t.total),
+        human(t.heap), human(t.indexes), human(t.toast));
   }
   if (facts.largest_tables.empty()) {
     html += "<p class=\"none\">no tables</p>\n";
@@ -105,11 +107,11 @@ std::string render_findings(const std::vector<Finding>& findings) {
         continue;
       }
       ++count;
-      items += fmt::format("<li><span class=\"subject\">{}</span>: <span class=\"message\">{}"
-                           "</span>{}</li>\n",
-                           html_escape(f.subject), html_escape(f.message),
-                           f.fix.empty() ? "" : "<div class=\"fix\">fix: " + html_escape(f.fix) +
-                                                    "</div>");
+      items += fmt::format(
+          "<li><span class=\"subject\">{}</span>: <span class=\"message\">{}"
+          "</span>{}</li>\n",
+          html_escape(f.subject), html_escape(f.message),
+          f.fix.empty() ? "" : "<div class=\"fix\">fix: " + html_escape(f.fix) + "</div>");
     }
     const char* name = severity_name(severity);
     html += fmt::format("<div class=\"severity {0}\" id=\"findings-{0}\">\n<h3>{0} ({1})</h3>\n{2}"
@@ -136,16 +138,16 @@ std::string render_migration(const AppliedMigration& m, double longest) {
   std::string mark = m.status == HistoryStatus::failed    ? "<span class=\"mark\">FAILED</span>"
                      : m.status == HistoryStatus::running ? "<span class=\"mark\">UNFINISHED</span>"
                                                           : "";
-  std::string error = m.error.empty() ? ""
-                                      : "<div class=\"error\">" + html_escape(m.error) + "</div>";
+  std::string error =
+      m.error.empty() ? "" : "<div class=\"error\">" + html_escape(m.error) + "</div>";
   return fmt::format(
-      "<div class=\"row migration {0}\" data-version=\"{1}\"><span class=\"label\">{1} {2}{3}"
+      "<div class=\"row migration\" data-status=\"{0}\" data-version=\"{1}\"><span "
+      "class=\"label\">{1} {2}{3}"
       "</span><div class=\"track\"><div class=\"bar {0}\" data-ms=\"{4:.3f}\" style=\"width:{5}\">"
       "</div></div><span class=\"value\">{6}, {7} {8} UTC{9}</span></div>\n",
       status, html_escape(m.version), html_escape(m.name), mark, m.execution_ms,
       width(m.execution_ms, longest), util::format_duration_ms(m.execution_ms),
-      m.status == HistoryStatus::applied ? "applied" : "started", html_escape(m.applied_at),
-      error);
+      m.status == HistoryStatus::applied ? "applied" : "started", html_escape(m.applied_at), error);
 }
 
 std::string render_timeline(const std::vector<AppliedMigration>& history) {
@@ -198,7 +200,8 @@ std::string html_escape(std::string_view text) {
 std::string render_html(const HtmlHeader& header, const HealthFacts& facts,
                         const std::vector<Finding>& findings,
                         const std::vector<AppliedMigration>& history) {
-  return fmt::format("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>agentpg report: {}</title>\n"
+  return fmt::format("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+                     "charset=\"utf-8\">\n<title>agentpg report: {}</title>\n"
                      "{}</head>\n<body>\n{}{}{}{}</body>\n</html>\n",
                      html_escape(header.database), k_head, render_header(header),
                      render_sizes(facts), render_findings(findings), render_timeline(history));

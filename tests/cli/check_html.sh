@@ -117,16 +117,19 @@ for version in $(sql_value "$db" "select version from agentpg.schema_migrations"
 done
 [[ "$timeline" == *'20250101000000sizes_&_"quoted"'* ]] || fail "the timeline garbles the migration's name"
 failed=${timeline#*20250102000000broken}
-[[ "$failed" == *FAILED* && "$failed" == *"20250102000000_broken.sql:2:3divisionbyzero"* ]] ||
+[[ "$failed" == *FAILED* && "$failed" == *"20250102000000_broken.sql:2:36:divisionbyzero"* ]] ||
   fail "the failed migration is not marked: $timeline"
 # No script element came into being: the hostile name stayed text.
 grep -q -i '<script' "$WORK/dom.html" && fail "the rendered page holds a script element"
 grep -q -F '&lt;script&gt;alert(1)&lt;/script&gt;' "$WORK/dom.html" || fail "the hostile name is not in the DOM as text"
 
-# The bars as drawn: rows 16 px high of the size colours (heap, indexes, TOAST) starting at
-# one left edge; the first is big's, the second medium's, in proportion to their sizes.
-expected=$(sql_value "$db" "select round(pg_total_relation_size('public.medium')::numeric / pg_total_relation_size('public.big'), 3)")
-python3 - "$WORK/report.png" "$expected" <<'PY' || fail "the size bars are not drawn as expected"
+# The bars as drawn, found by colour: rows 16 px high starting at one left edge. Sizes
+# (heap, indexes, TOAST): big's bar fills the track, medium's is in proportion to its size.
+# Timeline: one green bar per applied migration in the order applied, each in proportion to
+# its duration (at least 2 px), the longest filling the track; a red one for the failed.
+ratio=$(sql_value "$db" "select round(pg_total_relation_size('public.medium')::numeric / pg_total_relation_size('public.big'), 3)")
+sql_value "$db" "select execution_ms from agentpg.schema_migrations where status = 'applied' order by applied_at, version" >"$WORK/durations"
+python3 - "$WORK/report.png" "$ratio" "$WORK/durations" <<'PY' || fail "the bars are not drawn as the page's numbers say"
 import struct, sys, zlib
 data = open(sys.argv[1], "rb").read()
 assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -156,24 +159,38 @@ for y in range(height):
             line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
     rows.append(line)
     prev = line
-bar_colours = {(0x3b, 0x6e, 0xa5), (0xe0, 0xa0, 0x30), (0x8a, 0x5f, 0xb0)}
-def bar(y):  # (left edge, painted width) of the bar colours on row y
-    xs = [x for x in range(width) if tuple(rows[y][x * bpp:x * bpp + 3]) in bar_colours]
-    return (xs[0], len(xs)) if xs else None
-bands, y = [], 0
-while y < height:
-    if bar(y):
-        top = y
-        while y < height and bar(y):
-            y += 1
-        if 14 <= y - top <= 18:
-            bands.append(bar((top + y) // 2))
-    y += 1
-assert len(bands) >= 3, f"bars found: {bands}"
-(left0, big), (left1, medium) = bands[0], bands[1]
-assert left0 == left1, f"bars start at {left0} and {left1}"
-ratio, expected = medium / big, float(sys.argv[2])
-print(f"bars: {bands[:4]}, medium/big drawn {ratio:.3f}, sizes {expected:.3f}")
-assert big > 300, f"the largest table's bar is {big} px wide"
-assert abs(ratio - expected) < 0.03, f"medium/big drawn {ratio:.3f}, sizes say {expected:.3f}"
+def bands(colours, at=None):  # (left edge, painted width) of each 14-18 px high band
+    def painted(y):  # of these colours (at: only the run of them that starts at x = at)
+        xs = [x for x in range(width) if tuple(rows[y][x * bpp:x * bpp + 3]) in colours]
+        if at is not None:
+            run = 0
+            while at + run in xs:
+                run += 1
+            return (at, run) if run else None
+        return (xs[0], len(xs)) if xs else None
+    found, y = [], 0
+    while y < height:
+        if painted(y):
+            top = y
+            while y < height and painted(y):
+                y += 1
+            if 14 <= y - top <= 18:
+                found.append(painted((top + y) // 2))
+        y += 1
+    return found
+sizes = bands({(0x3b, 0x6e, 0xa5), (0xe0, 0xa0, 0x30), (0x8a, 0x5f, 0xb0)})
+assert len(sizes) >= 3, f"size bars: {sizes}"
+(left, track), (left1, medium) = sizes[0], sizes[1]
+assert track > 300 and left == left1, f"size bars: {sizes}"
+drawn, expected = medium / track, float(sys.argv[2])
+assert abs(drawn - expected) < 0.03, f"medium/big drawn {drawn:.3f}, sizes say {expected:.3f}"
+ms = [float(v) for v in open(sys.argv[3]).read().split()]
+green = bands({(0x4a, 0x9a, 0x5a)})
+assert len(green) == len(ms), f"{len(green)} green bars for {len(ms)} applied migrations: {green}"
+for (x, w), d in zip(green, ms):
+    want = max(2, track * d / max(ms))
+    assert x == left and abs(w - want) <= 2, f"a {d} ms migration: bar {w} px at {x}, not {want:.0f} at {left}"
+red = bands({(0xc0, 0x39, 0x2b)}, at=left)
+assert len(red) == 1 and red[0][1] >= 2, f"no red bar for the failed migration: {red}"
+print(f"sizes {sizes[:3]}, medium/big {drawn:.3f} ({expected}); timeline {green}")
 PY
