@@ -9,7 +9,8 @@ using agentpg::pg::HistoryStatus;
 namespace {
 
 constexpr const char* k_hostile = "<script>alert(\"x\" & 'y')</script>";
-constexpr const char* k_escaped = "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;";
+constexpr const char* k_escaped =
+    "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;";
 
 AppliedMigration migration(const std::string& version, const std::string& name, double ms,
                            HistoryStatus status = HistoryStatus::applied) {
@@ -73,8 +74,8 @@ TEST_SUITE("check::html") {
     facts.database_size = 4000;
     facts.largest_tables.push_back({"public.big", 1000, 600, 300, 100});
     facts.largest_tables.push_back({"public.small", 250, 250, 0, 0});
-    std::string page = render_html({}, facts, {},
-                                   {migration("2", "slow", 400), migration("1", "quick", 100)});
+    std::string page =
+        render_html({}, facts, {}, {migration("2", "slow", 400), migration("1", "quick", 100)});
     CHECK(page.find("data-bytes=\"600\" style=\"width:60.0000%\"") != std::string::npos);
     CHECK(page.find("data-bytes=\"250\" style=\"width:25.0000%\"") != std::string::npos);
     CHECK(page.find("data-ms=\"400.000\" style=\"width:100.0000%\"") != std::string::npos);
