@@ -58,8 +58,11 @@ run "$AGENTPG" --json check --html -
 expect_code 2
 expect_err "--html - writes the page to stdout, where --json writes its document"
 
-# Bad targets: exit 2 before connecting, naming the problem; nothing written.
+# Bad targets: exit 2 before connecting (to a server that is not there), naming the
+# problem; nothing written.
 cp report.html before.html
+DATABASE_URL="postgresql://postgres@/nowhere?host=$WORK/no-socket" run "$AGENTPG" check --html nowhere/report.html
+expect_code 2
 run "$AGENTPG" check --html nowhere/report.html
 expect_code 2
 expect_err "--html nowhere/report.html: its folder nowhere does not exist"
@@ -92,7 +95,7 @@ expect_code 5
 browse() {
   timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
     --host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$WORK/chromium" \
-    --force-device-scale-factor=1 --window-size=1200,2000 --no-pdf-header-footer \
+    --force-device-scale-factor=1 --window-size=1000,1700 --no-pdf-header-footer \
     "$@" "file://$WORK/report.html" 2>>"$WORK/chromium.log" || fail "chromium failed: $(tail -n 5 "$WORK/chromium.log")"
 }
 browse --print-to-pdf="$WORK/report.pdf"
@@ -159,9 +162,16 @@ for y in range(height):
             line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
     rows.append(line)
     prev = line
+sizes_colours = {(0x3b, 0x6e, 0xa5), (0xe0, 0xa0, 0x30), (0x8a, 0x5f, 0xb0)}
+green_colours, red_colours = {(0x4a, 0x9a, 0x5a)}, {(0xc0, 0x39, 0x2b)}
+wanted = sizes_colours | green_colours | red_colours
+marks = []  # per row: the pixels in one of the colours looked for, x -> colour
+for line in rows:
+    pixels = zip(line[0::bpp], line[1::bpp], line[2::bpp])
+    marks.append({x: p for x, p in enumerate(pixels) if p in wanted})
 def bands(colours, at=None):  # (left edge, painted width) of each 14-18 px high band
     def painted(y):  # of these colours (at: only the run of them that starts at x = at)
-        xs = [x for x in range(width) if tuple(rows[y][x * bpp:x * bpp + 3]) in colours]
+        xs = [x for x, p in marks[y].items() if p in colours]
         if at is not None:
             run = 0
             while at + run in xs:
@@ -178,19 +188,19 @@ def bands(colours, at=None):  # (left edge, painted width) of each 14-18 px high
                 found.append(painted((top + y) // 2))
         y += 1
     return found
-sizes = bands({(0x3b, 0x6e, 0xa5), (0xe0, 0xa0, 0x30), (0x8a, 0x5f, 0xb0)})
+sizes = bands(sizes_colours)
 assert len(sizes) >= 3, f"size bars: {sizes}"
 (left, track), (left1, medium) = sizes[0], sizes[1]
 assert track > 300 and left == left1, f"size bars: {sizes}"
 drawn, expected = medium / track, float(sys.argv[2])
 assert abs(drawn - expected) < 0.03, f"medium/big drawn {drawn:.3f}, sizes say {expected:.3f}"
 ms = [float(v) for v in open(sys.argv[3]).read().split()]
-green = bands({(0x4a, 0x9a, 0x5a)})
+green = bands(green_colours)
 assert len(green) == len(ms), f"{len(green)} green bars for {len(ms)} applied migrations: {green}"
 for (x, w), d in zip(green, ms):
     want = max(2, track * d / max(ms))
     assert x == left and abs(w - want) <= 2, f"a {d} ms migration: bar {w} px at {x}, not {want:.0f} at {left}"
-red = bands({(0xc0, 0x39, 0x2b)}, at=left)
+red = bands(red_colours, at=left)
 assert len(red) == 1 and red[0][1] >= 2, f"no red bar for the failed migration: {red}"
 print(f"sizes {sizes[:3]}, medium/big {drawn:.3f} ({expected}); timeline {green}")
 PY
