@@ -164,8 +164,8 @@ void write_html(const ops::Context& ctx, const std::string& path, const std::str
   }
 }
 
-std::string render_html(pg::Connection& conn, const pg::ConnParams& params,
-                        const HealthReport& health) {
+std::string html_page(pg::Connection& conn, const pg::ConnParams& params,
+                      const HealthReport& health) {
   pg::MigrationDatabase db(conn);
   check::HtmlHeader header{params.display(), conn.database(), conn.server_version(),
                            util::utc_iso_timestamp(), AGENTPG_VERSION};
@@ -239,7 +239,7 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
     report.set("report", health->json);
   }
   if (!options.html.empty()) {
-    write_html(ctx, options.html, render_html(*conn, params, *health));
+    write_html(ctx, options.html, html_page(*conn, params, *health));
     if (options.html != "-") {
       report.set("html_file", util::absolute_path(options.html));
     }

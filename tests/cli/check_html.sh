@@ -96,11 +96,19 @@ browse() {
   timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
     --host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$WORK/chromium" \
     --force-device-scale-factor=1 --window-size=1000,1700 --no-pdf-header-footer \
-    "$@" "file://$WORK/report.html" 2>>"$WORK/chromium.log" || fail "chromium failed: $(tail -n 5 "$WORK/chromium.log")"
+    "$@" 2>>"$WORK/chromium.log" || fail "chromium failed: $(tail -n 5 "$WORK/chromium.log")"
 }
-browse --print-to-pdf="$WORK/report.pdf"
-browse --screenshot="$WORK/report.png"
-browse --dump-dom >"$WORK/dom.html"
+browse --print-to-pdf="$WORK/report.pdf" "file://$WORK/report.html"
+browse --screenshot="$WORK/report.png" "file://$WORK/report.html"
+browse --dump-dom "file://$WORK/report.html" >"$WORK/dom.html"
+# The page's Content-Security-Policy stops a script even if one got in: one added to a copy
+# does not run, and does run in a copy without the policy (so this check can fail).
+sed 's|</body>|<script>document.body.setAttribute("data-ran", "yes")</script></body>|' report.html >injected.html
+browse --dump-dom "file://$WORK/injected.html" >"$WORK/injected.dom"
+grep -q 'data-ran="yes"' "$WORK/injected.dom" && fail "a script ran despite the page's Content-Security-Policy"
+grep -v 'Content-Security-Policy' injected.html >open.html
+browse --dump-dom "file://$WORK/open.html" >"$WORK/open.dom"
+grep -q 'data-ran="yes"' "$WORK/open.dom" || fail "the script did not run even without the policy: the check above proves nothing"
 pdftotext "$WORK/report.pdf" "$WORK/report.txt"
 # Compared without blanks: the printed page wraps long names where it likes.
 shown=$(tr -d ' \n\t\f' <"$WORK/report.txt")
