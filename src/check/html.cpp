@@ -31,7 +31,7 @@ dl.meta dt { color: #666; } dl.meta dd { margin: 0; font-family: monospace; word
 .bar { flex: none; height: 100%; }
 .value { font-size: 12px; color: #444; overflow-wrap: anywhere; }
 .migration .bar { min-width: 2px; }
-.total { background: #555; } .heap { background: #3b6ea5; } .indexes { background: #e0a030; }
+.total { background: #555; } .rest { background: #bbb; } .heap { background: #3b6ea5; } .indexes { background: #e0a030; }
 .toast { background: #8a5fb0; } .applied { background: #4a9a5a; } .failed { background: #c0392b; }
 .running { background: #999; }
 .legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; vertical-align: middle; }
@@ -67,14 +67,23 @@ std::string size_bar(const char* part, long long bytes, long long scale) {
                      part, util::format_bytes(static_cast<unsigned long long>(bytes)));
 }
 
-// The database's total, then each table's heap, indexes and TOAST side by side in one track,
-// scaled so that the largest table fills it.
+// The database's total, split into the share of the tables listed and the rest; then each
+// table's heap, indexes and TOAST side by side in one track, scaled so that the largest
+// table fills it.
 std::string render_sizes(const HealthFacts& facts) {
+  auto human = [](long long b) { return util::format_bytes(static_cast<unsigned long long>(b)); };
+  long long listed = 0;
+  for (const auto& t : facts.largest_tables) {
+    listed += t.total;
+  }
+  listed = std::min(listed, facts.database_size);
   std::string html = "<section id=\"sizes\">\n<h2>Sizes</h2>\n";
   html += fmt::format("<div class=\"row database\"><span class=\"label\">database total</span>"
-                      "<div class=\"track\">{}</div><span class=\"value\">{}</span></div>\n",
-                      size_bar("total", facts.database_size, facts.database_size),
-                      util::format_bytes(static_cast<unsigned long long>(facts.database_size)));
+                      "<div class=\"track\">{}{}</div><span class=\"value\">{} (the tables below: "
+                      "{})</span></div>\n",
+                      size_bar("total", listed, facts.database_size),
+                      size_bar("rest", facts.database_size - listed, facts.database_size),
+                      human(facts.database_size), human(listed));
   html += "<h3>Largest tables</h3>\n<p class=\"legend\">bars scaled to the largest table:"
           "<span class=\"heap\"></span>heap<span class=\"indexes\"></span>indexes"
           "<span class=\"toast\"></span>TOAST</p>\n";
@@ -83,7 +92,6 @@ std::string render_sizes(const HealthFacts& facts) {
     scale = std::max(scale, t.heap + t.indexes + t.toast);
   }
   for (const auto& t : facts.largest_tables) {
-    auto human = [](long long b) { return util::format_bytes(static_cast<unsigned long long>(b)); };
     html += fmt::format(
         "<div class=\"row table\"><span class=\"label\">{}</span><div class=\"track\">{}{}{}</div>"
         "<span class=\"value\">{} (heap {}, indexes {}, TOAST {})</span></div>\n",

@@ -21,12 +21,12 @@ struct HtmlHeader {
   std::string agentpg_version;
 };
 
-// The page: header; sizes as bars (the database's total, then each large table's heap,
-// indexes and TOAST stacked, scaled to the largest table); findings grouped critical,
-// warning, info, each with its fix where it has one; the migration history as a timeline,
-// in the order the migrations were applied, each bar scaled to the longest duration,
-// failed and unfinished ones marked. Bars carry their value (data-bytes, data-ms) so that
-// what the page shows can be checked against it.
+// The page: header; sizes as bars (the database's total with the listed tables' share of
+// it, then each large table's heap, indexes and TOAST stacked, scaled to the largest
+// table); findings grouped critical, warning, info, each with its fix where it has one; the
+// migration history as a timeline, in the order the migrations were applied, each bar
+// scaled to the longest duration (at least 2 px), failed and unfinished ones marked. Bars
+// carry their value (data-bytes, data-ms) so that what the page shows can be checked.
 std::string render_html(const HtmlHeader& header, const HealthFacts& facts,
                         const std::vector<Finding>& findings,
                         const std::vector<pg::AppliedMigration>& history);
