@@ -62,7 +62,7 @@ _agentpg() {
   fi
   case $cmd in
     '') COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline check wait maintain backup restore local completion help" -- "$cur")) ;;
-    backup) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "verify list" -- "$cur")); else case $sub in verify) _agentpg_files -f ;; list)  ;; esac; fi ;;
+    backup) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "verify list" -- "$cur")); else case $sub in verify) _agentpg_files -f ;; list) _agentpg_files -d ;; esac; fi ;;
     restore) _agentpg_files -f ;;
     local) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "start stop status url destroy" -- "$cur")); else case $sub in start)  ;; stop)  ;; status)  ;; url)  ;; destroy)  ;; esac; fi ;;
     completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;

@@ -1,6 +1,10 @@
 -- Agent Agency V3, audit: the audit_log the document's trigger writes to (its columns
 -- designed here), and the triggers on tasks and waivers. The trigger function runs as
--- its owner so that row level security on audit_log never blocks the audit itself.
+-- its owner so that row level security on audit_log never blocks the audit itself, and
+-- nobody needs the right to write audit rows. It records the acting role, as the
+-- document's current_user does: inside a SECURITY DEFINER function current_user is the
+-- owner, so the role is read from the session: the role set with SET ROLE (the "role"
+-- setting, which a SECURITY DEFINER call does not change), else the login role.
 
 -- migrate:up
 CREATE TABLE agency.audit_log (
@@ -23,7 +27,9 @@ BEGIN
     VALUES (TG_TABLE_NAME, TG_OP,
             CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,
             CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END,
-            session_user, NOW());
+            CASE WHEN pg_catalog.current_setting('role') = 'none' THEN session_user::text
+                 ELSE pg_catalog.current_setting('role') END,
+            NOW());
     RETURN COALESCE(NEW, OLD);
 END;
 $$;

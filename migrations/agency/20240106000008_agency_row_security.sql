@@ -2,6 +2,8 @@
 -- The document's current_user_has_access() is defined here: members of the role
 -- agency_auditor have access (create that role and GRANT it to the people who audit;
 -- without it nobody but the tables' owner sees those rows). Owners bypass RLS as usual.
+-- Auditors may also delete audit rows (retention: agency.cleanup_old_audit_logs(), run by
+-- a role that has DELETE on the table); writing them is the audit trigger's alone.
 
 -- migrate:up
 CREATE FUNCTION agency.current_user_has_access() RETURNS boolean
@@ -23,7 +25,11 @@ CREATE POLICY waiver_access ON agency.waivers
 CREATE POLICY audit_log_access ON agency.audit_log
     FOR SELECT USING (agency.current_user_has_access());
 
+CREATE POLICY audit_log_retention ON agency.audit_log
+    FOR DELETE USING (agency.current_user_has_access());
+
 -- migrate:down
+DROP POLICY audit_log_retention ON agency.audit_log;
 DROP POLICY audit_log_access ON agency.audit_log;
 DROP POLICY waiver_access ON agency.waivers;
 DROP POLICY provenance_access ON agency.provenance_records;

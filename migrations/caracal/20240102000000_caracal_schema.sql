@@ -3,6 +3,9 @@
 -- (a UNIQUE constraint's index is the index on that column).
 -- Columns the document leaves open are designed here: owner and metadata on identities,
 -- created/updated timestamps, released_at on charges.
+-- The Alembic revision of the document's initial migration: `agentpg adopt` takes over a
+-- Caracal database that Alembic built (its alembic_version holds this revision).
+-- alembic: ac870772e55c
 
 -- migrate:up
 CREATE SCHEMA caracal;
@@ -38,7 +41,8 @@ CREATE INDEX ix_budget_policies_agent_id_active ON caracal.budget_policies (agen
 CREATE TRIGGER budget_policies_updated_at BEFORE UPDATE ON caracal.budget_policies
   FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
--- Append-only: monotonic BIGSERIAL ids; UPDATE and DELETE raise an error.
+-- Append-only: monotonic BIGSERIAL ids; UPDATE, DELETE and TRUNCATE raise an error
+-- (`agentpg seed --reset` alone empties it, as the table's owner, saying so).
 CREATE TABLE caracal.ledger_events (
   event_id bigserial PRIMARY KEY,
   agent_id uuid NOT NULL REFERENCES caracal.agent_identities (agent_id) ON DELETE RESTRICT,
@@ -55,6 +59,8 @@ CREATE INDEX ix_ledger_events_timestamp ON caracal.ledger_events ("timestamp");
 CREATE INDEX ix_ledger_events_agent_id_timestamp ON caracal.ledger_events (agent_id, "timestamp");
 CREATE TRIGGER ledger_events_immutable BEFORE UPDATE OR DELETE ON caracal.ledger_events
   FOR EACH ROW EXECUTE FUNCTION core.reject_mutation();
+CREATE TRIGGER ledger_events_no_truncate BEFORE TRUNCATE ON caracal.ledger_events
+  FOR EACH STATEMENT EXECUTE FUNCTION core.reject_mutation();
 
 CREATE TABLE caracal.provisional_charges (
   charge_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -66,7 +72,9 @@ CREATE TABLE caracal.provisional_charges (
   released boolean NOT NULL DEFAULT false,
   released_at timestamptz,
   final_charge_event_id bigint REFERENCES caracal.ledger_events (event_id) ON DELETE RESTRICT,
-  CONSTRAINT provisional_charges_expiry_after_creation CHECK (expires_at > created_at)
+  CONSTRAINT provisional_charges_expiry_after_creation CHECK (expires_at > created_at),
+  -- released and released_at say the same thing: a charge is released exactly when it has a time.
+  CONSTRAINT provisional_charges_released_at_iff_released CHECK (released = (released_at IS NOT NULL))
 );
 CREATE INDEX ix_provisional_charges_agent_id ON caracal.provisional_charges (agent_id);
 CREATE INDEX ix_provisional_charges_expires_at ON caracal.provisional_charges (expires_at);
@@ -88,4 +96,11 @@ END;
 $$;
 
 -- migrate:down
-DROP SCHEMA caracal CASCADE;
+-- What the up created, and nothing else: an object of the user's that depends on one of
+-- these (a view, a foreign key) stops the rollback with the server naming it.
+DROP FUNCTION caracal.release_expired_charges(timestamptz);
+DROP TABLE caracal.provisional_charges;
+DROP TABLE caracal.ledger_events;
+DROP TABLE caracal.budget_policies;
+DROP TABLE caracal.agent_identities;
+DROP SCHEMA caracal;

@@ -2,7 +2,8 @@
 -- goes with its run (ON DELETE CASCADE). Status value sets: runs and steps move through
 -- pending -> running -> completed | failed | cancelled.
 -- Embeddings: with the pgvector extension available, vector(1536) with an HNSW cosine
--- index; without it, a portable real[] of 1536 values with an exact scan. The function
+-- index; without it (or with chad.embeddings = 'portable', below), a portable real[] of
+-- 1536 values with an exact scan and pgvector's errors for a malformed query. The function
 -- chad.search_embeddings(query real[], result_limit) has one signature in both modes,
 -- and `agentpg check` says which mode is in use. The down section leaves the vector
 -- extension installed (other schemas may use it).
@@ -97,31 +98,70 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
             FROM unnest(a, b) AS t(x, y)) AS n
 $$;
 
-DO $chad$
+-- The query vector of the portable mode, checked as pgvector checks its own: one dimension,
+-- no NULLs, as many values as the embeddings have. IMMUTABLE, so that a constant query is
+-- checked once, when the search is planned.
+CREATE FUNCTION chad.embedding_query(vec real[]) RETURNS real[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') THEN
+  IF array_ndims(vec) IS NULL THEN
+    RAISE EXCEPTION 'vector must have at least 1 dimension' USING ERRCODE = 'data_exception';
+  ELSIF array_ndims(vec) <> 1 THEN
+    RAISE EXCEPTION 'array must be 1-D' USING ERRCODE = 'data_exception';
+  ELSIF array_position(vec, NULL) IS NOT NULL THEN
+    RAISE EXCEPTION 'array must not contain nulls' USING ERRCODE = 'null_value_not_allowed';
+  ELSIF cardinality(vec) <> 1536 THEN
+    RAISE EXCEPTION 'different vector dimensions 1536 and %', cardinality(vec)
+      USING ERRCODE = 'data_exception';
+  END IF;
+  RETURN vec;
+END;
+$$;
+
+-- The mode: pgvector when the server has it, else portable; the setting chad.embeddings
+-- (`ALTER DATABASE ... SET chad.embeddings = 'portable'` before migrating, or PGOPTIONS)
+-- chooses one: 'pgvector' fails here when the extension is missing, 'portable' never uses it.
+DO $chad$
+DECLARE
+  wanted text := coalesce(nullif(current_setting('chad.embeddings', true), ''), 'auto');
+  vector_schema text;
+BEGIN
+  IF wanted NOT IN ('auto', 'pgvector', 'portable') THEN
+    RAISE EXCEPTION 'chad.embeddings is ''%'': it must be auto, pgvector or portable', wanted
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF wanted = 'pgvector'
+     OR (wanted = 'auto' AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector')) THEN
     CREATE EXTENSION IF NOT EXISTS vector;
-    EXECUTE $ddl$
+    SELECT n.nspname INTO vector_schema
+      FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+     WHERE x.extname = 'vector';
+    EXECUTE format($ddl$
       CREATE TABLE chad.embeddings (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         content text NOT NULL,
-        embedding vector(1536) NOT NULL,
+        embedding %I.vector(1536) NOT NULL,
         metadata_json jsonb,
         source_type text,
         source_id uuid,
         created_at timestamptz NOT NULL DEFAULT now()
-      )$ddl$;
-    EXECUTE 'CREATE INDEX ix_embeddings_embedding_hnsw ON chad.embeddings
-               USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)';
-    EXECUTE $fn$
+      )$ddl$, vector_schema);
+    EXECUTE format('CREATE INDEX ix_embeddings_embedding_hnsw ON chad.embeddings
+                      USING hnsw (embedding %I.vector_cosine_ops) WITH (m = 16, ef_construction = 64)',
+                   vector_schema);
+    -- The extension's type and operator are written with their schema, so the search works
+    -- whatever the caller's search_path; no SET clause, so the planner inlines the function
+    -- into the caller's query and the HNSW index serves its ORDER BY ... LIMIT.
+    EXECUTE format($fn$
       CREATE FUNCTION chad.search_embeddings(query real[], result_limit integer DEFAULT 5)
       RETURNS TABLE (id uuid, content text, metadata jsonb, similarity double precision)
       LANGUAGE sql STABLE AS $body$
-        SELECT e.id, e.content, e.metadata_json, 1 - (e.embedding <=> query::vector)
+        SELECT e.id, e.content, e.metadata_json,
+               1 - (e.embedding OPERATOR(%1$I.<=>) query::%1$I.vector)
           FROM chad.embeddings e
-         ORDER BY e.embedding <=> query::vector
+         ORDER BY e.embedding OPERATOR(%1$I.<=>) query::%1$I.vector
          LIMIT result_limit
-      $body$$fn$;
+      $body$$fn$, vector_schema);
   ELSE
     CREATE TABLE chad.embeddings (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -135,8 +175,8 @@ BEGIN
     CREATE FUNCTION chad.search_embeddings(query real[], result_limit integer DEFAULT 5)
     RETURNS TABLE (id uuid, content text, metadata jsonb, similarity double precision)
     LANGUAGE sql STABLE AS $body$
-      SELECT e.id, e.content, e.metadata_json, chad.cosine_similarity(e.embedding, query) AS similarity
-        FROM chad.embeddings e
+      SELECT e.id, e.content, e.metadata_json, chad.cosine_similarity(e.embedding, q.query) AS similarity
+        FROM chad.embeddings e, (SELECT chad.embedding_query(query) AS query) q
        ORDER BY similarity DESC NULLS LAST
        LIMIT result_limit
     $body$;
@@ -147,4 +187,15 @@ CREATE INDEX ix_embeddings_source_type ON chad.embeddings (source_type);
 CREATE INDEX ix_embeddings_source_id ON chad.embeddings (source_id);
 
 -- migrate:down
-DROP SCHEMA chad CASCADE;
+-- What the up created, and nothing else: an object of the user's that depends on one of
+-- these (a view, a foreign key) stops the rollback with the server naming it.
+DROP FUNCTION chad.search_embeddings(real[], integer);
+DROP FUNCTION chad.embedding_query(real[]);
+DROP FUNCTION chad.cosine_similarity(real[], real[]);
+DROP FUNCTION chad.run_stats(uuid);
+DROP TABLE chad.embeddings;
+DROP TABLE chad.llm_calls;
+DROP TABLE chad.artifacts;
+DROP TABLE chad.steps;
+DROP TABLE chad.runs;
+DROP SCHEMA chad;

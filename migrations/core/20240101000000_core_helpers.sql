@@ -14,8 +14,8 @@ BEGIN
 END;
 $$;
 
--- Rejects UPDATE and DELETE on append-only tables (caracal.ledger_events,
--- platform.audit_logs).
+-- Rejects UPDATE, DELETE and TRUNCATE on append-only tables (caracal.ledger_events,
+-- platform.audit_logs): a row trigger for the first two, a statement trigger for TRUNCATE.
 CREATE FUNCTION core.reject_mutation() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN

@@ -142,4 +142,14 @@ CREATE INDEX ix_system_logs_conversation_id ON freeagentics.system_logs (convers
 CREATE INDEX ix_system_logs_coalition_id ON freeagentics.system_logs (coalition_id);
 
 -- migrate:down
-DROP SCHEMA freeagentics CASCADE;
+-- What the up created, and nothing else: an object of the user's that depends on one of
+-- these (a view, a foreign key) stops the rollback with the server naming it.
+DROP TABLE freeagentics.system_logs;
+DROP TABLE freeagentics.coalition_members;
+DROP TABLE freeagentics.coalitions;
+DROP TABLE freeagentics.knowledge_graphs;
+DROP TABLE freeagentics.messages;
+DROP TABLE freeagentics.conversation_participants;
+DROP TABLE freeagentics.conversations;
+DROP TABLE freeagentics.agents;
+DROP SCHEMA freeagentics;

@@ -188,6 +188,8 @@ CREATE INDEX ix_audit_logs_resource_id ON platform.audit_logs (resource_id);
 CREATE INDEX ix_audit_logs_created_at ON platform.audit_logs (created_at);
 CREATE TRIGGER audit_logs_immutable BEFORE UPDATE OR DELETE ON platform.audit_logs
   FOR EACH ROW EXECUTE FUNCTION core.reject_mutation();
+CREATE TRIGGER audit_logs_no_truncate BEFORE TRUNCATE ON platform.audit_logs
+  FOR EACH STATEMENT EXECUTE FUNCTION core.reject_mutation();
 
 CREATE TABLE platform.task_comments (
   comment_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -241,4 +243,16 @@ CREATE INDEX ix_activity_feed_created_at ON platform.activity_feed (created_at);
 CREATE INDEX ix_activity_feed_is_public ON platform.activity_feed (is_public);
 
 -- migrate:down
-DROP SCHEMA platform CASCADE;
+-- What the up created, and nothing else: an object of the user's that depends on one of
+-- these (a view, a foreign key) stops the rollback with the server naming it.
+DROP TABLE platform.activity_feed;
+DROP TABLE platform.task_attachments;
+DROP TABLE platform.task_comments;
+DROP TABLE platform.audit_logs;
+DROP TABLE platform.agent_executions;
+DROP TABLE platform.evidence;
+DROP TABLE platform.tasks;
+DROP TABLE platform.agents;
+DROP TABLE platform.projects;
+DROP TABLE platform.users;
+DROP SCHEMA platform;

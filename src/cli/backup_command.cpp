@@ -1,6 +1,9 @@
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "core/error.hpp"
 #include "ops/backup.hpp"
 
 namespace agentpg::cli {
@@ -42,8 +45,19 @@ void wire_backup(CLI::App* cmd, Runtime& runtime) {
   });
   CLI::App* list =
       cmd->add_subcommand("list", "the backups in the folder, with size, age and latest migration");
-  list->callback([&runtime, options] {
-    runtime.action = [options](ops::Context& ctx) { return ops::run_list(ctx, options->output); };
+  auto list_dir = std::make_shared<std::string>();
+  list->add_option("dir", *list_dir, "the folder (default: --output, else the backup_dir setting)")
+      ->type_name("DIR");
+  list->callback([&runtime, options, list_dir] {
+    if (!list_dir->empty() && !options->output.empty() && *list_dir != options->output) {
+      throw core::Error(
+          core::ExitCode::usage,
+          fmt::format("backup list: two folders ({} and --output {})", *list_dir, options->output),
+          "name the folder once");
+    }
+    std::string dir = list_dir->empty() ? options->output : *list_dir;
+    bool named = !dir.empty();
+    runtime.action = [dir, named](ops::Context& ctx) { return ops::run_list(ctx, dir, named); };
   });
 }
 

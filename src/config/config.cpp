@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 #include <yaml-cpp/exceptions.h>
 
 #include "config/dotenv.hpp"
@@ -342,6 +344,26 @@ void collect_libpq_defaults(const Sources& sources, const Layers& layers, Config
     if (sources.environment.count(variable) == 0) {
       config.libpq_defaults[keyword] = found->value;
     }
+  }
+  // The docker-compose convention (the postgres image's POSTGRES_*, used by the AI-First
+  // platform's .env), when no URL is given: each one only where its PG* variable is unset.
+  static const std::vector<std::array<const char*, 3>> k_compose = {
+      {"POSTGRES_HOST", "PGHOST", "host"},
+      {"POSTGRES_PORT", "PGPORT", "port"},
+      {"POSTGRES_DB", "PGDATABASE", "dbname"},
+      {"POSTGRES_USER", "PGUSER", "user"},
+      {"POSTGRES_PASSWORD", "PGPASSWORD", "password"},
+  };
+  if (!config.database_url.empty()) {
+    return;
+  }
+  for (const auto& [variable, pg_variable, keyword] : k_compose) {
+    std::optional<Resolved> found = layers.variable(variable);
+    if (!found || layers.variable(pg_variable)) {
+      continue;
+    }
+    config.libpq_defaults[keyword] = found->value;
+    config.libpq_configured = config.libpq_configured || std::string(keyword) != "password";
   }
 }
 

@@ -15,7 +15,7 @@ const std::vector<SettingSpec>& settings() {
        "development, test, staging or production (production enables the guards)",
        Field::environment(&Config::environment), "AGENTPG_ENV"},
       {"migrations_dir", "--migrations-dir", "migrations", "folder of migration files",
-       Field::path(&Config::migrations_dir)},
+       Field::path(&Config::migrations_dir), "DB_MIGRATION_PATH"},
       {"seeds_dir", "--seeds-dir", "seeds", "folder of seed data, one sub-folder per environment",
        Field::path(&Config::seeds_dir)},
       {"modules", "--modules", "",

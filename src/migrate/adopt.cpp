@@ -179,7 +179,7 @@ RunReport record_as_applied(pg::Connection& conn, const std::vector<const Migrat
   statements.push_back(pg::commit());
   if (dry_run) {
     for (const auto& q : statements) {
-      report.sql += pg::display(q) + ";\n";
+      report.sql += pg::display_statement(q);
     }
     return report;
   }

@@ -167,8 +167,7 @@ void check_resumable(const std::optional<std::string>& ran, const Section& now, 
 
 std::optional<pg::ServerError> Runner::send(const pg::Query& query, RunReport& report) {
   if (report.dry_run) {
-    std::string statement = util::trim(pg::display(query));
-    report.sql += statement + (util::ends_with(statement, ";") ? "\n" : ";\n");
+    report.sql += pg::display_statement(query);
     return std::nullopt;
   }
   return m_db.execute(query);
@@ -357,11 +356,21 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
     const Statement& st = statements[failure->index - first_statement];
     where = locate_error(section, st.offset, st.length, failure->error.position);
   }
+  pg::ServerError error = failure->error;
+  std::string next = step.up() ? "fix it and run 'agentpg migrate' again"
+                               : "fix its down section and run 'agentpg rollback' again";
+  if (!step.up() && error.sqlstate == "2BP01") {
+    // dependent_objects_still_exist: objects outside the migration (a user's view or
+    // foreign key) depend on what the down section drops. The server's own hint (DROP ...
+    // CASCADE) would drop them with it: not ours to suggest.
+    error.hint.clear();
+    next = "other objects depend on what its down section drops (DETAIL above): drop or "
+           "change them first, then run 'agentpg rollback' again";
+  }
   throw Error(ExitCode::sql,
               fmt::format("{} of {} failed and was rolled back\n  {}: {}", what, label(step.m),
-                          where, describe_server_error(failure->error)),
-              step.up() ? rolled_back + "; fix it and run 'agentpg migrate' again"
-                        : rolled_back + "; fix its down section and run 'agentpg rollback' again");
+                          where, describe_server_error(error)),
+              rolled_back + "; " + next);
 }
 
 // transaction:false sections, and sections with their own BEGIN/COMMIT, statement by

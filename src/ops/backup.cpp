@@ -268,8 +268,13 @@ ExitCode run_verify(Context& ctx, const VerifyCommand& command) {
   return ExitCode::ok;
 }
 
-ExitCode run_list(Context& ctx, const std::string& output) {
+ExitCode run_list(Context& ctx, const std::string& output, bool named) {
   std::string dir = backup_dir(ctx, output);
+  if (named && !util::is_directory(dir)) {
+    // A folder named on the command line that is not there is a typo, not "no backups".
+    throw Error(ExitCode::usage, fmt::format("no folder {}", dir),
+                "name the folder the backups were written to (backup --output DIR)");
+  }
   std::vector<std::vector<std::string>> rows = {
       {"BACKUP", "DATABASE", "FORMAT", "SIZE", "TAKEN (UTC)", "MIGRATION"}};
   core::Json list = core::Json::array();

@@ -32,7 +32,8 @@ struct RestoreCommand {
 
 core::ExitCode run_backup(Context& ctx, const BackupCommand& command);
 core::ExitCode run_verify(Context& ctx, const VerifyCommand& command);
-core::ExitCode run_list(Context& ctx, const std::string& dir);
+// named: the folder was given on the command line, so a missing one is an error.
+core::ExitCode run_list(Context& ctx, const std::string& dir, bool named = false);
 core::ExitCode run_restore(Context& ctx, const RestoreCommand& command);
 
 // A backup of the target in the default format and folder (migrate --backup-first);

@@ -167,8 +167,8 @@ void write_html(const ops::Context& ctx, const std::string& path, const std::str
 std::string html_page(pg::Connection& conn, const pg::ConnParams& params,
                       const HealthReport& health) {
   pg::MigrationDatabase db(conn);
-  check::HtmlHeader header{params.display(), conn.database(), conn.server_version(),
-                           util::utc_iso_timestamp(), AGENTPG_VERSION};
+  check::HtmlHeader header{pg::as_connected(params, conn).display(), conn.database(),
+                           conn.server_version(), util::utc_iso_timestamp(), AGENTPG_VERSION};
   return check::render_html(header, health.facts, health.findings,
                             db.read_history().value_or(std::vector<migrate::AppliedMigration>{}));
 }
@@ -212,7 +212,7 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
       embedding_type.empty() ? ""
       : embedding_type.rfind("vector", 0) == 0
           ? "pgvector " + embedding_type + " with an HNSW cosine index"
-          : "portable real[1536] with an exact cosine scan (pgvector is not available)";
+          : "portable real[1536]: no index, every search is an exact scan of all embeddings";
 
   Json report = Json::object();
   report.set("ok", schema.code == ExitCode::ok)
@@ -253,8 +253,8 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   const core::Output& out = ctx.out;
   // `--html -`: stdout holds the page, and only the page.
   if (options.html != "-") {
-    out.line(
-        fmt::format("{} connected to {}", out.paint(core::Style::green, "ok"), params.display()));
+    out.line(fmt::format("{} connected to {}", out.paint(core::Style::green, "ok"),
+                         pg::as_connected(params, *conn).display()));
     std::vector<std::vector<std::string>> rows = {
         {"  server", "PostgreSQL " + conn->server_version()},
         {"  database", conn->database()},

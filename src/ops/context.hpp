@@ -15,6 +15,8 @@ struct Context {
   // Whether production's TLS rule (ops::check_transport) was applied in this run: it
   // is applied, and warns, once per command.
   mutable bool transport_checked = false;
+  // Whether --local has said that it leaves a configured database URL aside (once per run).
+  mutable bool local_choice_told = false;
 };
 
 } // namespace agentpg::ops

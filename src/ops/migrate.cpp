@@ -201,7 +201,7 @@ ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
                                             label + " (down, as applied)", label + " (down, now)");
     }
   }
-  StatusCounts counts = print_status(ctx.out, params.display(),
+  StatusCounts counts = print_status(ctx.out, pg::as_connected(params, *conn).display(),
                                      shown_version(files, current_version(history)), status, diffs);
   return command.exit_code && counts.pending > 0 ? ExitCode::unexpected : ExitCode::ok;
 }

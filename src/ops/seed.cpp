@@ -57,10 +57,14 @@ core::ExitCode run_seed(Context& ctx, const SeedCommand& command) {
     std::string action = fmt::format("empty the tables that the {} seeds fill in database {}",
                                      environment, conn->database());
     options.before_reset = [&ctx, action](const std::vector<std::string>& seeded,
-                                          const std::vector<std::string>& referring) {
+                                          const std::vector<std::string>& referring,
+                                          const std::vector<std::string>& guarded) {
       std::vector<std::string> items = seeded;
       for (const auto& t : referring) {
         items.push_back(t + " (refers to a table above)");
+      }
+      for (const auto& g : guarded) {
+        items.push_back("append-only, emptied past its TRUNCATE guard (" + g + ")");
       }
       confirm_destructive(ctx, action, items);
     };

@@ -17,6 +17,14 @@ namespace agentpg::ops {
 pg::ConnParams resolve_target_params(const ops::Context& ctx) {
   const config::Config& config = ctx.config;
   if (config.local) {
+    if (!config.database_url.empty() && !ctx.local_choice_told) {
+      // Both are configured: say which one is used, so that nobody migrates the local
+      // copy believing it is the database the URL names (or the other way round).
+      ctx.local_choice_told = true;
+      ctx.out.notice(fmt::format("agentpg: using the project-local PostgreSQL in {}/ (--local), "
+                                 "not the database URL from {}",
+                                 config.local_dir, config.database_url_origin));
+    }
     local::Cluster cluster({config.local_dir, config.local_user, config.local_database});
     cluster.ensure_running(ctx.out);
     return cluster.params(config.local_database);

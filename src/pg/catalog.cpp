@@ -109,6 +109,19 @@ std::vector<std::string> referencing_tables(Connection& conn, const std::string&
   return tables;
 }
 
+std::vector<std::string> truncate_triggers(Connection& conn, const std::string& qualified) {
+  // tgtype bit 5 (TRIGGER_TYPE_TRUNCATE in the server's trigger.h) marks TRUNCATE triggers.
+  Rows rows = conn.query("SELECT tgname FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass($1) "
+                         "AND NOT tgisinternal AND tgenabled <> 'D' AND (tgtype & 32) <> 0 "
+                         "ORDER BY tgname",
+                         {quote_qualified(qualified)});
+  std::vector<std::string> names;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    names.push_back(rows.text(r, 0));
+  }
+  return names;
+}
+
 bool schema_exists(Connection& conn, const std::string& schema) {
   return !conn.query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {schema}).empty();
 }

@@ -36,6 +36,10 @@ std::optional<TableInfo> table_info(Connection& conn, const std::string& qualifi
 // Tables ("schema.table", as above) whose foreign keys reference `qualified`.
 std::vector<std::string> referencing_tables(Connection& conn, const std::string& qualified);
 
+// The enabled triggers of `qualified` (as above) that fire on TRUNCATE: guards such as the
+// one that keeps an append-only table from being emptied.
+std::vector<std::string> truncate_triggers(Connection& conn, const std::string& qualified);
+
 bool schema_exists(Connection& conn, const std::string& schema);
 
 // The SQL type of a column ("vector(1536)", "real[]"), or "" when there is no such column.

@@ -433,6 +433,25 @@ std::string Connection::database() const {
 std::string Connection::user() const {
   return PQuser(m_impl->raw());
 }
+std::string Connection::host() const {
+  const char* host = PQhost(m_impl->raw());
+  return host == nullptr ? "" : host;
+}
+std::string Connection::port() const {
+  const char* port = PQport(m_impl->raw());
+  return port == nullptr ? "" : port;
+}
+
+ConnParams as_connected(ConnParams params, const Connection& conn) {
+  // A URL with several hosts names them all; the one connected to is then not a default.
+  if (!params.has("host") && !params.has("hostaddr")) {
+    params.set_default("host", conn.host());
+    params.set_default("port", conn.port());
+  }
+  params.set_default("user", conn.user());
+  params.set_default("dbname", conn.database());
+  return params;
+}
 
 TlsStatus Connection::tls_status() const {
   PGconn* conn = m_impl->raw();

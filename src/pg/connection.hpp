@@ -80,6 +80,8 @@ public:
   int backend_pid() const;
   std::string database() const;
   std::string user() const;
+  std::string host() const; // a name, an address or a socket folder, as libpq resolved it
+  std::string port() const;
   // Whether the connection is encrypted, and how (libpq's PQsslInUse, PQsslAttribute).
   TlsStatus tls_status() const;
 
@@ -88,6 +90,10 @@ private:
   explicit Connection(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> m_impl;
 };
+
+// params with what libpq resolved from PG* variables, its defaults and the service file
+// filled in (user, host, port, database): what a header names as the database in use.
+ConnParams as_connected(ConnParams params, const Connection& conn);
 
 // Exit code and wording for a libpq connection failure message (unit-tested).
 struct ConnectFailure {

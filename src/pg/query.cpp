@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "util/strings.hpp"
+
 namespace agentpg::pg {
 
 std::string sql_literal(const std::string& value) {
@@ -70,6 +72,11 @@ Query rollback_to_savepoint(const std::string& name) {
 
 Query set_lock_timeout(int seconds) {
   return "SET lock_timeout = '" + std::to_string(seconds) + "s'";
+}
+
+std::string display_statement(const Query& query) {
+  std::string statement = util::trim(display(query));
+  return statement + (util::ends_with(statement, ";") ? "\n" : ";\n");
 }
 
 } // namespace agentpg::pg

@@ -33,6 +33,8 @@ std::string sql_literal(const std::string& value);
 
 // The query as text with its parameters written in as literals, for --dry-run.
 std::string display(const Query& query);
+// display(), trimmed and ended by exactly one ';' and a newline: one statement of a dry run.
+std::string display_statement(const Query& query);
 
 // "name" with inner quotes doubled: any name, also one that needs no quoting.
 std::string quote_identifier(const std::string& name);

@@ -80,6 +80,11 @@ Query truncate_tables(const std::vector<std::string>& tables) {
   return "TRUNCATE " + util::join(names, ", ") + " RESTART IDENTITY";
 }
 
+Query set_trigger_enabled(const std::string& table, const std::string& trigger, bool enabled) {
+  return "ALTER TABLE " + quote_qualified(table) + (enabled ? " ENABLE" : " DISABLE") +
+         " TRIGGER " + quote_identifier(trigger);
+}
+
 Query find_reference(const std::string& table, const std::string& column,
                      const std::vector<std::pair<std::string, std::string>>& equal) {
   std::vector<std::string> conditions;

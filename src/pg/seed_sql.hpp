@@ -19,6 +19,9 @@ Query record_seed_file(const std::string& environment, const std::string& file,
 
 // Empties `tables` ("schema.table") at once and restarts their identity sequences.
 Query truncate_tables(const std::vector<std::string>& tables);
+// ALTER TABLE ... DISABLE/ENABLE TRIGGER: only the table's owner may; inside the seed's
+// transaction, so no other session ever sees the trigger switched off.
+Query set_trigger_enabled(const std::string& table, const std::string& trigger, bool enabled);
 
 // `column` as text of at most two rows of `table` whose columns, as text, equal the
 // values given: a reference must find exactly one.

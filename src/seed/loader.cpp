@@ -220,6 +220,16 @@ private:
     if (tables.empty()) {
       return;
     }
+    // An append-only table (a ledger, an audit log) refuses TRUNCATE with a trigger. A reset
+    // is the one deliberate way past it: the trigger is switched off and on again inside this
+    // transaction (which only the table's owner may do), after the prompt named it.
+    std::vector<std::pair<std::string, std::string>> guards;
+    for (const auto& t : tables) {
+      for (const auto& trigger : pg::truncate_triggers(m_conn, t)) {
+        guards.emplace_back(t, trigger);
+        m_report.guards_set_aside.push_back(t + ": " + trigger);
+      }
+    }
     if (before_reset) {
       std::vector<std::string> referring;
       for (const auto& t : tables) {
@@ -227,9 +237,16 @@ private:
           referring.push_back(t);
         }
       }
-      before_reset(std::vector<std::string>(seeded.begin(), seeded.end()), referring);
+      before_reset(std::vector<std::string>(seeded.begin(), seeded.end()), referring,
+                   m_report.guards_set_aside);
+    }
+    for (const auto& [table, trigger] : guards) {
+      exec(pg::set_trigger_enabled(table, trigger, false), "reset");
     }
     exec(pg::truncate_tables(std::vector<std::string>(tables.begin(), tables.end())), "reset");
+    for (const auto& [table, trigger] : guards) {
+      exec(pg::set_trigger_enabled(table, trigger, true), "reset");
+    }
     m_report.reset = true;
   }
 

@@ -30,7 +30,8 @@ struct SeedReport {
   std::vector<std::string> skipped; // "file: why"
   long long statements = 0;         // of SQL files
   bool reset = false;
-  std::vector<std::string> also_emptied; // not seeded, but referring to seeded tables
+  std::vector<std::string> also_emptied;     // not seeded, but referring to seeded tables
+  std::vector<std::string> guards_set_aside; // "table: trigger", TRUNCATE guards passed by --reset
   bool dry_run = false;
   // A dry run puts back the sequences it moved (nextval() is not rolled back).
   long long sequences_restored = 0;
@@ -48,9 +49,11 @@ struct SeedOptions {
   std::vector<std::string> modules;
   // --reset: called with the tables about to be emptied (the seeded ones, then those that
   // refer to them), inside the seed's transaction and before they are emptied; a throw
-  // stops the run with nothing changed (the confirmation).
+  // stops the run with nothing changed (the confirmation). `guarded` names the tables whose
+  // TRUNCATE triggers (append-only guards) the reset sets aside: "table: trigger, ...".
   std::function<void(const std::vector<std::string>& seeded,
-                     const std::vector<std::string>& referring)>
+                     const std::vector<std::string>& referring,
+                     const std::vector<std::string>& guarded)>
       before_reset;
 };
 

@@ -37,6 +37,7 @@ void print_seed_report(const core::Output& out, const SeedReport& r) {
                .set("dry_run", r.dry_run)
                .set("reset", r.reset)
                .set("also_emptied", json_strings(r.also_emptied))
+               .set("guards_set_aside", json_strings(r.guards_set_aside))
                .set("tables", tables)
                .set("files", json_strings(r.files))
                .set("skipped", json_strings(r.skipped))
@@ -55,6 +56,11 @@ void print_seed_report(const core::Output& out, const SeedReport& r) {
   if (!r.also_emptied.empty()) {
     out.line(fmt::format("the reset also emptied the tables that refer to seeded ones: {}",
                          util::join(r.also_emptied, ", ")));
+  }
+  if (!r.guards_set_aside.empty()) {
+    out.line(fmt::format("the reset emptied append-only tables past their TRUNCATE guards "
+                         "(switched off and on again inside its transaction): {}",
+                         util::join(r.guards_set_aside, ", ")));
   }
   if (rows.size() > 1) {
     out.line(core::format_table(rows));

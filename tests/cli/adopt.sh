@@ -24,6 +24,12 @@ run "$AGENTPG" --migrations-dir "$WORK/m" adopt --dry-run
 expect_code 0
 expect_out "'adopted from dbmate'"
 [ "$(sql_value "$db" "select to_regclass('agentpg.schema_migrations') is null")" = t ] || fail "adopt --dry-run wrote"
+expect_no ";;"
+# The dry run is the exact SQL: psql applies it as printed to a copy of the database.
+copy=$(new_db)
+psql_admin -c "DROP DATABASE \"$copy\"" -c "CREATE DATABASE \"$copy\" TEMPLATE \"$db\""
+psql_db "$copy" -f "$WORK/out" >/dev/null || fail "psql refused adopt's dry-run SQL: $(out)"
+[ "$(sql_value "$copy" "select count(*) from agentpg.schema_migrations")" = 4 ] || fail "adopt's dry-run SQL did not record 4 migrations"
 run "$AGENTPG" --migrations-dir "$WORK/m" adopt
 expect_code 0
 expect_out "adopted 4 migrations from dbmate (public.schema_migrations), up to 20200104120000"
@@ -112,3 +118,20 @@ expect_out "baseline 000001: recorded 1 migration as applied without running the
 run "$AGENTPG" --migrations-dir "$fixtures/golang-migrate" migrate
 expect_code 0
 expect_out "applied 1 migration (000001 -> 000002)"
+
+# A Caracal database built by Alembic (the document's revision ac870772e55c in
+# alembic_version): adopt takes it over with the bundled migrations as they are.
+db=$(new_db)
+export DATABASE_URL=$(db_url "$db")
+for f in "$AGENTPG_SOURCE"/migrations/core/*.sql "$AGENTPG_SOURCE"/migrations/caracal/*.sql; do
+  sed -n '/^-- migrate:up/,/^-- migrate:down/p' "$f" | psql_db "$db" >/dev/null
+done
+sql_value "$db" "create table public.alembic_version (version_num varchar(32) primary key); insert into alembic_version values ('ac870772e55c')" >/dev/null
+run "$AGENTPG" --migrations-dir "$AGENTPG_SOURCE/migrations" --modules core,caracal migrate
+expect_code 5
+expect_err "this database was migrated by alembic"
+run "$AGENTPG" --migrations-dir "$AGENTPG_SOURCE/migrations" --modules core,caracal adopt
+expect_code 0
+expect_out "adopted 2 migrations from alembic (public.alembic_version), up to 20240102000000"
+run "$AGENTPG" --migrations-dir "$AGENTPG_SOURCE/migrations" --modules core,caracal status --exit-code
+expect_code 0

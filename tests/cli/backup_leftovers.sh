@@ -98,6 +98,17 @@ expect_out "leftovers in $dir (not backups; --keep never deletes them):"
 expect_out "$db-20000101T000000Z.dump.partial (partial): an unfinished backup"
 expect_out "$db-20000102T000000Z.dump (dump without manifest): it cannot be verified"
 expect_out "$db-20000103T000000Z.dump.manifest.json (manifest without dump): its dump is missing"
+cp "$WORK/out" "$WORK/list_output"
+# The folder as an argument, as ls takes it: the same list.
+run "$AGENTPG" backup list "$dir"
+expect_code 0
+diff "$WORK/list_output" "$WORK/out" >/dev/null || fail "backup list DIR differs from --output DIR: $(out)"
+run "$AGENTPG" backup list "$dir/nope"
+expect_code 2
+expect_err "no folder $dir/nope"
+run "$AGENTPG" backup list "$dir" --output "$WORK"
+expect_code 2
+expect_err "name the folder once"
 run "$AGENTPG" --json backup list --output "$dir"
 expect_code 0
 [ "$(json_get 'len(d["backups"])')" = 2 ] || fail "backup list: $(out)"

@@ -21,20 +21,27 @@ q "insert into caracal.ledger_events (agent_id, resource_type, quantity, cost)
      values ('00000000-0000-0000-0000-000000000001', 'api.openai.gpt4', 1000, 0.03)" >/dev/null
 refused "update caracal.ledger_events set cost = 0" 23001
 refused "delete from caracal.ledger_events" 23001
-q "insert into caracal.provisional_charges (agent_id, amount, created_at, expires_at, released) values
-     ('00000000-0000-0000-0000-000000000001', 1, now() - interval '2 hours', now() - interval '1 hour', false),
-     ('00000000-0000-0000-0000-000000000001', 2, now() - interval '2 hours', now() - interval '1 second', false),
-     ('00000000-0000-0000-0000-000000000001', 3, now() - interval '2 hours', now() - interval '1 hour', true),
-     ('00000000-0000-0000-0000-000000000001', 4, now(), now() + interval '5 minutes', false)" >/dev/null
+refused "truncate caracal.ledger_events, caracal.provisional_charges" 23001
+refused "truncate caracal.agent_identities cascade" 23001
+q "insert into caracal.provisional_charges (agent_id, amount, created_at, expires_at, released, released_at) values
+     ('00000000-0000-0000-0000-000000000001', 1, now() - interval '2 hours', now() - interval '1 hour', false, null),
+     ('00000000-0000-0000-0000-000000000001', 2, now() - interval '2 hours', now() - interval '1 second', false, null),
+     ('00000000-0000-0000-0000-000000000001', 3, now() - interval '2 hours', now() - interval '1 hour', true, now() - interval '90 minutes'),
+     ('00000000-0000-0000-0000-000000000001', 4, now(), now() + interval '5 minutes', false, null)" >/dev/null
+# released and released_at agree, or the row is refused.
+refused "insert into caracal.provisional_charges (agent_id, amount, expires_at, released) values ('00000000-0000-0000-0000-000000000001', 5, now() + interval '1 hour', true)" 23514
+refused "insert into caracal.provisional_charges (agent_id, amount, expires_at, released_at) values ('00000000-0000-0000-0000-000000000001', 5, now() + interval '1 hour', now())" 23514
 [ "$(q "select caracal.release_expired_charges()")" = 2 ] || fail "release_expired_charges released the wrong number"
 [ "$(q "select string_agg(amount::text || ':' || released, ',' order by amount) from caracal.provisional_charges")" = \
   "1:true,2:true,3:true,4:false" ] || fail "wrong charges released"
+[ "$(q "select count(*) from caracal.provisional_charges where released <> (released_at is not null)")" = 0 ] || fail "release left released_at unset"
 [ "$(q "select caracal.release_expired_charges()")" = 0 ] || fail "release is not idempotent"
 
 # platform: audit_logs are immutable, by trigger and by CHECK.
 q "insert into platform.audit_logs (event_type, resource_type) values ('task_created', 'task')" >/dev/null
 refused "update platform.audit_logs set event_type = 'x'" 23001
 refused "delete from platform.audit_logs" 23001
+refused "truncate platform.audit_logs" 23001
 refused "insert into platform.audit_logs (event_type, resource_type, is_immutable) values ('x', 'y', false)" 23514
 
 # chad: deleting a run cascades; run_stats on known data.
@@ -55,13 +62,43 @@ q "delete from chad.runs" >/dev/null
 [ "$(q "select (select count(*) from chad.steps) + (select count(*) from chad.llm_calls) + (select count(*) from chad.artifacts)")" = 0 ] ||
   fail "deleting the run did not cascade"
 
-# chad: search_embeddings orders by cosine similarity.
+# chad: search_embeddings in both modes (pgvector, which the suite's server has, and the
+# portable real[]): the same order and similarities, whatever the caller's search_path,
+# and pgvector's own errors for a malformed query vector.
 vec() { echo "array_cat(array[$1]::real[], array_fill(0::real, array[1533]))"; }
-q "insert into chad.embeddings (content, embedding) values
+search_error() { # search_error DB QUERY_ARRAY: "SQLSTATE: message" of a search with it
+  psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose "$(db_url "$1")" -c "select * from chad.search_embeddings($2, 3)" 2>&1 |
+    sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\): \(.*\)/\1: \2/p' || true
+}
+portable=$(new_db)
+psql_admin -c "alter database \"$portable\" set chad.embeddings = 'portable'" >/dev/null
+run "$AGENTPG" --migrations-dir "$AGENTPG_SOURCE/migrations" --database-url "$(db_url "$portable")" --modules core,chad migrate
+expect_code 0
+for mode_db in "$db" "$portable"; do
+  mode=$([ "$mode_db" = "$db" ] && echo pgvector || echo portable)
+  [ "$(sql_value "$mode_db" "select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'chad.embeddings'::regclass and attname = 'embedding'")" = \
+    "$([ $mode = pgvector ] && echo 'vector(1536)' || echo 'real[]')" ] || fail "chad.embeddings is not in $mode mode"
+  sql_value "$mode_db" "insert into chad.embeddings (content, embedding) values
      ('east', $(vec '1, 0, 0')), ('north-east', $(vec '1, 1, 0')), ('north', $(vec '0, 1, 0')), ('up', $(vec '0, 0, 1'))" >/dev/null
-[ "$(q "select string_agg(content || '=' || round(similarity::numeric, 3), ',') from chad.search_embeddings($(vec '1, 0.2, 0'), 3)")" = \
-  "east=0.981,north-east=0.832,north=0.196" ] || fail "search order: $(q "select string_agg(content, ',') from chad.search_embeddings($(vec '1, 0.2, 0'), 3)")"
-refused "insert into chad.embeddings (content, embedding) values ('short', array[1,2,3]::real[])" 23514
+  for path in public chad pg_catalog; do
+    [ "$(psql_db "$mode_db" -c "set search_path = $path" -c "select string_agg(content || '=' || round(similarity::numeric, 3), ',') from chad.search_embeddings($(vec '1, 0.2, 0'), 3)")" = \
+      "east=0.981,north-east=0.832,north=0.196" ] || fail "search ($mode, search_path $path) gave the wrong order or failed"
+  done
+  # pgvector names the two lengths in the order of its comparison, which depends on the plan.
+  [[ "$(search_error "$mode_db" "array[1, 2, 3]::real[]")" =~ ^"22000: different vector dimensions "("1536 and 3"|"3 and 1536")$ ]] ||
+    fail "a 3-value query ($mode): $(search_error "$mode_db" "array[1, 2, 3]::real[]")"
+  [ "$(search_error "$mode_db" "array[[1, 2], [3, 4]]::real[]")" = "22000: array must be 1-D" ] ||
+    fail "a 2-D query ($mode): $(search_error "$mode_db" "array[[1, 2], [3, 4]]::real[]")"
+  [ "$(search_error "$mode_db" "array[]::real[]")" = "22000: vector must have at least 1 dimension" ] || fail "an empty query ($mode)"
+  [ "$(search_error "$mode_db" "array[1, null]::real[]")" = "22004: array must not contain nulls" ] || fail "a query with NULL ($mode)"
+done
+refused "insert into chad.embeddings (content, embedding) values ('short', array[1,2,3]::real[])" 22000
+[ "$(psql_db "$portable" -c "insert into chad.embeddings (content, embedding) values ('short', array[1,2,3]::real[])" 2>&1 | grep -c embeddings_embedding_check || true)" = 1 ] ||
+  fail "the portable mode stored a 3-value embedding"
+# pgvector: the function is inlined into the caller's query, so the HNSW index serves it.
+sql_value "$db" "insert into chad.embeddings (content, embedding) select 'filler ' || i, $(vec "i, 1, 0") from generate_series(1, 200) i" >/dev/null
+plan=$(psql_db "$db" -c "set enable_seqscan = off" -c "explain (costs off) select * from chad.search_embeddings($(vec '1, 0.2, 0'), 3)")
+grep -q "Index Scan using ix_embeddings_embedding_hnsw on embeddings" <<<"$plan" || fail "the search does not use the HNSW index: $plan"
 
 # agency: the audit trigger records INSERT, UPDATE and DELETE with old and new values.
 q "insert into agency.tasks (task_id, description) values ('T-1', 'write tests')" >/dev/null
@@ -80,6 +117,18 @@ q "create role $reader login; create role $auditor_member login;
    grant usage on schema agency, core to $reader, $auditor_member;
    grant select on all tables in schema agency to $reader, $auditor_member" >/dev/null
 trap 'q "drop owned by '$reader', '$auditor_member'; drop role '$reader'; drop role '$auditor_member'" >/dev/null 2>&1; cleanup' EXIT
+
+# agency: the audit trigger records the acting role (SET ROLE), as the document's
+# current_user does, though it runs as its owner; the login role when none is set.
+q "grant insert, update on agency.tasks to $reader" >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$db")" -c "set role $reader" \
+  -c "insert into agency.tasks (task_id, description) values ('T-role', 'by the reader')" \
+  -c "update agency.tasks set status = 'running' where task_id = 'T-role'" >/dev/null || fail "the reader cannot write tasks"
+[ "$(q "select string_agg(operation || ':' || user_id, ',' order by id) from agency.audit_log where new_values->>'task_id' = 'T-role'")" = \
+  "INSERT:$reader,UPDATE:$reader" ] || fail "audit rows do not name the acting role: $(q "select operation, user_id from agency.audit_log where new_values->>'task_id' = 'T-role'")"
+q "update agency.tasks set status = 'completed' where task_id = 'T-role'" >/dev/null
+[ "$(q "select user_id from agency.audit_log where new_values->>'status' = 'completed' and new_values->>'task_id' = 'T-role'")" = postgres ] ||
+  fail "audit row of the login role"
 q "insert into agency.provenance_records (verdict_id, task_id, decision_type, decision_data, consensus_score, caws_compliance, git_trailer, signature)
      values (gen_random_uuid(), gen_random_uuid(), 'merge', '{}', 0.9, '{}', 'Verdict: x', 'sig')" >/dev/null
 q "insert into agency.waivers (title, reason, description, gates, approved_by, mitigation_plan, expires_at, status) values
@@ -111,3 +160,14 @@ before=$(q "select count(*) from agency.audit_log")
 [ "$(q "select agency.cleanup_old_audit_logs()")" = 1 ] || fail "cleanup_old_audit_logs count"
 [ "$(q "select count(*) from agency.audit_log")" = $((before - 1)) ] || fail "audit log rows left"
 [ "$(q "select * from agency.cleanup_old_tasks()")" = "0|0|0" ] || fail "cleanup_old_tasks is not idempotent"
+
+# agency: audit-log retention works for an auditor granted DELETE, not for a role without
+# access (row level security lets it delete nothing), and writing audit rows by hand is
+# for the owner alone.
+q "insert into agency.audit_log (table_name, operation, created_at) values ('old', 'INSERT', now() - interval '400 days'), ('old', 'DELETE', now() - interval '400 days')" >/dev/null
+q "grant delete on agency.audit_log to $reader, $auditor_member" >/dev/null
+[ "$(as_role "$reader" "select agency.cleanup_old_audit_logs()")" = 0 ] || fail "a role without access deleted audit rows"
+[ "$(as_role "$auditor_member" "select agency.cleanup_old_audit_logs()")" = 2 ] || fail "an auditor with DELETE could not apply the retention"
+[ "$(q "select count(*) from agency.audit_log where table_name = 'old'")" = 0 ] || fail "old audit rows left"
+state=$(psql -X -q -v VERBOSITY=verbose "$(db_url "$db")" -c "set role $auditor_member" -c "insert into agency.audit_log (table_name, operation, user_id) values ('x', 'INSERT', 'someone')" 2>&1 | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\):.*/\1/p' || true)
+[ "$state" = 42501 ] || fail "an auditor could write an audit row by hand (got '$state')"

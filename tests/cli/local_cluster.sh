@@ -38,6 +38,15 @@ expect_code 0
 expect_err "waiting up to 30 s"
 expect_out "ok connected"
 
+# --local wins over a configured DATABASE_URL, and says so once.
+export DATABASE_URL="$(db_url postgres)"
+run "$AGENTPG" --local check
+expect_code 0
+expect_err "agentpg: using the project-local PostgreSQL in $WORK/project/.agentpg/ (--local), not the database URL from DATABASE_URL"
+[ "$(grep -c 'project-local PostgreSQL' "$WORK/err")" = 1 ] || fail "the --local notice is not said exactly once: $(err)"
+expect_out "database  agentpg_development"
+export DATABASE_URL=$url
+
 run "$AGENTPG" local stop
 run "$AGENTPG" check --wait 2
 expect_code 3

@@ -8,6 +8,30 @@ migration 20240101000002 seed_agent "INSERT INTO agents (name) VALUES ('a;b');" 
 run "$AGENTPG" status --exit-code
 expect_code 1
 expect_out "pending  20240101000001  -       create_agents"
+# Configured through libpq's PG* variables alone, the header names what libpq resolved.
+run env -u DATABASE_URL PGHOST="$CLUSTER_SOCKET" PGPORT="$CLUSTER_PORT" PGUSER=postgres PGDATABASE="$db" \
+  "$AGENTPG" status
+expect_code 0
+expect_out "postgresql://postgres@/$db?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT"
+run env -u DATABASE_URL PGHOST="$CLUSTER_SOCKET" PGPORT="$CLUSTER_PORT" PGUSER=postgres PGDATABASE="$db" \
+  "$AGENTPG" check
+expect_out "connected to postgresql://postgres@/$db?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT"
+# The postgres image's POSTGRES_* (the AI-First platform's .env) when no URL is given; a
+# PG* variable wins over its POSTGRES_* twin.
+run env -u DATABASE_URL POSTGRES_HOST="$CLUSTER_SOCKET" POSTGRES_PORT="$CLUSTER_PORT" POSTGRES_USER=postgres \
+  POSTGRES_DB="$db" POSTGRES_PASSWORD=not-needed "$AGENTPG" status
+expect_code 0
+expect_out "postgresql://postgres:***@/$db?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT"
+expect_no "not-needed"
+run env -u DATABASE_URL POSTGRES_HOST="$CLUSTER_SOCKET" POSTGRES_PORT="$CLUSTER_PORT" POSTGRES_USER=postgres \
+  POSTGRES_DB=no_such_db PGDATABASE="$db" "$AGENTPG" status
+expect_code 0
+expect_out "postgresql://postgres@/$db?host=$CLUSTER_SOCKET&port=$CLUSTER_PORT"
+# Agent Agency's DB_MIGRATION_PATH names the migrations folder.
+mkdir -p "$WORK/elsewhere" && cp -r migrations "$WORK/elsewhere/db_migrations"
+(cd "$WORK/elsewhere" && env DB_MIGRATION_PATH=./db_migrations "$AGENTPG" --json status >"$WORK/out")
+[ "$(json_get '[m["file"] for m in d["migrations"]][0]')" = "./db_migrations/20240101000001_create_agents.sql" ] ||
+  fail "DB_MIGRATION_PATH was not used: $(out)"
 run "$AGENTPG" check
 expect_code 7
 expect_err "run 'agentpg migrate' (exit 7)"

@@ -105,3 +105,13 @@ expect_err "maintain.audit_retention must be a length of time with its unit, suc
 run "$AGENTPG" maintain --schedule
 expect_code 2
 expect_err "pg_cron is not installed"
+
+# Re-seeding after maintain released the expired charges puts them back as the seed says,
+# released and released_at agreeing (a CHECK ties them; the seed sets both).
+[ "$(q "select count(*) from caracal.provisional_charges where released and released_at is not null")" -ge 2 ] || fail "nothing released before the re-seed"
+run "$AGENTPG" seed
+expect_code 0
+[ "$(q "select count(*) from caracal.provisional_charges where released <> (released_at is not null)")" = 0 ] ||
+  fail "re-seeding left charges with released and released_at disagreeing"
+[ "$(q "select count(*) from caracal.provisional_charges where not released and expires_at < now()")" = 2 ] ||
+  fail "re-seeding did not restore the two expired, unreleased charges"

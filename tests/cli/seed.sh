@@ -115,6 +115,13 @@ sql_value "$db" "update platform.users set full_name = 'changed' where username 
 run "$AGENTPG" --yes --json seed --reset
 expect_code 0
 [ "$(json_get 'd["reset"], sum(t["inserted"] for t in d["tables"])')" = "(True, 116)" ] || fail "reset: $(out)"
+# The append-only tables were emptied past their TRUNCATE guards, which are on again.
+[ "$(json_get 'd["guards_set_aside"]')" = "['caracal.ledger_events: ledger_events_no_truncate', 'platform.audit_logs: audit_logs_no_truncate']" ] ||
+  fail "reset should name the guards it set aside: $(out)"
+[ "$(q "select string_agg(tgname || ':' || tgenabled::text, ',' order by tgname) from pg_trigger where tgname like '%_no_truncate'")" = \
+  "audit_logs_no_truncate:O,ledger_events_no_truncate:O" ] || fail "a TRUNCATE guard is still off after the reset"
+state=$(psql -X -q -v VERBOSITY=verbose "$(db_url "$db")" -c "truncate caracal.ledger_events cascade" 2>&1 | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\):.*/\1/p' || true)
+[ "$state" = 23001 ] || fail "the ledger can be truncated after a reset (got '$state')"
 [ "$(q "select full_name from platform.users where username = 'admin'")" = "Ada Admin" ] || fail "reset did not restore the row"
 
 # Seeds of modules that are not installed are skipped; init seeds when asked to.
