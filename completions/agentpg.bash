@@ -8,7 +8,7 @@ _agentpg_folders_of() {
 }
 _agentpg() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd= sub= i word
-  local takes_value=' --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --only --format --jobs --compress --output --keep --target-db --jobs --to --seed '
+  local takes_value=' --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed '
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     if [[ $takes_value == *" $word "* ]]; then ((i++)); continue; fi
@@ -23,6 +23,7 @@ _agentpg() {
     "adopt "*" --from") COMPREPLY=($(compgen -W "dbmate golang-migrate diesel flyway alembic" -- "$cur")) ;;
     "adopt "*" --dirty-is") COMPREPLY=($(compgen -W "applied not-applied" -- "$cur")) ;;
     "check "*" --fail-on") COMPREPLY=($(compgen -W "warning critical" -- "$cur")) ;;
+    "check "*" --html") _agentpg_files -f ;;
     "maintain "*" --only") COMPREPLY=($(compgen -W "expired-charges retention analyze" -- "$cur")) ;;
     "backup "*" --format") COMPREPLY=($(compgen -W "custom directory plain" -- "$cur")) ;;
     "backup "*" --output") _agentpg_files -d ;;
@@ -50,7 +51,7 @@ _agentpg() {
       seed) COMPREPLY=($(compgen -W "--help --env --reset --dry-run $globals" -- "$cur")) ;;
       adopt) COMPREPLY=($(compgen -W "--help --from --table --dry-run --allow-missing --mark-applied --dirty-is $globals" -- "$cur")) ;;
       baseline) COMPREPLY=($(compgen -W "--help --dry-run $globals" -- "$cur")) ;;
-      check) COMPREPLY=($(compgen -W "--help --wait --report --fail-on $globals" -- "$cur")) ;;
+      check) COMPREPLY=($(compgen -W "--help --wait --report --fail-on --html $globals" -- "$cur")) ;;
       wait) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;;
       maintain) COMPREPLY=($(compgen -W "--help --dry-run --only --schedule --unschedule $globals" -- "$cur")) ;;
       backup) case $sub in verify) COMPREPLY=($(compgen -W "--help --restore $globals" -- "$cur")) ;; list) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;; *) COMPREPLY=($(compgen -W "--help --format --jobs --compress --output --keep --schema-only --verify $globals" -- "$cur")) ;; esac ;;

@@ -7,7 +7,7 @@ function __agentpg_words
     for t in $tokens[2..-1]
         if test $skip = 1
             set skip 0
-        else if contains -- $t --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
+        else if contains -- $t --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
             set skip 1
         else if not string match -q -- '-*' $t
             echo $t
@@ -119,6 +119,7 @@ complete -c agentpg -n '__agentpg_at check' -s h -l help -d 'Print this help mes
 complete -c agentpg -n '__agentpg_at check' -l wait -x -d 'keep trying this many seconds until the database accepts logins (container start-up)'
 complete -c agentpg -n '__agentpg_at check' -l report -d 'also report sizes, index use, dead rows, connections, blocking, top statements, replicas, extensions, and findings with a severity'
 complete -c agentpg -n '__agentpg_at check' -l fail-on -x -a 'warning critical' -d 'with --report: exit 1 when a finding is at least this severe'
+complete -c agentpg -n '__agentpg_at check' -l html -r -F -d 'also write the report as one self-contained HTML page (sizes as bars, findings by severity, the migration timeline) to FILE, atomically, mode 0600 when new; '\''-'\'' prints the page alone on stdout; implies --report'
 complete -c agentpg -n '__agentpg_at wait' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at maintain' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at maintain' -l dry-run -d 'count what each job would change; change nothing'

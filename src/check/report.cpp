@@ -224,10 +224,14 @@ void render_findings(const std::vector<Finding>& findings, Rendering& out) {
   Json list = Json::array();
   std::vector<std::vector<std::string>> rows = {{"SEVERITY", "SUBJECT", "FINDING"}};
   for (const auto& f : findings) {
-    list.push(Json::object()
-                  .set("severity", severity_name(f.severity))
-                  .set("subject", f.subject)
-                  .set("message", f.message));
+    Json finding = Json::object()
+                       .set("severity", severity_name(f.severity))
+                       .set("subject", f.subject)
+                       .set("message", f.message);
+    if (!f.fix.empty()) {
+      finding.set("fix", f.fix);
+    }
+    list.push(finding);
     rows.push_back({severity_name(f.severity), f.subject, f.message});
   }
   out.doc.set("findings", list);
@@ -285,27 +289,35 @@ std::vector<Finding> judge_health(const HealthFacts& facts, int blocking_seconds
   std::vector<Finding> findings;
   for (const auto& i : facts.indexes) {
     if (unused(i)) {
-      findings.push_back({Severity::warning, i.index,
-                          fmt::format("index never scanned ({}): it costs every write on {}",
-                                      util::format_bytes(i.size), i.table)});
+      findings.push_back(
+          {Severity::warning, i.index,
+           fmt::format("index never scanned ({}): it costs every write on {}",
+                       util::format_bytes(i.size), i.table),
+           fmt::format("if no query needs it: DROP INDEX CONCURRENTLY {}", i.index)});
     }
   }
   for (const auto& d : facts.duplicate_indexes) {
     findings.push_back(
-        {Severity::warning, d.index, fmt::format("duplicates {} on {}", d.duplicate_of, d.table)});
+        {Severity::warning, d.index, fmt::format("duplicates {} on {}", d.duplicate_of, d.table),
+         fmt::format("DROP INDEX CONCURRENTLY {} (keep {})", d.index, d.duplicate_of)});
   }
   for (const auto& t : facts.dead_tuples) {
     if (bloat_prone(t)) {
-      findings.push_back({Severity::warning, t.table,
-                          fmt::format("{} dead rows against {} live: bloat-prone until vacuumed",
-                                      t.dead, t.live)});
+      findings.push_back(
+          {Severity::warning, t.table,
+           fmt::format("{} dead rows against {} live: bloat-prone until vacuumed", t.dead, t.live),
+           fmt::format("VACUUM (ANALYZE) {}; if it keeps coming back, make "
+                       "autovacuum visit it more often",
+                       t.table)});
     }
   }
   for (const auto& b : facts.blocked_sessions) {
     if (b.waiting_seconds >= blocking_seconds) {
       findings.push_back(
           {Severity::critical, fmt::format("pid {}", b.blocking_pid),
-           fmt::format("blocks pid {} for {:.0f} s", b.blocked_pid, b.waiting_seconds)});
+           fmt::format("blocks pid {} for {:.0f} s", b.blocked_pid, b.waiting_seconds),
+           fmt::format("see what pid {} runs; if it is stuck: SELECT pg_terminate_backend({})",
+                       b.blocking_pid, b.blocking_pid)});
     }
   }
   return findings;
@@ -323,7 +335,7 @@ HealthReport render_report(const HealthFacts& facts, std::vector<Finding> findin
   render_replicas(facts, out);
   render_extensions(facts, out);
   render_findings(findings, out);
-  return HealthReport{out.doc, out.text, std::move(findings)};
+  return HealthReport{out.doc, out.text, std::move(findings), facts};
 }
 
 HealthReport build_report(pg::Connection& conn, int blocking_seconds,

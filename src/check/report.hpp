@@ -18,12 +18,7 @@ struct Finding {
   Severity severity = Severity::info;
   std::string subject; // what it is about (an index, a table, a session)
   std::string message;
-};
-
-struct HealthReport {
-  core::Json json;  // every section, for --json
-  std::string text; // the same as aligned tables
-  std::vector<Finding> findings;
+  std::string fix; // what to do about it, "" when there is no one answer (shown in --html)
 };
 
 // What the report reads from the database, as read: nothing judged yet.
@@ -39,6 +34,13 @@ struct HealthFacts {
   std::optional<std::vector<pg::Statement>> top_statements; // nullopt: no pg_stat_statements
   std::vector<pg::Replica> replicas;
   std::vector<pg::Extension> extensions;
+};
+
+struct HealthReport {
+  core::Json json;  // every section, for --json
+  std::string text; // the same as aligned tables
+  std::vector<Finding> findings;
+  HealthFacts facts; // what it was made of (the --html page draws it)
 };
 
 // Fetches, judges and renders; `schema_findings` are the migration state's (pending,

@@ -19,6 +19,11 @@ void wire_check(CLI::App* cmd, Runtime& runtime) {
   cmd->add_option("--fail-on", options->fail_on,
                   "with --report: exit 1 when a finding is at least this severe")
       ->check(CLI::IsMember({"warning", "critical"}));
+  cmd->add_option("--html", options->html,
+                  "also write the report as one self-contained HTML page (sizes as bars, "
+                  "findings by severity, the migration timeline) to FILE, atomically, mode "
+                  "0600 when new; '-' prints the page alone on stdout; implies --report")
+      ->type_name("FILE");
   cmd->callback([&runtime, options] {
     runtime.action = [options](ops::Context& ctx) { return ops::run_check(ctx, *options); };
   });

@@ -188,6 +188,12 @@ existing folder or \fB.gitignore\fR is left as it is.
 \fIbackups\fR\fB/\fR\fIdb\fR\fB\-\fR\fItime\fR\fB.dump.manifest.json\fR
 A backup's manifest, put in place before the dump is renamed from \fB.partial\fR: a dump always has its
 manifest. \fBbackup list\fR shows leftovers apart; \fB\-\-keep\fR deletes only complete backups.
+.TP
+\fBcheck \-\-html\fR \fIFILE\fR
+One self\-contained HTML page (no script, nothing loaded; every value from the database
+escaped): sizes as bars, findings by severity with their fix, the migration timeline.
+Written under a temporary name and renamed into place; mode 0600 when new, a replaced page
+keeps its mode.
 .SH BACKUPS AND RESTORES
 .TP
 \fBbackup\fR
@@ -267,6 +273,9 @@ See the SQL before it runs:
 .TP
 Undo the last two migrations in CI:
 \fBagentpg \-\-yes rollback \-\-steps 2\fR
+.TP
+The database's health as a page for an incident ticket:
+\fBagentpg check \-\-html db\-report.html\fR
 .SH SEE ALSO
 \fBpsql\fR(1), \fBpg_dump\fR(1), \fBpg_restore\fR(1), \fBpg_ctl\fR(1), \fBinitdb\fR(1),
 \fBpg_isready\fR(1). The JSON output is described by \fB/usr/share/doc/agentpg/output.schema.json\fR

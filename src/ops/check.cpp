@@ -1,10 +1,14 @@
 #include "ops/check.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
+#include "check/html.hpp"
 #include "check/report.hpp"
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
@@ -92,16 +96,20 @@ SchemaCheck check_schema(const ops::Context& ctx, pg::Connection& conn) {
   if (c.pending > 0) {
     result.findings.push_back(
         {Severity::warning, "schema",
-         fmt::format("{} pending migrations: run 'agentpg migrate'", c.pending)});
+         fmt::format("{} pending migrations: run 'agentpg migrate'", c.pending),
+         "agentpg migrate"});
   }
   if (c.changed > 0 || c.missing > 0) {
     result.findings.push_back(
         {Severity::critical, "schema",
-         fmt::format("drift: {} changed and {} missing applied migrations", c.changed, c.missing)});
+         fmt::format("drift: {} changed and {} missing applied migrations", c.changed, c.missing),
+         "'agentpg status --diff' shows what changed: restore the files as they were applied"});
   }
   if (c.failed > 0) {
     result.findings.push_back(
-        {Severity::critical, "schema", fmt::format("{} failed migrations", c.failed)});
+        {Severity::critical, "schema", fmt::format("{} failed migrations", c.failed),
+         "fix the cause, then 'agentpg migrate --resume'; or undo what took effect by hand and "
+         "'agentpg migrate --forget-failed'"});
   }
   result.json = Json::object()
                     .set("checked", true)
@@ -113,6 +121,56 @@ SchemaCheck check_schema(const ops::Context& ctx, pg::Connection& conn) {
                     .set("missing", c.missing)
                     .set("failed", c.failed);
   return result;
+}
+
+// --html's file, refused before anything is checked: its folder must be a folder that exists
+// and can be written to, and `-` (the page on stdout) cannot share stdout with --json's
+// document.
+void check_html_target(const ops::Context& ctx, const std::string& path) {
+  if (path == "-") {
+    if (ctx.out.json()) {
+      throw Error(ExitCode::usage,
+                  "--html - writes the page to stdout, where --json writes its document",
+                  "give --html a file name, or leave out --json");
+    }
+    return;
+  }
+  std::string folder = util::parent_folder(path);
+  std::string problem = util::is_directory(path)      ? "it is a folder"
+                        : !util::path_exists(folder)  ? "its folder " + folder + " does not exist"
+                        : !util::is_directory(folder) ? folder + " is not a folder"
+                        : ::access(folder.c_str(), W_OK) != 0
+                            ? fmt::format("cannot write in {}: {}", folder, std::strerror(errno))
+                            : "";
+  if (!problem.empty()) {
+    throw Error(ExitCode::usage, fmt::format("--html {}: {}", path, problem),
+                "give --html a file name in a folder that exists and that you can write to");
+  }
+}
+
+// The page holds the schema's names, sizes and migration errors (which can quote row
+// values): a new file is 0600, like a backup, and sharing it is a deliberate act; a file
+// that is replaced keeps its mode. Written under a temporary name and renamed into place, so
+// a reader never sees half a page and a failed write leaves the old one as it was.
+void write_html(const ops::Context& ctx, const std::string& path, const std::string& html) {
+  if (path == "-") {
+    ctx.out.data(html);
+    return;
+  }
+  if (!util::write_file_atomic(path, html, util::file_mode(path).value_or(0600))) {
+    throw Error(ExitCode::usage,
+                fmt::format("cannot write the HTML report to {}: {}", path, std::strerror(errno)),
+                "give --html a file name in a folder that you can write to, on a disk with room");
+  }
+}
+
+std::string html_page(pg::Connection& conn, const pg::ConnParams& params,
+                      const HealthReport& health) {
+  pg::MigrationDatabase db(conn);
+  check::HtmlHeader header{pg::as_connected(params, conn).display(), conn.database(),
+                           conn.server_version(), util::utc_iso_timestamp(), AGENTPG_VERSION};
+  return check::render_html(header, health.facts, health.findings,
+                            db.read_history().value_or(std::vector<migrate::AppliedMigration>{}));
 }
 
 } // namespace
@@ -139,6 +197,9 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   // `check --wait` and the global `--wait` are one wait: connect_waiting's, which also
   // waits for the database to be created.
   int wait_seconds = std::max(options.wait_seconds, ctx.config.wait_seconds);
+  if (!options.html.empty()) {
+    check_html_target(ctx, options.html);
+  }
   pg::ConnParams params = ops::resolve_target_params(ctx);
   std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, wait_seconds);
   ops::check_transport(ctx, params, *conn);
@@ -173,10 +234,16 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
                : Json(embedding_type.rfind("vector", 0) == 0 ? "pgvector" : "portable"))
       .set("exit_code", core::to_int(schema.code));
   std::optional<HealthReport> health;
-  if (options.report) {
+  if (options.report || !options.html.empty()) {
     health = check::build_report(*conn, ctx.config.report_blocking_seconds, schema.findings,
                                  ctx.out.table_width());
     report.set("report", health->json);
+  }
+  if (!options.html.empty()) {
+    write_html(ctx, options.html, html_page(*conn, params, *health));
+    if (options.html != "-") {
+      report.set("html_file", util::absolute_path(options.html));
+    }
   }
   bool failing = health && check::fails_on(health->findings, options.fail_on);
   if (failing) {
@@ -185,24 +252,30 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   ctx.out.emit(report);
 
   const core::Output& out = ctx.out;
-  out.line(fmt::format("{} connected to {}", out.paint(core::Style::green, "ok"),
-                       pg::as_connected(params, *conn).display()));
-  std::vector<std::vector<std::string>> rows = {
-      {"  server", "PostgreSQL " + conn->server_version()},
-      {"  database", conn->database()},
-      {"  user", conn->user()},
-      {"  latency", fmt::format("{:.1f} ms", latency)},
-      {"  tls", tls.in_use        ? fmt::format("yes: {} {}", tls.protocol, tls.cipher)
-                : tls.unix_socket ? std::string("no (unix socket: local, not on the network)")
-                                  : std::string("no: NOT encrypted")},
-      {"  history", history ? "agentpg.schema_migrations" : "none yet (nothing migrated)"},
-      {"  schema", schema.summary}};
-  if (!embeddings.empty()) {
-    rows.push_back({"  embeddings", embeddings});
-  }
-  out.table(rows);
-  if (health) {
-    out.line(health->text);
+  // `--html -`: stdout holds the page, and only the page.
+  if (options.html != "-") {
+    out.line(fmt::format("{} connected to {}", out.paint(core::Style::green, "ok"),
+                         pg::as_connected(params, *conn).display()));
+    std::vector<std::vector<std::string>> rows = {
+        {"  server", "PostgreSQL " + conn->server_version()},
+        {"  database", conn->database()},
+        {"  user", conn->user()},
+        {"  latency", fmt::format("{:.1f} ms", latency)},
+        {"  tls", tls.in_use        ? fmt::format("yes: {} {}", tls.protocol, tls.cipher)
+                  : tls.unix_socket ? std::string("no (unix socket: local, not on the network)")
+                                    : std::string("no: NOT encrypted")},
+        {"  history", history ? "agentpg.schema_migrations" : "none yet (nothing migrated)"},
+        {"  schema", schema.summary}};
+    if (!embeddings.empty()) {
+      rows.push_back({"  embeddings", embeddings});
+    }
+    out.table(rows);
+    if (health) {
+      out.line(health->text);
+    }
+    if (!options.html.empty()) {
+      out.line(fmt::format("HTML report written to {}", options.html));
+    }
   }
   if (failing) {
     out.notice(fmt::format("agentpg: findings at or above '{}': exit 1", options.fail_on));

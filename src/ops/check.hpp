@@ -9,10 +9,14 @@ struct CheckOptions {
   int wait_seconds = 0; // keep trying this long for the database to accept logins
   bool report = false;  // add the health report
   std::string fail_on;  // with --report: "warning" or "critical" findings exit 1
+  std::string html;     // also write the report as an HTML page to this file ("-": stdout);
+                        // implies `report`
 };
 
 // Prints the report (text or JSON) and returns the exit code: 0 healthy, 3 when the
-// database cannot be reached (after --wait), and what later checks decide.
+// database cannot be reached (after --wait), and what later checks decide. With `html`, the
+// page is written (atomically) before the exit code is decided: findings at --fail-on
+// still exit 1, with the page there to read.
 core::ExitCode run_check(ops::Context& ctx, const CheckOptions& options);
 
 // `agentpg wait [SECONDS]` (dbmate's `wait`): waits until the database accepts logins,

@@ -101,8 +101,10 @@ bool write_file_atomic(const std::string& path, const std::string& content, unsi
       continue;
     }
     if (n <= 0) {
+      int error = n == 0 ? EIO : errno;
       ::close(fd);
       ::unlink(tmp.c_str());
+      errno = error;
       return false;
     }
     written += static_cast<size_t>(n);
@@ -110,7 +112,9 @@ bool write_file_atomic(const std::string& path, const std::string& content, unsi
   bool ok = ::fsync(fd) == 0;
   ok = ::close(fd) == 0 && ok;
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    int error = errno;
     ::unlink(tmp.c_str());
+    errno = error;
     return false;
   }
   return true;
@@ -177,6 +181,25 @@ bool path_exists(const std::string& path) {
 bool is_directory(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::optional<unsigned> file_mode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  return static_cast<unsigned>(st.st_mode & 07777);
+}
+
+std::string parent_folder(const std::string& path) {
+  size_t slash = path.find_last_not_of('/') == std::string::npos
+                     ? std::string::npos
+                     : path.rfind('/', path.find_last_not_of('/'));
+  if (slash == std::string::npos) {
+    return ".";
+  }
+  size_t end = path.find_last_not_of('/', slash);
+  return end == std::string::npos ? "/" : path.substr(0, end + 1);
 }
 
 std::string absolute_path(const std::string& path) {

@@ -28,7 +28,7 @@ std::string read_file(const std::string& path, core::ExitCode code = core::ExitC
 std::optional<std::string> try_read_file(const std::string& path);
 
 // Writes to `path.tmp-<pid>`, fsyncs, then renames, so a reader never sees half a file.
-// Returns false (and leaves no temporary file) on failure.
+// Returns false (and leaves no temporary file) on failure, with errno saying why.
 bool write_file_atomic(const std::string& path, const std::string& content, unsigned mode = 0644);
 
 // Creates the directory and its parents; false on failure.
@@ -48,6 +48,10 @@ std::string make_temp_dir(const std::string& prefix);
 bool remove_tree(const std::string& path);
 
 bool path_exists(const std::string& path);
+// The permission bits (07777) of what is at `path`, or nullopt when nothing is there.
+std::optional<unsigned> file_mode(const std::string& path);
+// The folder that holds `path`: "a/b/c" -> "a/b", "c" -> ".", "/c" -> "/".
+std::string parent_folder(const std::string& path);
 bool is_directory(const std::string& path);
 std::string absolute_path(const std::string& path);
 

@@ -34,6 +34,8 @@ run "$AGENTPG" --json status;            expect_code 0; validate status
 run "$AGENTPG" --json check;             expect_code 0; validate check
 run "$AGENTPG" --json check --report;    expect_code 0; validate check
 [ "$(json_get '"findings" in d["report"]')" = True ] || fail "check --report: no report in $(out)"
+run "$AGENTPG" --json check --html page.html; expect_code 0; validate check
+[ "$(json_get 'd["html_file"]')" = "$WORK/page.html" ] || fail "check --html: html_file is not $WORK/page.html: $(out)"
 run "$AGENTPG" --json init;              expect_code 0; validate init
 run "$AGENTPG" --json --yes rollback;    expect_code 0; validate rollback
 run "$AGENTPG" --json migrate;           expect_code 0; validate migrate

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -10,7 +11,9 @@
 #include "util/files.hpp"
 
 using agentpg::util::DirEntry;
+using agentpg::util::file_mode;
 using agentpg::util::list_directory;
+using agentpg::util::parent_folder;
 using agentpg::util::read_file;
 using agentpg::util::try_read_file;
 using agentpg::util::write_file_atomic;
@@ -76,6 +79,23 @@ TEST_SUITE("util::files") {
     CHECK(write_file_atomic(path, "second", 0600));
     CHECK(read_file(path) == "second");
     CHECK_FALSE(write_file_atomic(folder.path + "/no/such/folder/file", "x"));
+    CHECK(errno == ENOENT);
     CHECK(std::system(("test \"$(ls '" + folder.path + "')\" = state").c_str()) == 0);
+  }
+
+  TEST_CASE("file_mode reads the permission bits, nullopt when nothing is there") {
+    Folder folder;
+    std::string path = folder.path + "/page";
+    CHECK_FALSE(file_mode(path).has_value());
+    CHECK(write_file_atomic(path, "x", 0600));
+    CHECK(file_mode(path) == 0600u);
+  }
+
+  TEST_CASE("parent_folder is the folder that holds a path") {
+    CHECK(parent_folder("a/b/c") == "a/b");
+    CHECK(parent_folder("report.html") == ".");
+    CHECK(parent_folder("/report.html") == "/");
+    CHECK(parent_folder("a//b/") == "a");
+    CHECK(parent_folder("nowhere/report.html") == "nowhere");
   }
 }
