@@ -28,7 +28,7 @@ round_trip() { # round_trip MODE: fixtures, check's words, rollback to base and 
     select string_agg(format('%s.%s (%s)', n.nspname, c.relname,
                              (select string_agg(a.attname, ', ' order by k.ord)
                                 from unnest(f.conkey) with ordinality k(attnum, ord)
-                                join pg_attribute a on a.attrelid = f.conrelid and a.attnum = k.attnum)), ', ' order by 1)
+                                join pg_attribute a on a.attrelid = f.conrelid and a.attnum = k.attnum)), ', ' order by n.nspname, c.relname)
       from pg_constraint f join pg_class c on c.oid = f.conrelid join pg_namespace n on n.oid = c.relnamespace
      where f.contype = 'f' and n.nspname in ('core', 'caracal', 'chad', 'freeagentics', 'platform', 'agency')
        and not exists (select 1 from pg_index x
