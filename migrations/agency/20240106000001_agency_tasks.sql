@@ -1,5 +1,6 @@
--- Agent Agency V3, task management: the document's SQL, in schema agency, with CHECK
--- constraints for the value sets its code uses and updated_at kept by a trigger.
+-- Agent Agency V3, task management: the document's SQL, in schema agency, with updated_at
+-- kept by a trigger. The document's DDL has no CHECK constraints and states no value set
+-- (status, execution_mode, risk_tier are free), so there are none here either.
 
 -- migrate:up
 CREATE SCHEMA agency;
@@ -8,10 +9,9 @@ CREATE TABLE agency.tasks (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
     task_id VARCHAR(255) NOT NULL UNIQUE,
     description TEXT NOT NULL,
-    status VARCHAR(50) NOT NULL DEFAULT 'pending'
-      CHECK (status::text IN ('pending', 'queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'archived')),
-    execution_mode VARCHAR(20) DEFAULT 'auto' CHECK (execution_mode::text IN ('auto', 'manual', 'supervised', 'dry_run')),
-    risk_tier INTEGER DEFAULT 2 CHECK (risk_tier BETWEEN 1 AND 3),
+    status VARCHAR(50) NOT NULL DEFAULT 'pending',
+    execution_mode VARCHAR(20) DEFAULT 'auto',
+    risk_tier INTEGER DEFAULT 2,
     created_at TIMESTAMPTZ DEFAULT NOW(),
     updated_at TIMESTAMPTZ DEFAULT NOW(),
     started_at TIMESTAMPTZ,
@@ -33,7 +33,7 @@ CREATE TABLE agency.task_progress (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
     task_id UUID NOT NULL REFERENCES agency.tasks(id),
     phase VARCHAR(100) NOT NULL,
-    progress_percentage DECIMAL(5,2) CHECK (progress_percentage BETWEEN 0 AND 100),
+    progress_percentage DECIMAL(5,2),
     message TEXT,
     metadata JSONB DEFAULT '{}'::jsonb,
     created_at TIMESTAMPTZ DEFAULT NOW()

@@ -5,8 +5,8 @@ CREATE TABLE agency.council_verdicts (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
     task_id UUID NOT NULL REFERENCES agency.tasks(id),
     judge_type VARCHAR(50) NOT NULL,
-    verdict VARCHAR(20) NOT NULL CHECK (verdict::text IN ('approve', 'reject', 'revise', 'abstain')),
-    confidence_score DECIMAL(3,2) CHECK (confidence_score BETWEEN 0.0 AND 1.0),
+    verdict VARCHAR(20) NOT NULL,
+    confidence_score DECIMAL(3,2),
     reasoning TEXT,
     evidence JSONB DEFAULT '{}'::jsonb,
     created_at TIMESTAMPTZ DEFAULT NOW()
@@ -19,10 +19,10 @@ CREATE TABLE agency.waivers (
     description TEXT NOT NULL,
     gates TEXT[] NOT NULL,
     approved_by VARCHAR(255) NOT NULL,
-    impact_level VARCHAR(20) NOT NULL DEFAULT 'medium' CHECK (impact_level::text IN ('low', 'medium', 'high', 'critical')),
+    impact_level VARCHAR(20) NOT NULL DEFAULT 'medium',
     mitigation_plan TEXT NOT NULL,
     expires_at TIMESTAMPTZ NOT NULL,
-    status VARCHAR(20) NOT NULL DEFAULT 'active' CHECK (status::text IN ('pending', 'active', 'expired', 'revoked')),
+    status VARCHAR(20) NOT NULL DEFAULT 'active',
     created_at TIMESTAMPTZ DEFAULT NOW(),
     updated_at TIMESTAMPTZ DEFAULT NOW()
 );
@@ -32,7 +32,7 @@ CREATE TABLE agency.caws_violations (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
     task_id UUID NOT NULL REFERENCES agency.tasks(id),
     rule VARCHAR(100) NOT NULL,
-    severity VARCHAR(20) NOT NULL CHECK (severity::text IN ('low', 'medium', 'high', 'critical')),
+    severity VARCHAR(20) NOT NULL,
     description TEXT,
     violation_data JSONB DEFAULT '{}'::jsonb,
     resolved BOOLEAN DEFAULT FALSE,

@@ -6,7 +6,7 @@ CREATE TABLE agency.provenance_records (
     task_id UUID NOT NULL,
     decision_type VARCHAR(50) NOT NULL,
     decision_data JSONB NOT NULL,
-    consensus_score DECIMAL(3,2) NOT NULL CHECK (consensus_score BETWEEN 0.0 AND 1.0),
+    consensus_score DECIMAL(3,2) NOT NULL,
     judge_verdicts JSONB NOT NULL DEFAULT '{}',
     caws_compliance JSONB NOT NULL,
     claim_verification JSONB,

@@ -14,7 +14,7 @@ CREATE TABLE agency.slo_measurements (
     slo_name VARCHAR(100) NOT NULL,
     target_value DECIMAL(10,4),
     actual_value DECIMAL(10,4),
-    compliance_percentage DECIMAL(5,2) CHECK (compliance_percentage BETWEEN 0 AND 100),
+    compliance_percentage DECIMAL(5,2),
     measurement_period INTERVAL,
     measured_at TIMESTAMPTZ DEFAULT NOW()
 );
@@ -22,10 +22,10 @@ CREATE TABLE agency.slo_measurements (
 CREATE TABLE agency.alerts (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
     alert_type VARCHAR(50) NOT NULL,
-    severity VARCHAR(20) NOT NULL CHECK (severity::text IN ('info', 'low', 'medium', 'high', 'critical')),
+    severity VARCHAR(20) NOT NULL,
     title VARCHAR(255) NOT NULL,
     description TEXT,
-    status VARCHAR(20) NOT NULL DEFAULT 'active' CHECK (status::text IN ('active', 'acknowledged', 'resolved')),
+    status VARCHAR(20) NOT NULL DEFAULT 'active',
     acknowledged_by VARCHAR(255),
     acknowledged_at TIMESTAMPTZ,
     resolved_at TIMESTAMPTZ,

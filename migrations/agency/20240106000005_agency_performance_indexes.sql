@@ -1,6 +1,7 @@
 -- Agent Agency V3, "008_performance_indexes". idx_tasks_task_id of the document is left
 -- out: the UNIQUE constraint on tasks.task_id already is that index, and a second copy
--- would only slow down writes.
+-- would only slow down writes. The foreign keys the document leaves unindexed get an
+-- index each, in its naming style (task_artifacts, caws_violations, git_commits).
 
 -- migrate:up
 CREATE INDEX idx_tasks_status ON agency.tasks(status);
@@ -17,8 +18,14 @@ CREATE INDEX idx_provenance_records_git_commit_hash ON agency.provenance_records
 CREATE INDEX idx_system_metrics_name_time ON agency.system_metrics(metric_name, collected_at);
 CREATE INDEX idx_slo_measurements_name_time ON agency.slo_measurements(slo_name, measured_at);
 CREATE INDEX idx_alerts_status_created ON agency.alerts(status, created_at);
+CREATE INDEX idx_task_artifacts_task_id ON agency.task_artifacts(task_id);
+CREATE INDEX idx_caws_violations_task_id ON agency.caws_violations(task_id);
+CREATE INDEX idx_git_commits_provenance_record_id ON agency.git_commits(provenance_record_id);
 
 -- migrate:down
+DROP INDEX agency.idx_git_commits_provenance_record_id;
+DROP INDEX agency.idx_caws_violations_task_id;
+DROP INDEX agency.idx_task_artifacts_task_id;
 DROP INDEX agency.idx_alerts_status_created;
 DROP INDEX agency.idx_slo_measurements_name_time;
 DROP INDEX agency.idx_system_metrics_name_time;

@@ -1,6 +1,8 @@
 -- Caracal Core v0.2: agent identities, budget policies with delegation, the immutable
--- spending ledger and provisional charges. Indexes exactly as the document lists them
--- (a UNIQUE constraint's index is the index on that column).
+-- spending ledger and provisional charges. Indexes as the document lists them (a UNIQUE
+-- constraint's index is the index on that column), plus one on each foreign key it
+-- leaves unindexed (delegated_from_agent_id, final_charge_event_id). time_window and
+-- currency are open text, as the document leaves them.
 -- Columns the document leaves open are designed here: owner and metadata on identities,
 -- created/updated timestamps, released_at on charges.
 -- The Alembic revision of the document's initial migration: `agentpg adopt` takes over a
@@ -29,8 +31,8 @@ CREATE TABLE caracal.budget_policies (
   policy_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   agent_id uuid NOT NULL REFERENCES caracal.agent_identities (agent_id) ON DELETE CASCADE,
   limit_amount numeric NOT NULL CHECK (limit_amount >= 0),
-  time_window text NOT NULL CHECK (time_window IN ('hourly', 'daily', 'weekly', 'monthly', 'total')),
-  currency text NOT NULL DEFAULT 'USD' CHECK (currency ~ '^[A-Z]{3}$'),
+  time_window text NOT NULL,
+  currency text NOT NULL DEFAULT 'USD',
   delegated_from_agent_id uuid REFERENCES caracal.agent_identities (agent_id) ON DELETE SET NULL,
   active boolean NOT NULL DEFAULT true,
   created_at timestamptz NOT NULL DEFAULT now(),
@@ -38,6 +40,7 @@ CREATE TABLE caracal.budget_policies (
 );
 CREATE INDEX ix_budget_policies_agent_id ON caracal.budget_policies (agent_id);
 CREATE INDEX ix_budget_policies_agent_id_active ON caracal.budget_policies (agent_id, active);
+CREATE INDEX ix_budget_policies_delegated_from_agent_id ON caracal.budget_policies (delegated_from_agent_id);
 CREATE TRIGGER budget_policies_updated_at BEFORE UPDATE ON caracal.budget_policies
   FOR EACH ROW EXECUTE FUNCTION core.set_updated_at();
 
@@ -50,7 +53,7 @@ CREATE TABLE caracal.ledger_events (
   resource_type text NOT NULL,
   quantity numeric NOT NULL,
   cost numeric NOT NULL,
-  currency text NOT NULL DEFAULT 'USD' CHECK (currency ~ '^[A-Z]{3}$'),
+  currency text NOT NULL DEFAULT 'USD',
   metadata jsonb,
   provisional_charge_id uuid
 );
@@ -66,7 +69,7 @@ CREATE TABLE caracal.provisional_charges (
   charge_id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   agent_id uuid NOT NULL REFERENCES caracal.agent_identities (agent_id) ON DELETE CASCADE,
   amount numeric NOT NULL CHECK (amount >= 0),
-  currency text NOT NULL DEFAULT 'USD' CHECK (currency ~ '^[A-Z]{3}$'),
+  currency text NOT NULL DEFAULT 'USD',
   created_at timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz NOT NULL,
   released boolean NOT NULL DEFAULT false,
@@ -80,6 +83,7 @@ CREATE INDEX ix_provisional_charges_agent_id ON caracal.provisional_charges (age
 CREATE INDEX ix_provisional_charges_expires_at ON caracal.provisional_charges (expires_at);
 CREATE INDEX ix_provisional_charges_agent_id_released ON caracal.provisional_charges (agent_id, released);
 CREATE INDEX ix_provisional_charges_expires_at_released ON caracal.provisional_charges (expires_at, released);
+CREATE INDEX ix_provisional_charges_final_charge_event_id ON caracal.provisional_charges (final_charge_event_id);
 
 -- Releases every expired, unreleased charge and returns how many it released.
 CREATE FUNCTION caracal.release_expired_charges(as_of timestamptz DEFAULT now()) RETURNS integer

@@ -1,6 +1,6 @@
 -- Chad-Core: runs, their steps, artifacts, LLM calls and embeddings. Every child row
--- goes with its run (ON DELETE CASCADE). Status value sets: runs and steps move through
--- pending -> running -> completed | failed | cancelled.
+-- goes with its run (ON DELETE CASCADE). Status is free text with no database constraint,
+-- as the document decides ("Text is flexible but no DB-level constraint").
 -- Embeddings: with the pgvector extension available, vector(1536) with an HNSW cosine
 -- index; without it (or with chad.embeddings = 'portable', below), a portable real[] of
 -- 1536 values with an exact scan and pgvector's errors for a malformed query. The function
@@ -15,8 +15,7 @@ CREATE TABLE chad.runs (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   actor text NOT NULL,
   request_payload jsonb NOT NULL DEFAULT '{}'::jsonb,
-  status text NOT NULL DEFAULT 'pending'
-    CHECK (status IN ('pending', 'running', 'completed', 'failed', 'cancelled')),
+  status text NOT NULL DEFAULT 'pending',
   autonomy_level text,
   trace_id text,
   idempotency_key text,
@@ -40,8 +39,7 @@ CREATE TABLE chad.steps (
   llm_call_id text,
   started_at timestamptz,
   completed_at timestamptz,
-  status text NOT NULL DEFAULT 'pending'
-    CHECK (status IN ('pending', 'running', 'completed', 'failed', 'cancelled')),
+  status text NOT NULL DEFAULT 'pending',
   error_message text,
   CONSTRAINT steps_run_id_step_number_key UNIQUE (run_id, step_number)
 );

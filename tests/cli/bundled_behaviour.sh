@@ -171,3 +171,41 @@ q "grant delete on agency.audit_log to $reader, $auditor_member" >/dev/null
 [ "$(q "select count(*) from agency.audit_log where table_name = 'old'")" = 0 ] || fail "old audit rows left"
 state=$(psql -X -q -v VERBOSITY=verbose "$(db_url "$db")" -c "set role $auditor_member" -c "insert into agency.audit_log (table_name, operation, user_id) values ('x', 'INSERT', 'someone')" 2>&1 | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\):.*/\1/p' || true)
 [ "$state" = 42501 ] || fail "an auditor could write an audit row by hand (got '$state')"
+
+# Value sets: a column takes any value where its document leaves the set open (free text,
+# "etc.", examples), and only the stated values where the document states the set.
+q "insert into chad.runs (id, actor, status) values ('00000000-0000-0000-0000-0000000000d1', 'u@example.com', 'queued')" >/dev/null
+q "insert into chad.steps (run_id, step_number, node_name, status) values ('00000000-0000-0000-0000-0000000000d1', 1, 'plan', 'skipped')" >/dev/null
+q "insert into freeagentics.agents (name, type, status, energy_level) values ('Scout', 'scout', 'hibernating', 1.5)" >/dev/null
+q "insert into freeagentics.conversations (type) values ('group')" >/dev/null
+q "insert into freeagentics.conversation_participants (conversation_id, agent_id, role)
+     select c.id, a.id, 'moderator' from freeagentics.conversations c, freeagentics.agents a where a.name = 'Scout'" >/dev/null
+q "insert into freeagentics.messages (conversation_id, content, type) select id, 'hi', 'emote' from freeagentics.conversations" >/dev/null
+q "insert into freeagentics.knowledge_graphs (name, type) values ('orphan notes', 'personal')" >/dev/null
+q "insert into freeagentics.coalitions (name, status) values ('Guild', 'paused')" >/dev/null
+q "insert into freeagentics.system_logs (level, component, message) values ('TRACE', 'engine', 'tick')" >/dev/null
+refused "insert into freeagentics.conversations (type) values ('private')" 23514
+refused "insert into freeagentics.knowledge_graphs (name, type) values ('team notes', 'team')" 23514
+q "insert into caracal.budget_policies (agent_id, limit_amount, time_window, currency) values
+     ('00000000-0000-0000-0000-000000000001', 100, 'quarterly', 'USDC')" >/dev/null
+q "insert into platform.users (user_id, username, email) values ('00000000-0000-0000-0000-0000000000e1', 'vals', 'vals@example.com')" >/dev/null
+q "insert into platform.projects (project_id, name, slug, owner_id, status) values
+     ('00000000-0000-0000-0000-0000000000e2', 'Values', 'Values_Project', '00000000-0000-0000-0000-0000000000e1', 'planning')" >/dev/null
+q "insert into platform.evidence (project_id, source_type, title, credibility_score) values
+     ('00000000-0000-0000-0000-0000000000e2', 'security_scan', 'scan', 0.5)" >/dev/null
+refused "insert into platform.users (username, email, role) values ('o', 'o@example.com', 'owner')" 23514
+refused "insert into platform.tasks (project_id, title, type) values ('00000000-0000-0000-0000-0000000000e2', 't', 'epic')" 23514
+refused "insert into platform.tasks (project_id, title, status) values ('00000000-0000-0000-0000-0000000000e2', 't', 'done')" 23514
+refused "insert into platform.tasks (project_id, title, priority) values ('00000000-0000-0000-0000-0000000000e2', 't', 'urgent')" 23514
+refused "insert into platform.evidence (project_id, source_type, title, credibility_score) values ('00000000-0000-0000-0000-0000000000e2', 'x', 'x', 1.5)" 23514
+q "insert into platform.agents (agent_id, name, agent_type, model_provider, model_name) values
+     ('00000000-0000-0000-0000-0000000000e3', 'coder', 'coder', 'openai', 'gpt-4')" >/dev/null
+refused "insert into platform.agent_executions (agent_id, status) values ('00000000-0000-0000-0000-0000000000e3', 'succeeded')" 23514
+q "insert into agency.tasks (id, task_id, description, status, execution_mode, risk_tier) values
+     ('00000000-0000-0000-0000-0000000000f1', 'T-values', 'open values', 'blocked', 'batch', 4)" >/dev/null
+q "insert into agency.task_progress (task_id, phase, progress_percentage) values ('00000000-0000-0000-0000-0000000000f1', 'p', 120)" >/dev/null
+q "insert into agency.council_verdicts (task_id, judge_type, verdict, confidence_score) values ('00000000-0000-0000-0000-0000000000f1', 'ethics', 'escalate', 1.5)" >/dev/null
+q "insert into agency.waivers (title, reason, description, gates, approved_by, impact_level, mitigation_plan, expires_at, status) values
+     ('open', 'r', 'd', '{lint}', 'lead', 'minimal', 'm', now() + interval '1 day', 'superseded')" >/dev/null
+q "insert into agency.caws_violations (task_id, rule, severity) values ('00000000-0000-0000-0000-0000000000f1', 'R1', 'blocker')" >/dev/null
+q "insert into agency.alerts (alert_type, severity, title, status) values ('slo', 'warning', 'slow', 'snoozed')" >/dev/null

@@ -20,6 +20,26 @@ round_trip() { # round_trip MODE: fixtures, check's words, rollback to base and 
     psql_db "$db" -v schema="$system" -f "$fixtures/shape.sql" >"$WORK/$system.txt"
     diff -u "$fixture" "$WORK/$system.txt" >&2 || fail "schema $system ($mode) differs from $fixture"
   done
+  # Every foreign key has an index whose leading columns are its columns (a partial index
+  # only when its predicate is "column IS NOT NULL", which every lookup of a value implies):
+  # deleting or re-keying a referenced row never scans the referencing table.
+  local unindexed
+  unindexed=$(sql_value "$db" "
+    select string_agg(format('%s.%s (%s)', n.nspname, c.relname,
+                             (select string_agg(a.attname, ', ' order by k.ord)
+                                from unnest(f.conkey) with ordinality k(attnum, ord)
+                                join pg_attribute a on a.attrelid = f.conrelid and a.attnum = k.attnum)), ', ' order by n.nspname, c.relname)
+      from pg_constraint f join pg_class c on c.oid = f.conrelid join pg_namespace n on n.oid = c.relnamespace
+     where f.contype = 'f' and n.nspname in ('core', 'caracal', 'chad', 'freeagentics', 'platform', 'agency')
+       and not exists (select 1 from pg_index x
+                        where x.indrelid = f.conrelid and x.indisvalid
+                          and (x.indkey::int2[])[0:cardinality(f.conkey) - 1] @> f.conkey
+                          and (x.indkey::int2[])[0:cardinality(f.conkey) - 1] <@ f.conkey
+                          and (x.indpred is null or pg_get_expr(x.indpred, x.indrelid) ~ '^\(\w+ IS NOT NULL\)$'))")
+  [ -z "$unindexed" ] || fail "foreign keys without an index ($mode): $unindexed"
+  [ "$(sql_value "$db" "select count(*) from pg_constraint f join pg_namespace n on n.oid = f.connamespace
+                          where f.contype = 'f' and n.nspname in ('caracal', 'chad', 'freeagentics', 'platform', 'agency')")" -gt 30 ] ||
+    fail "the foreign key census found too few foreign keys ($mode)"
 
   run "$AGENTPG" check
   expect_code 0
