@@ -236,6 +236,16 @@ void render_findings(const std::vector<Finding>& findings, Rendering& out) {
   }
   out.doc.set("findings", list);
   out.section("findings", rows, "none: nothing needs action");
+  // What to do, as statements to copy: whole lines, never cut to the terminal's width.
+  std::string fixes;
+  for (const auto& f : findings) {
+    if (!f.fix.empty()) {
+      fixes += fmt::format("  {}: {}\n", f.subject, f.fix);
+    }
+  }
+  if (!fixes.empty()) {
+    out.text += "\nto fix\n" + fixes;
+  }
 }
 
 } // namespace
@@ -278,6 +288,7 @@ HealthFacts read_health(pg::Connection& conn) {
   facts.largest_tables = pg::largest_tables(conn, 10);
   facts.indexes = pg::index_usage(conn);
   facts.duplicate_indexes = pg::duplicate_indexes(conn);
+  facts.unindexed_foreign_keys = pg::unindexed_foreign_keys(conn);
   facts.dead_tuples = pg::dead_tuples(conn, 10);
   facts.top_statements = pg::top_statements(conn, 5);
   facts.replicas = pg::replicas(conn);
@@ -300,6 +311,14 @@ std::vector<Finding> judge_health(const HealthFacts& facts, int blocking_seconds
     findings.push_back(
         {Severity::warning, d.index, fmt::format("duplicates {} on {}", d.duplicate_of, d.table),
          fmt::format("DROP INDEX CONCURRENTLY {} (keep {})", d.index, d.duplicate_of)});
+  }
+  for (const auto& k : facts.unindexed_foreign_keys) {
+    findings.push_back(
+        {Severity::warning, k.table,
+         fmt::format("foreign key {} ({}) to {} has no index: each DELETE or key UPDATE on {} "
+                     "scans {}",
+                     k.constraint, k.columns, k.referenced, k.referenced, k.table),
+         fmt::format("CREATE INDEX CONCURRENTLY ON {} ({});", k.table, k.columns)});
   }
   for (const auto& t : facts.dead_tuples) {
     if (bloat_prone(t)) {

@@ -30,6 +30,7 @@ struct HealthFacts {
   std::vector<pg::TableSize> largest_tables;
   std::vector<pg::IndexUsage> indexes;
   std::vector<pg::DuplicateIndex> duplicate_indexes;
+  std::vector<pg::UnindexedForeignKey> unindexed_foreign_keys;
   std::vector<pg::DeadTuples> dead_tuples;
   std::optional<std::vector<pg::Statement>> top_statements; // nullopt: no pg_stat_statements
   std::vector<pg::Replica> replicas;

@@ -105,6 +105,35 @@ std::vector<DuplicateIndex> duplicate_indexes(Connection& conn) {
   return out;
 }
 
+std::vector<UnindexedForeignKey> unindexed_foreign_keys(Connection& conn) {
+  // An index serves the foreign key when its leading columns are the key's columns, in any
+  // order, and it is valid and whole, or partial on "column IS NOT NULL" of one of them (the
+  // lookups compare the column with a value, which implies that).
+  Rows rows = conn.query(
+      "SELECT quote_ident(n.nspname) || '.' || quote_ident(t.relname), k.conname, "
+      "(SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY c.ord) "
+      "FROM unnest(k.conkey) WITH ORDINALITY AS c(attnum, ord) "
+      "JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = c.attnum), "
+      "quote_ident(rn.nspname) || '.' || quote_ident(r.relname) "
+      "FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid "
+      "JOIN pg_namespace n ON n.oid = t.relnamespace "
+      "JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace "
+      "WHERE k.contype = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+      "AND n.nspname !~ '^pg_toast' AND NOT EXISTS (SELECT 1 FROM pg_index i "
+      "WHERE i.indrelid = k.conrelid AND i.indisvalid AND (i.indpred IS NULL OR "
+      "pg_get_expr(i.indpred, i.indrelid) IN (SELECT '(' || quote_ident(a.attname) || "
+      "' IS NOT NULL)' FROM pg_attribute a WHERE a.attrelid = k.conrelid "
+      "AND a.attnum = ANY (k.conkey))) "
+      "AND (SELECT array_agg(x ORDER BY x) FROM unnest((i.indkey::int2[])[0:cardinality(k.conkey) "
+      "- 1]) x) = (SELECT array_agg(x ORDER BY x) FROM unnest(k.conkey) x)) "
+      "ORDER BY 1, 2");
+  std::vector<UnindexedForeignKey> out;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    out.push_back({rows.text(r, 0), rows.text(r, 1), rows.text(r, 2), rows.text(r, 3)});
+  }
+  return out;
+}
+
 std::vector<DeadTuples> dead_tuples(Connection& conn, int limit) {
   Rows rows = conn.query(
       "SELECT schemaname || '.' || relname, n_live_tup, n_dead_tup, "

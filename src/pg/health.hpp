@@ -23,6 +23,12 @@ struct DuplicateIndex {
   std::string table, index, duplicate_of;
 };
 
+// A foreign key with no index whose leading columns are its columns: every DELETE or key
+// UPDATE on the referenced table scans the referencing one (under a lock).
+struct UnindexedForeignKey {
+  std::string table, constraint, columns, referenced; // columns: quoted, comma-separated
+};
+
 struct DeadTuples {
   std::string table;
   long long live = 0, dead = 0;
@@ -61,6 +67,7 @@ long long database_size(Connection& conn);
 std::vector<TableSize> largest_tables(Connection& conn, int limit);
 std::vector<IndexUsage> index_usage(Connection& conn);
 std::vector<DuplicateIndex> duplicate_indexes(Connection& conn);
+std::vector<UnindexedForeignKey> unindexed_foreign_keys(Connection& conn);
 std::vector<DeadTuples> dead_tuples(Connection& conn, int limit);
 std::vector<std::pair<std::string, long long>> connections_by_state(Connection& conn);
 std::vector<Activity> longest_running(Connection& conn, int limit);

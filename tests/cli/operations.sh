@@ -48,6 +48,7 @@ expect_out "blocked sessions"
 expect_err "findings at or above 'critical': exit 1"
 run "$AGENTPG" check --report
 expect_code 0
+
 q "select pg_terminate_backend(pid) from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()" >/dev/null
 wait $holder $waiter 2>/dev/null || true
 run "$AGENTPG" check --report --fail-on critical
@@ -115,3 +116,16 @@ expect_code 0
   fail "re-seeding left charges with released and released_at disagreeing"
 [ "$(q "select count(*) from caracal.provisional_charges where not released and expires_at < now()")" = 2 ] ||
   fail "re-seeding did not restore the two expired, unreleased charges"
+
+# An unindexed foreign key in any schema is a finding whose fix is the index, which works.
+q "create table public.run_notes (id bigint primary key, run_id uuid references chad.runs (id), note text)" >/dev/null
+run "$AGENTPG" --json check --report
+expect_code 0
+[ "$(json_get "[(f['severity'], f['fix']) for f in d['report']['findings'] if f['subject'] == 'public.run_notes']")" = \
+  "[('warning', 'CREATE INDEX CONCURRENTLY ON public.run_notes (run_id);')]" ] || fail "unindexed foreign key: $(json_get 'd["report"]["findings"]')"
+run "$AGENTPG" check --report
+expect_out "foreign key run_notes_run_id_fkey (run_id) to chad.runs has no index"
+expect_out "  public.run_notes: CREATE INDEX CONCURRENTLY ON public.run_notes (run_id);"
+psql_db "$db" -c "CREATE INDEX CONCURRENTLY ON public.run_notes (run_id);" >/dev/null
+run "$AGENTPG" --json check --report
+[ "$(json_get "[f for f in d['report']['findings'] if f['subject'] == 'public.run_notes']")" = "[]" ] || fail "the index did not settle the finding"
