@@ -118,4 +118,22 @@ for file in "$WORK"/blocks/*; do
   esac
   cd "$WORK"
 done
+
+# The quick tour once more, top to bottom, against the project-local PostgreSQL instead:
+# no DATABASE_URL, and every agentpg line given --local, as on a fresh machine with nothing
+# but the binary and this repository.
+tour=$(grep -l -- '^agentpg --local init' "$WORK"/blocks/*.sh | head -n 1)
+[ -n "$tour" ] || fail "README.md's quick tour (the block that ends with 'agentpg --local init') is gone"
+mkdir -p "$WORK/localbin"
+printf '#!/bin/sh\nexec "%s" --local "$@"\n' "$AGENTPG" >"$WORK/localbin/agentpg"
+chmod +x "$WORK/localbin/agentpg"
+fresh_project local_tour
+unset DATABASE_URL
+line=$((10#$(basename "$tour" .sh)))
+CODE=0
+PATH="$WORK/localbin:$PATH" README_FENCE=$line BASH_ENV="$WORK/report_failure" \
+  bash -eo pipefail "$tour" true >"$WORK/out" 2>"$WORK/err" </dev/null || CODE=$?
+record_failure "$line (with --local)"
+[ -d "$WORK/plocal_tour/.agentpg/data" ] || fail "the --local tour did not use the project-local PostgreSQL"
+cd "$WORK"
 [ "$failures" -eq 0 ] || { echo "FAIL [$SCENARIO]: $failures README recipe(s) failed" >&2; exit 1; }
