@@ -3,6 +3,9 @@
 # "about N%" of the rows, restore the archive's items. None off a terminal, with --json or
 # in CI. -v says each step with its time. Tables fit the terminal; pipes get full lines.
 source "$(dirname "$0")/lib.sh"
+# The suite itself may run in CI (CI=true), where agentpg draws no progress: the terminal
+# cases here are a developer's terminal; the CI case below sets CI itself.
+unset CI
 pty_run=$AGENTPG_SOURCE/tests/cli/pty_run.py
 db=$(new_db)
 export DATABASE_URL=$(db_url "$db")
