@@ -34,13 +34,13 @@ for format in custom directory plain; do
   run "$AGENTPG" --json backup --format "$format" --output "$WORK/backups" --verify
   expect_code 0
   file=$(json_get 'd["path"]')
-  [ "$(json_get 'd["format"], d["latest_migration"], d["verified"]')" = "('$format', '20240106000008', True)" ] || fail "manifest: $(out)"
+  [ "$(json_get 'd["format"], d["latest_migration"], d["verified"]')" = "('$format', '20240107000002', True)" ] || fail "manifest: $(out)"
   [ "$(stat -c %a "$file")" = "$([ "$format" = directory ] && echo 700 || echo 600)" ] || fail "$file is not private"
   target="${db}_$format"
   forget_db_later "$target"
   run "$AGENTPG" restore "$file" --target-db "$target"
   expect_code 0
-  expect_out "latest migration: 20240106000008"
+  expect_out "latest migration: 20240107000002"
   [ "$(fingerprint "$target")" = "$(cat "$WORK/source.fp")" ] || fail "$format: restored data differs"
   dump "$target" >"$WORK/target.schema"
   diff "$WORK/source.schema" "$WORK/target.schema" >&2 || fail "$format: restored schema differs"

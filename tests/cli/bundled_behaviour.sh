@@ -58,6 +58,19 @@ q "insert into chad.artifacts (run_id, artifact_type, url) values ('00000000-000
 [ "$(q "select step_count, llm_calls, total_tokens, duration_seconds from chad.run_stats('00000000-0000-0000-0000-0000000000a1')")" = "3|2|1500|45.5" ] ||
   fail "run_stats: $(q "select * from chad.run_stats('00000000-0000-0000-0000-0000000000a1')")"
 refused "insert into chad.runs (actor, trace_id) values ('x', 't-1')" 23505
+# A run still going (no completed_at) counts up to now: an hour old, its duration is an
+# hour and growing, not NULL; once completed it stops at completed_at.
+q "insert into chad.runs (id, actor, status, trace_id, created_at) values
+     ('00000000-0000-0000-0000-0000000000a2', 'u@example.com', 'running', 't-2', now() - interval '1 hour')" >/dev/null
+[ "$(q "select duration_seconds between 3600 and 3600 + 60 from chad.run_stats('00000000-0000-0000-0000-0000000000a2')")" = t ] ||
+  fail "run_stats of a running run: $(q "select * from chad.run_stats('00000000-0000-0000-0000-0000000000a2')")"
+first=$(q "select duration_seconds from chad.run_stats('00000000-0000-0000-0000-0000000000a2')")
+sleep 1
+[ "$(q "select duration_seconds > $first from chad.run_stats('00000000-0000-0000-0000-0000000000a2')")" = t ] ||
+  fail "the duration of a running run does not grow"
+q "update chad.runs set completed_at = created_at + interval '90 seconds' where id = '00000000-0000-0000-0000-0000000000a2'" >/dev/null
+[ "$(q "select duration_seconds from chad.run_stats('00000000-0000-0000-0000-0000000000a2')")" = 90 ] ||
+  fail "the duration of a completed run is not completed_at - created_at"
 q "delete from chad.runs" >/dev/null
 [ "$(q "select (select count(*) from chad.steps) + (select count(*) from chad.llm_calls) + (select count(*) from chad.artifacts)")" = 0 ] ||
   fail "deleting the run did not cascade"
@@ -121,7 +134,7 @@ trap 'q "drop owned by '$reader', '$auditor_member'; drop role '$reader'; drop r
 # agency: the audit trigger records the acting role (SET ROLE), as the document's
 # current_user does, though it runs as its owner; the login role when none is set.
 q "grant insert, update on agency.tasks to $reader" >/dev/null
-psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$db")" -c "set role $reader" \
+psql -X -q -v ON_ERROR_STOP=1 "$(db_url "$db")" -c "set role $reader" -c "set app.tenant_id = 'acme'" \
   -c "insert into agency.tasks (task_id, description) values ('T-role', 'by the reader')" \
   -c "update agency.tasks set status = 'running' where task_id = 'T-role'" >/dev/null || fail "the reader cannot write tasks"
 [ "$(q "select string_agg(operation || ':' || user_id, ',' order by id) from agency.audit_log where new_values->>'task_id' = 'T-role'")" = \
@@ -134,7 +147,9 @@ q "insert into agency.provenance_records (verdict_id, task_id, decision_type, de
 q "insert into agency.waivers (title, reason, description, gates, approved_by, mitigation_plan, expires_at, status) values
      ('active one', 'r', 'd', '{lint}', 'lead', 'm', now() + interval '1 day', 'active'),
      ('revoked one', 'r', 'd', '{lint}', 'lead', 'm', now() + interval '1 day', 'revoked')" >/dev/null
-as_role() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$(db_url "$db")" -c "set role $1" -c "$2"; }
+# As a role in the tenant 'default', whose rows the owner writes (tests/cli/bundled_tenants.sh
+# covers the tenants themselves).
+as_role() { psql -X -q -A -t -v ON_ERROR_STOP=1 "$(db_url "$db")" -c "set role $1" -c "set app.tenant_id = 'default'" -c "$2"; }
 [ "$(as_role "$reader" "select (select count(*) from agency.provenance_records), (select count(*) from agency.audit_log), (select count(*) from agency.waivers)")" = "0|0|1" ] ||
   fail "RLS let a reader without access see rows"
 [ "$(as_role "$auditor_member" "select (select count(*) from agency.provenance_records) > 0, (select count(*) from agency.audit_log) > 0, (select count(*) from agency.waivers)")" = "t|t|2" ] ||
