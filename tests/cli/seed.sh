@@ -123,6 +123,23 @@ expect_code 0
 state=$(psql -X -q -v VERBOSITY=verbose "$(db_url "$db")" -c "truncate caracal.ledger_events cascade" 2>&1 | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\):.*/\1/p' || true)
 [ "$state" = 23001 ] || fail "the ledger can be truncated after a reset (got '$state')"
 [ "$(q "select full_name from platform.users where username = 'admin'")" = "Ada Admin" ] || fail "reset did not restore the row"
+# A role that may write and truncate the seeded tables but does not own them cannot set
+# the guards aside: the reset fails as a whole, with the server's reason, and empties nothing.
+writer=seed_writer_$$
+psql_admin -c "CREATE ROLE $writer LOGIN" >/dev/null
+trap 'psql_db "$db" -c "DROP OWNED BY $writer" >/dev/null 2>&1 || true; psql_admin -c "DROP ROLE IF EXISTS $writer" >/dev/null 2>&1 || true; cleanup' EXIT
+q "GRANT USAGE ON SCHEMA core, caracal, chad, freeagentics, platform, agency, agentpg TO $writer;
+   GRANT ALL ON ALL TABLES IN SCHEMA caracal, chad, freeagentics, platform, agency, agentpg TO $writer;
+   GRANT ALL ON ALL SEQUENCES IN SCHEMA caracal, chad, freeagentics, platform, agency, agentpg TO $writer;
+   GRANT CREATE, TEMPORARY ON DATABASE \"$db\" TO $writer; GRANT CREATE ON SCHEMA agentpg TO $writer" >/dev/null
+before=$(q "select (select count(*) from caracal.ledger_events) || '/' || (select count(*) from platform.users) || '/' || (select count(*) from agentpg.seed_history)")
+run "$AGENTPG" --database-url "$(db_url "$db")&user=$writer" --yes seed --reset
+[ "$CODE" -ne 0 ] || fail "a reset by a role that does not own the append-only tables succeeded"
+expect_err "must be owner of table"
+[ "$(q "select (select count(*) from caracal.ledger_events) || '/' || (select count(*) from platform.users) || '/' || (select count(*) from agentpg.seed_history)")" = "$before" ] ||
+  fail "the failed reset changed rows"
+[ "$(q "select string_agg(tgname || ':' || tgenabled::text, ',' order by tgname) from pg_trigger where tgname like '%_no_truncate'")" = \
+  "audit_logs_no_truncate:O,ledger_events_no_truncate:O" ] || fail "a TRUNCATE guard is off after the failed reset"
 
 # Seeds of modules that are not installed are skipped; init seeds when asked to.
 only=$(new_db)
@@ -150,10 +167,10 @@ expect_err "production: init does not migrate unless told to"
 [ "$(sql_value "$prod" "select to_regclass('agentpg.schema_migrations') is null")" = t ] || fail "production init migrated"
 DATABASE_AUTO_MIGRATE=true AGENTPG_ENV=production run "$AGENTPG" --database-url "$(db_url "$prod")" --json init
 expect_code 0
-[ "$(json_get 'd["applied"]')" = 13 ] || fail "DATABASE_AUTO_MIGRATE=true did not migrate in production: $(out)"
+[ "$(json_get 'd["applied"]')" = 15 ] || fail "DATABASE_AUTO_MIGRATE=true did not migrate in production: $(out)"
 prod2="${db}_prod2"
 forget_db_later "$prod2"
 AGENTPG_ENV=production run "$AGENTPG" --database-url "$(db_url "$prod2")" init --migrate
 expect_code 0
-expect_out "applied 13 migrations"
+expect_out "applied 15 migrations"
 expect_no "does not migrate"
