@@ -199,22 +199,6 @@ seed::SeedReport install_seeds(Context& ctx, pg::Connection& conn, const std::st
   return seed::load_seeds(conn, seed::load_seed_files(dir), options, ctx.out);
 }
 
-Json seed_json(const seed::SeedReport& report) {
-  Json tables = Json::array();
-  for (const auto& t : report.tables) {
-    tables.push(Json::object()
-                    .set("table", t.table)
-                    .set("inserted", t.inserted)
-                    .set("updated", t.updated)
-                    .set("unchanged", t.unchanged));
-  }
-  return Json::object()
-      .set("environment", report.environment)
-      .set("files", json_strings(report.files))
-      .set("skipped", json_strings(report.skipped))
-      .set("tables", tables);
-}
-
 } // namespace
 
 std::vector<BundledModule> bundled_modules() {
@@ -473,7 +457,7 @@ ExitCode run_bundled_install(Context& ctx, const BundledInstallCommand& command)
   if (!command.seed.empty()) {
     std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
     seed::SeedReport report = install_seeds(ctx, *conn, command.seed, installed);
-    doc.set("seed", seed_json(report));
+    doc.set("seed", seed::seed_report_json(report));
     if (!ctx.out.json()) {
       seed::print_seed_report(ctx.out, report);
     }

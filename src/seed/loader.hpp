@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "core/output.hpp"
 #include "seed/files.hpp"
 
@@ -63,5 +64,8 @@ SeedReport load_seeds(pg::Connection& conn, const std::vector<SeedFile>& files,
 
 // The counts per table, the files loaded and skipped, as text or JSON (seed/report.cpp).
 void print_seed_report(const core::Output& out, const SeedReport& report);
+// The same report as a JSON object (seed's --json output without its "command"), for
+// commands that seed as one of their steps (bundled install --seed).
+core::Json seed_report_json(const SeedReport& report);
 
 } // namespace agentpg::seed
