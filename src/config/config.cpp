@@ -249,6 +249,28 @@ Environment as_environment(const Resolved& r, const char* key, std::string& name
   bad_value(r, key, "development, test, staging or production");
 }
 
+// A table of agentpg's schema: a plain name (letters, digits, '_', not starting with a
+// digit, at most 63 bytes), optionally written "agentpg.name". Its other table,
+// seed_history, cannot be it.
+std::string as_table_name(const Resolved& r, const char* key) {
+  std::string name = util::trim(r.value);
+  if (name.rfind("agentpg.", 0) == 0) {
+    name = name.substr(8);
+  }
+  bool valid = !name.empty() && name.size() <= 63 && !(name[0] >= '0' && name[0] <= '9') &&
+               name != "seed_history";
+  for (char c : name) {
+    valid = valid && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_');
+  }
+  if (!valid) {
+    bad_value(r, key,
+              "a table name of letters, digits and '_' (up to 63, not starting with a digit; "
+              "the table is made in the agentpg schema, and seed_history is taken)");
+  }
+  return name;
+}
+
 // The URL is looked for first in the variable that url_env names (DATABASE_URL unless
 // changed), then as any other setting.
 Resolved resolve_url(const SettingSpec& spec, const Layers& layers) {
@@ -293,6 +315,9 @@ void read_setting(const SettingSpec& spec, const Layers& layers, const Sources& 
     return;
   case Kind::environment:
     config.*field.of_type<Environment>() = as_environment(r, spec.key, config.environment_name);
+    return;
+  case Kind::table_name:
+    config.*field.of_type<std::string>() = as_table_name(r, spec.key);
     return;
   }
 }

@@ -38,6 +38,7 @@ struct Config {
   Environment environment = Environment::development;
   std::string environment_name; // "development", ...: the environment's canonical name
   std::string migrations_dir;
+  std::string history_table;       // in the agentpg schema: schema_migrations unless configured
   std::string migrations_dir_note; // set when dbmate's db/migrations was chosen
   std::string seeds_dir;
   std::vector<std::string> modules;

@@ -33,6 +33,7 @@ enum class Kind {
   boolean,       // true/false, yes/no, on/off, 1/0
   list,          // comma-separated, or a YAML sequence
   environment,   // development (dev), test, staging or production (prod)
+  table_name,    // a table name in the agentpg schema (letters, digits, '_'; "agentpg." allowed)
 };
 
 // The Config field a setting fills and its Kind. Made only through the functions below,
@@ -49,6 +50,7 @@ public:
   static Field boolean(bool Config::*field) { return {Kind::boolean, field}; }
   static Field list(std::vector<std::string> Config::*field) { return {Kind::list, field}; }
   static Field environment(Environment Config::*field) { return {Kind::environment, field}; }
+  static Field table_name(std::string Config::*field) { return {Kind::table_name, field}; }
 
   Kind kind() const { return m_kind; }
   // The field, as a pointer to a member of type T; throws std::bad_variant_access when

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "pg/history_table.hpp"
 #include "sql/position.hpp"
 #include "sql/splitter.hpp"
 #include "util/strings.hpp"
@@ -55,10 +56,12 @@ std::string describe_server_error(const pg::ServerError& e) {
   return text;
 }
 
-const char* k_history_hint = "the user needs SELECT, INSERT, UPDATE and DELETE on "
-                             "agentpg.schema_migrations, and the session must allow "
-                             "writes (a migration that runs SET ROLE or SET SESSION "
-                             "CHARACTERISTICS AS TRANSACTION READ ONLY changes that)";
+std::string history_hint() {
+  return fmt::format("the user needs SELECT, INSERT, UPDATE and DELETE on {}, and the session "
+                     "must allow writes (a migration that runs SET ROLE or SET SESSION "
+                     "CHARACTERISTICS AS TRANSACTION READ ONLY changes that)",
+                     pg::history_table_shown());
+}
 
 std::string label(const MigrationFile& m) {
   return m.module.empty() ? fmt::format("{}_{}", shown_version(m), m.name)
@@ -226,8 +229,9 @@ std::vector<AppliedMigration> Runner::prepare_history(const MigrateOptions* opti
     send(m_db.create_history(), report);
   } else if (auto error = m_db.execute(m_db.create_history())) {
     throw Error(ExitCode::sql,
-                fmt::format("cannot {} the history table agentpg.schema_migrations: {}",
-                            history ? "add this release's columns to" : "create", error->message),
+                fmt::format("cannot {} the history table {}: {}",
+                            history ? "add this release's columns to" : "create",
+                            pg::history_table_shown(), error->message),
                 history ? "the table's owner must run agentpg once (ALTER TABLE)"
                         : "the user needs CREATE on the database (for the agentpg schema)");
   }
@@ -244,7 +248,7 @@ void Runner::start_commits(RunReport& report) {
     return;
   }
   if (std::string missing = m_db.missing_history_privileges(); !missing.empty()) {
-    throw Error(ExitCode::sql, fmt::format("{}: nothing was run", missing), k_history_hint);
+    throw Error(ExitCode::sql, fmt::format("{}: nothing was run", missing), history_hint());
   }
   m_relaxed = true;
   m_db.execute(m_db.relaxed_commits());
@@ -299,7 +303,7 @@ void Runner::write_history(const Step& step, const pg::Query& query, int stateme
                             step.up() ? "migration" : "rollback", label(step.m), where,
                             failure->error.message, failure->error.sqlstate),
                 fmt::format("{}; then see 'agentpg status' and resume from the statement after {}",
-                            k_history_hint, statement));
+                            history_hint(), statement));
   }
 }
 
@@ -359,7 +363,7 @@ void Runner::run_transactional(const Step& step, int statement_lock_timeout, Run
                 fmt::format("{} of {} ran, but writing its history row failed, so it was rolled "
                             "back: {} (SQLSTATE {})",
                             what, label(step.m), failure->error.message, failure->error.sqlstate),
-                fmt::format("{}; {}", rolled_back, k_history_hint));
+                fmt::format("{}; {}", rolled_back, history_hint()));
   }
   std::string where = fmt::format("{}:{}", section.path, section.first_line);
   if (failure->index >= first_statement && failure->index < first_statement + statements.size()) {
@@ -464,7 +468,7 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
             fmt::format("{} of {}: writing its history row in its last transaction failed, so that "
                         "transaction (from statement {}) was rolled back: {} (SQLSTATE {})",
                         what, label(step.m), block_of[count], error->message, error->sqlstate),
-            fmt::format("{}; {}; then 'agentpg {} --resume'", k_history_hint,
+            fmt::format("{}; {}; then 'agentpg {} --resume'", history_hint(),
                         block_of[count] > 1
                             ? fmt::format("statements 1 to {} took effect", block_of[count] - 1)
                             : std::string("nothing before that transaction ran"),

@@ -16,6 +16,7 @@
 #include "ops/target.hpp"
 #include "pg/catalog.hpp"
 #include "pg/connection.hpp"
+#include "pg/history_table.hpp"
 #include "pg/migration_database.hpp"
 #include "util/files.hpp"
 #include "util/time.hpp"
@@ -205,7 +206,7 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   ops::check_transport(ctx, params, *conn);
   pg::TlsStatus tls = conn->tls_status();
   double latency = pg::ping_ms(*conn);
-  bool history = pg::table_exists(*conn, "agentpg", "schema_migrations");
+  bool history = pg::table_exists(*conn, "agentpg", pg::history_table_name());
   SchemaCheck schema = check_schema(ctx, *conn);
   std::string embedding_type = pg::column_type(*conn, "chad", "embeddings", "embedding");
   std::string embeddings =
@@ -264,7 +265,7 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
         {"  tls", tls.in_use        ? fmt::format("yes: {} {}", tls.protocol, tls.cipher)
                   : tls.unix_socket ? std::string("no (unix socket: local, not on the network)")
                                     : std::string("no: NOT encrypted")},
-        {"  history", history ? "agentpg.schema_migrations" : "none yet (nothing migrated)"},
+        {"  history", history ? pg::history_table_shown() : "none yet (nothing migrated)"},
         {"  schema", schema.summary}};
     if (!embeddings.empty()) {
       rows.push_back({"  embeddings", embeddings});

@@ -2,13 +2,17 @@
 // One Context per run, passed explicitly: the resolved Config and the Output.
 #include "config/config.hpp"
 #include "core/output.hpp"
+#include "pg/history_table.hpp"
 
 namespace agentpg::ops {
 
 struct Context {
   explicit Context(config::Config c)
       : config(std::move(c)),
-        out(core::OutputOptions{config.json, config.quiet, config.verbose, config.no_color}) {}
+        out(core::OutputOptions{config.json, config.quiet, config.verbose, config.no_color}) {
+    pg::use_history_table(config.history_table.empty() ? "schema_migrations"
+                                                       : config.history_table);
+  }
 
   config::Config config;
   core::Output out;

@@ -12,6 +12,7 @@
 #include <pqxx/except>
 
 #include "core/error.hpp"
+#include "pg/history_table.hpp"
 #include "pg/ping.hpp"
 #include "util/strings.hpp"
 
@@ -139,9 +140,9 @@ std::optional<ServerError> wrong_row_count(const Query& query, const PGresult* r
   error.severity = "ERROR";
   error.sqlstate = "P0004";
   error.message = fmt::format(
-      "it changed {} rows of agentpg.schema_migrations, not {} (is there a trigger, rule or "
-      "row-level policy on that table?)",
-      changed, *query.rows);
+      "it changed {} rows of {}, not {} (is there a trigger, rule or row-level policy on that "
+      "table?)",
+      changed, history_table_shown(), *query.rows);
   return error;
 }
 

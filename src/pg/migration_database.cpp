@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "pg/connection.hpp"
+#include "pg/history_table.hpp"
 #include "pg/query.hpp"
 #include "util/time.hpp"
 
@@ -39,13 +40,13 @@ std::optional<std::vector<AppliedMigration>> MigrationDatabase::read_history() {
   const char* columns = "version, name, module, checksum, status, {}, execution_ms, applied_by, "
                         "failed_statement, error";
   Rows rows;
-  std::string sql = fmt::format("SELECT {}, direction = 'down' FROM agentpg.schema_migrations",
-                                fmt::format(columns, applied_at));
+  std::string sql = fmt::format("SELECT {}, direction = 'down' FROM {}",
+                                fmt::format(columns, applied_at), history_table_sql());
   std::optional<ServerError> error = m_conn.try_query(sql, rows);
   m_needs_upgrade = error && error->sqlstate == "42703"; // a table from before the direction column
   if (m_needs_upgrade) {
-    error = m_conn.try_query(fmt::format("SELECT {}, false FROM agentpg.schema_migrations",
-                                         fmt::format(columns, applied_at)),
+    error = m_conn.try_query(fmt::format("SELECT {}, false FROM {}",
+                                         fmt::format(columns, applied_at), history_table_sql()),
                              rows);
   }
   if (error &&
@@ -54,10 +55,10 @@ std::optional<std::vector<AppliedMigration>> MigrationDatabase::read_history() {
   }
   if (error) {
     throw core::Error(core::ExitCode::sql,
-                      fmt::format("cannot read agentpg.schema_migrations: {} (SQLSTATE {})",
+                      fmt::format("cannot read {}: {} (SQLSTATE {})", history_table_shown(),
                                   error->message, error->sqlstate),
                       error->sqlstate == "42501"
-                          ? "the user needs SELECT on agentpg.schema_migrations"
+                          ? "the user needs SELECT on " + history_table_shown()
                           : error->hint);
   }
   std::vector<AppliedMigration> history(rows.size());
@@ -81,9 +82,11 @@ std::optional<std::vector<AppliedMigration>> MigrationDatabase::read_history() {
 std::optional<RecordedMigration> MigrationDatabase::read_recorded(const std::string& version) {
   Rows rows;
   try {
-    rows = m_conn.query("SELECT up_sql, up_transactional, down_sql, down_transactional "
-                        "FROM agentpg.schema_migrations WHERE version = $1 AND up_sql IS NOT NULL",
-                        {version});
+    rows = m_conn.query(
+        with_history_table(
+            "SELECT up_sql, up_transactional, down_sql, down_transactional "
+            "FROM agentpg.schema_migrations WHERE version = $1 AND up_sql IS NOT NULL"),
+        {version});
   } catch (const core::Error&) {
     return std::nullopt; // a table from before the recorded sections
   }
@@ -101,10 +104,10 @@ std::optional<RecordedMigration> MigrationDatabase::read_recorded(const std::str
 }
 
 std::string MigrationDatabase::missing_history_privileges() {
-  Rows rows =
-      m_conn.query("SELECT current_user, p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', "
-                   "'DELETE']) WITH ORDINALITY AS x(p, i) "
-                   "WHERE NOT has_table_privilege('agentpg.schema_migrations', p) ORDER BY i");
+  Rows rows = m_conn.query(with_history_table(
+      "SELECT current_user, p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', "
+      "'DELETE']) WITH ORDINALITY AS x(p, i) "
+      "WHERE NOT has_table_privilege('agentpg.schema_migrations', p) ORDER BY i"));
   std::vector<std::string> missing;
   for (size_t r = 0; r < rows.size(); ++r) {
     missing.push_back(rows.text(r, 1));
@@ -116,30 +119,31 @@ std::string MigrationDatabase::missing_history_privileges() {
   for (size_t i = 0; i < missing.size(); ++i) {
     list += (i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ") + missing[i];
   }
-  return fmt::format("the user {} may not {} agentpg.schema_migrations", rows.text(0, 0), list);
+  return fmt::format("the user {} may not {} {}", rows.text(0, 0), list, history_table_shown());
 }
 
 Query MigrationDatabase::create_history() const {
-  return "CREATE SCHEMA IF NOT EXISTS agentpg;\n"
-         "CREATE TABLE IF NOT EXISTS agentpg.schema_migrations (\n"
-         "  version text PRIMARY KEY,\n"
-         "  name text NOT NULL,\n"
-         "  module text NOT NULL DEFAULT '',\n"
-         "  checksum text NOT NULL,\n"
-         "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
-         "  execution_ms double precision NOT NULL DEFAULT 0,\n"
-         "  applied_by text NOT NULL DEFAULT current_user,\n"
-         "  status text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'running', "
-         "'failed')),\n"
-         "  failed_statement integer,\n"
-         "  error text\n"
-         ");\n"
-         "ALTER TABLE agentpg.schema_migrations\n"
-         "  ADD COLUMN IF NOT EXISTS direction text CHECK (direction IN ('up', 'down')),\n"
-         "  ADD COLUMN IF NOT EXISTS up_sql text,\n"
-         "  ADD COLUMN IF NOT EXISTS up_transactional boolean,\n"
-         "  ADD COLUMN IF NOT EXISTS down_sql text,\n"
-         "  ADD COLUMN IF NOT EXISTS down_transactional boolean;";
+  return with_history_table(
+      "CREATE SCHEMA IF NOT EXISTS agentpg;\n"
+      "CREATE TABLE IF NOT EXISTS agentpg.schema_migrations (\n"
+      "  version text PRIMARY KEY,\n"
+      "  name text NOT NULL,\n"
+      "  module text NOT NULL DEFAULT '',\n"
+      "  checksum text NOT NULL,\n"
+      "  applied_at timestamptz NOT NULL DEFAULT now(),\n"
+      "  execution_ms double precision NOT NULL DEFAULT 0,\n"
+      "  applied_by text NOT NULL DEFAULT current_user,\n"
+      "  status text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'running', "
+      "'failed')),\n"
+      "  failed_statement integer,\n"
+      "  error text\n"
+      ");\n"
+      "ALTER TABLE agentpg.schema_migrations\n"
+      "  ADD COLUMN IF NOT EXISTS direction text CHECK (direction IN ('up', 'down')),\n"
+      "  ADD COLUMN IF NOT EXISTS up_sql text,\n"
+      "  ADD COLUMN IF NOT EXISTS up_transactional boolean,\n"
+      "  ADD COLUMN IF NOT EXISTS down_sql text,\n"
+      "  ADD COLUMN IF NOT EXISTS down_transactional boolean;");
 }
 
 namespace {
@@ -160,6 +164,12 @@ std::vector<Value> row_values(const MigrationRow& m, std::vector<Value> more) {
   return values;
 }
 
+// One of the queries below on the configured history table.
+Query H(Query q) {
+  q.text = with_history_table(std::move(q.text));
+  return q;
+}
+
 const char* direction_name(Direction d) {
   return d == Direction::up ? "up" : "down";
 }
@@ -168,78 +178,85 @@ const char* direction_name(Direction d) {
 
 Query MigrationDatabase::record_applied(const MigrationRow& m) const {
   // now() is the transaction's start, so the row times the whole migration.
-  return Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, "
-               "up_transactional, "
-               "down_sql, down_transactional, execution_ms) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1000 * extract(epoch FROM "
-               "clock_timestamp() - now()))",
-               row_values(m, {}))
+  return H(Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, "
+                 "up_transactional, "
+                 "down_sql, down_transactional, execution_ms) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1000 * extract(epoch FROM "
+                 "clock_timestamp() - now()))",
+                 row_values(m, {})))
       .changing(1);
 }
 
 Query MigrationDatabase::record_adopted(const MigrationRow& m,
                                         const std::string& applied_by) const {
-  return Query("INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, "
+  return H(Query(
+               "INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, "
                "up_transactional, "
                "down_sql, down_transactional, applied_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
                "$9)",
-               row_values(m, {applied_by}))
+               row_values(m, {applied_by})))
       .changing(1);
 }
 
 Query MigrationDatabase::record_running(const MigrationRow& m, Direction direction,
                                         int statement) const {
   if (direction == Direction::down) {
-    return Query("UPDATE agentpg.schema_migrations SET status = 'running', failed_statement = $2, "
+    return H(Query(
+                 "UPDATE agentpg.schema_migrations SET status = 'running', failed_statement = $2, "
                  "direction = 'down', "
                  "error = NULL WHERE version = $1",
-                 {m.version, std::to_string(statement)})
+                 {m.version, std::to_string(statement)}))
         .changing(1);
   }
-  return Query(
-             "INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, "
-             "up_transactional, "
-             "down_sql, down_transactional, status, failed_statement, direction) "
-             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', $9, 'up') ON CONFLICT (version) "
-             "DO UPDATE SET "
-             "status = 'running', failed_statement = excluded.failed_statement, direction = 'up', "
-             "checksum = excluded.checksum, up_sql = excluded.up_sql, up_transactional = "
-             "excluded.up_transactional, "
-             "down_sql = excluded.down_sql, down_transactional = excluded.down_transactional, "
-             "error = NULL",
-             row_values(m, {std::to_string(statement)}))
+  return H(Query(
+               "INSERT INTO agentpg.schema_migrations (version, name, module, checksum, up_sql, "
+               "up_transactional, "
+               "down_sql, down_transactional, status, failed_statement, direction) "
+               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'running', $9, 'up') ON CONFLICT (version) "
+               "DO UPDATE SET "
+               "status = 'running', failed_statement = excluded.failed_statement, direction = "
+               "'up', "
+               "checksum = excluded.checksum, up_sql = excluded.up_sql, up_transactional = "
+               "excluded.up_transactional, "
+               "down_sql = excluded.down_sql, down_transactional = excluded.down_transactional, "
+               "error = NULL",
+               row_values(m, {std::to_string(statement)})))
       .changing(1);
 }
 
 Query MigrationDatabase::record_failed(const std::string& version, Direction direction,
                                        int statement, const std::string& error) const {
-  return Query("UPDATE agentpg.schema_migrations SET status = 'failed', failed_statement = $2, "
+  return H(Query(
+               "UPDATE agentpg.schema_migrations SET status = 'failed', failed_statement = $2, "
                "direction = $3, "
                "error = $4 WHERE version = $1",
-               {version, std::to_string(statement), std::string(direction_name(direction)), error})
+               {version, std::to_string(statement), std::string(direction_name(direction)), error}))
       .changing(1);
 }
 
 Query MigrationDatabase::record_finished(const std::string& version) const {
-  return Query("UPDATE agentpg.schema_migrations SET status = 'applied', failed_statement = NULL, "
+  return H(Query(
+               "UPDATE agentpg.schema_migrations SET status = 'applied', failed_statement = NULL, "
                "direction = NULL, "
                "error = NULL, execution_ms = 1000 * extract(epoch FROM clock_timestamp() - "
                "applied_at), "
                "applied_at = now() WHERE version = $1",
-               {version})
+               {version}))
       .changing(1);
 }
 
 Query MigrationDatabase::record_reapplied(const std::string& version) const {
-  return Query("UPDATE agentpg.schema_migrations SET status = 'applied', failed_statement = NULL, "
+  return H(Query(
+               "UPDATE agentpg.schema_migrations SET status = 'applied', failed_statement = NULL, "
                "direction = NULL, "
                "error = NULL WHERE version = $1",
-               {version})
+               {version}))
       .changing(1);
 }
 
 Query MigrationDatabase::forget(const std::string& version) const {
-  return Query("DELETE FROM agentpg.schema_migrations WHERE version = $1", {version}).changing(1);
+  return H(Query("DELETE FROM agentpg.schema_migrations WHERE version = $1", {version}))
+      .changing(1);
 }
 
 Query MigrationDatabase::set_lock_timeout(int seconds) const {
@@ -256,10 +273,10 @@ std::vector<Query> MigrationDatabase::flush_commits() const {
   // flushes the WAL up to it, with every asynchronous commit before it.
   return {
       "BEGIN READ WRITE", "SET LOCAL synchronous_commit = on",
-      Query("INSERT INTO agentpg.schema_migrations (version, name, checksum, status) "
-            "VALUES ('agentpg:flush', '', '', 'running')")
+      H(Query("INSERT INTO agentpg.schema_migrations (version, name, checksum, status) "
+              "VALUES ('agentpg:flush', '', '', 'running')"))
           .changing(1),
-      Query("DELETE FROM agentpg.schema_migrations WHERE version = 'agentpg:flush'").changing(1),
+      H(Query("DELETE FROM agentpg.schema_migrations WHERE version = 'agentpg:flush'")).changing(1),
       "COMMIT"};
 }
 
