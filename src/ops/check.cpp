@@ -297,9 +297,9 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
                   : tls.unix_socket ? std::string("no (unix socket: local, not on the network)")
                                     : std::string("no: NOT encrypted")},
         {"  pooler", pooler_text(ctx, session)},
-        {"  migrations", direct_url.empty() ? std::string("through this connection")
-                                            : fmt::format("{} (direct_url from {})", direct_url,
-                                                          ctx.config.direct_url_origin)},
+        {"  migrate", direct_url.empty() ? std::string("through this connection")
+                                         : fmt::format("{} (direct_url from {})", direct_url,
+                                                       ctx.config.direct_url_origin)},
         {"  history", history ? "agentpg.schema_migrations" : "none yet (nothing migrated)"},
         {"  schema", schema.summary}};
     if (!embeddings.empty()) {

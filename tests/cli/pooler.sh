@@ -51,7 +51,7 @@ no_history="select to_regclass('agentpg.schema_migrations') is null and to_regcl
 
 # Transaction mode, no direct URL: refused before anything is changed.
 export DATABASE_URL=$tx_url
-for command in migrate init baseline\ 1 adopt "--yes rollback"; do
+for command in migrate init baseline\ 1 adopt "--yes rollback" "bundled install core"; do
   run "$AGENTPG" $command
   expect_code 2
   expect_err "agentpg: error: $tx_url goes through a connection pooler in transaction mode"
@@ -68,6 +68,7 @@ expect_code 7
 [ "$(json_get 'd["pooler"], d["direct_url"]')" = "('transaction', None)" ] || fail "check: $(out)"
 run "$AGENTPG" check
 expect_out "transaction mode: migrations need direct_url (DATABASE_DIRECT_URL)"
+expect_out "migrate   through this connection"
 
 # A direct URL that is the pooler too is refused, naming the setting.
 run env DATABASE_DIRECT_URL="$tx_url" "$AGENTPG" migrate
