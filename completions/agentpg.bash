@@ -8,7 +8,7 @@ _agentpg_folders_of() {
 }
 _agentpg() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd= sub= i word
-  local takes_value=' --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed '
+  local takes_value=' --database-url --direct-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed '
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     if [[ $takes_value == *" $word "* ]]; then ((i++)); continue; fi
@@ -37,7 +37,7 @@ _agentpg() {
     esac
     return 0
   fi
-  local globals='--help --version --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --allow-drift --allow-out-of-order --allow-production --allow-plaintext --local --local-dir --json --quiet --verbose --no-color --yes --config --env-file'
+  local globals='--help --version --database-url --direct-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --allow-drift --allow-out-of-order --allow-production --allow-plaintext --local --local-dir --json --quiet --verbose --no-color --yes --config --env-file'
   if [[ $cur == -* ]]; then
     case $cmd in
       '') COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;

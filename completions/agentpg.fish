@@ -7,7 +7,7 @@ function __agentpg_words
     for t in $tokens[2..-1]
         if test $skip = 1
             set skip 0
-        else if contains -- $t --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
+        else if contains -- $t --database-url --direct-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
             set skip 1
         else if not string match -q -- '-*' $t
             echo $t
@@ -36,6 +36,7 @@ end
 complete -c agentpg -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -l version -d 'Display program version information and exit'
 complete -c agentpg -l database-url -x -d 'database to use (postgresql:// URL or libpq key=value string) [env: AGENTPG_DATABASE_URL]'
+complete -c agentpg -l direct-url -x -d 'direct URL of the database, not through a transaction pooler, for what holds the migration lock or changes the schema (default: the database URL) [env: AGENTPG_DIRECT_URL]'
 complete -c agentpg -l url-env -x -d 'environment variable that holds the database URL [env: AGENTPG_URL_ENV]'
 complete -c agentpg -l environment -x -d 'development, test, staging or production (production enables the guards) [env: AGENTPG_ENVIRONMENT]'
 complete -c agentpg -l migrations-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'folder of migration files [env: AGENTPG_MIGRATIONS_DIR]'
@@ -68,7 +69,7 @@ complete -c agentpg -n '__agentpg_at -x' -a new -d 'write a new timestamped migr
 complete -c agentpg -n '__agentpg_at -x' -a seed -d 'load seeds/<environment>/ (SQL, YAML, CSV) in one transaction'
 complete -c agentpg -n '__agentpg_at -x' -a adopt -d 'take over the history of dbmate, golang-migrate, diesel, Flyway or Alembic (their table stays)'
 complete -c agentpg -n '__agentpg_at -x' -a baseline -d 'record every migration up to VERSION as applied without running it (a database built by hand)'
-complete -c agentpg -n '__agentpg_at -x' -a check -d 'check connectivity, server version and the schema'\''s state'
+complete -c agentpg -n '__agentpg_at -x' -a check -d 'check connectivity, server version, any pooler in between and the schema'\''s state'
 complete -c agentpg -n '__agentpg_at -x' -a wait -d 'wait until the database accepts logins, then exit 0 (3 when it does not in time)'
 complete -c agentpg -n '__agentpg_at -x' -a maintain -d 'upkeep jobs: release expired charges, apply retention windows, ANALYZE stale tables'
 complete -c agentpg -n '__agentpg_at -x' -a backup -d 'pg_dump to a timestamped file with a manifest (also: verify, list)'

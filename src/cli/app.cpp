@@ -52,7 +52,8 @@ const Command k_commands[] = {
      "record every migration up to VERSION as applied without running it (a database built by "
      "hand)",
      wire_baseline},
-    {"check", "check connectivity, server version and the schema's state", wire_check},
+    {"check", "check connectivity, server version, any pooler in between and the schema's state",
+     wire_check},
     {"wait", "wait until the database accepts logins, then exit 0 (3 when it does not in time)",
      wire_wait},
     {"maintain",

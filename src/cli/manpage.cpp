@@ -62,7 +62,7 @@ std::string configuration_section() {
         where.push_back("\\fB" + roff(flag) + "\\fR");
       }
     }
-    if (spec.field.kind() == config::Kind::url) {
+    if (spec.field.is(&config::Config::database_url)) {
       where.push_back("\\fBDATABASE_URL\\fR (or the variable \\fBurl_env\\fR names)");
     }
     where.push_back("\\fB" + roff(config::env_name(spec)) + "\\fR");
@@ -84,6 +84,14 @@ const char* k_sections = R"(.SH ENVIRONMENT
 The database, as a postgresql:// URL (postgres://, postgresql+asyncpg:// and other
 +driver forms work too) or a libpq key=value string. Another variable can hold it:
 \fB\-\-url\-env\fR or \fBurl_env:\fR.
+.TP
+\fBDATABASE_DIRECT_URL\fR
+The database itself, past any connection pooler (Prisma's \fBdirectUrl\fR): when set, the
+commands that take the migration lock or change the schema or the data connect here,
+and \fBstatus\fR, \fBcheck\fR and \fBwait\fR through \fBDATABASE_URL\fR. A command that takes
+the migration lock (a session\-level advisory lock) through a pooler in transaction mode
+stops before it changes anything (exit 2) and asks for this URL; see the README's
+"Connection poolers".
 .TP
 \fBAGENTPG_\fR\fIKEY\fR
 Every setting of agentpg.yaml, e.g. \fBAGENTPG_LOCK_TIMEOUT=20\fR; see GLOBAL OPTIONS.
@@ -228,7 +236,8 @@ success
 unexpected error (also: \fBstatus \-\-exit\-code\fR with pending migrations)
 .TP
 2
-usage or configuration error (also: \fBinit\fR with no migrations to apply, before it creates anything)
+usage or configuration error (also: \fBinit\fR with no migrations to apply, before it creates anything;
+a command that takes the migration lock through a pooler in transaction mode, before it changes anything)
 .TP
 3
 cannot connect or authenticate

@@ -271,9 +271,12 @@ std::string as_table_name(const Resolved& r, const char* key) {
   return name;
 }
 
-// The URL is looked for first in the variable that url_env names (DATABASE_URL unless
-// changed), then as any other setting.
+// The database URL is looked for first in the variable that url_env names (DATABASE_URL
+// unless changed), then as any other setting; the direct URL as any other setting.
 Resolved resolve_url(const SettingSpec& spec, const Layers& layers) {
+  if (!spec.field.is(&Config::database_url)) {
+    return layers.resolve(spec);
+  }
   std::string variable = util::trim(layers.resolve(setting(&Config::url_env)).value);
   return layers.resolve(spec, {variable});
 }
@@ -292,7 +295,8 @@ void read_setting(const SettingSpec& spec, const Layers& layers, const Sources& 
     return;
   case Kind::url:
     config.*field.of_type<std::string>() = util::trim(r.value);
-    config.database_url_origin = r.origin;
+    (field.is(&Config::direct_url) ? config.direct_url_origin : config.database_url_origin) =
+        r.origin;
     return;
   case Kind::path:
     config.*field.of_type<std::string>() = join_path(sources.working_dir, r.value);

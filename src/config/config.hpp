@@ -34,6 +34,10 @@ struct Resolved {
 struct Config {
   std::string database_url;        // raw text; "" when none is configured
   std::string database_url_origin; // e.g. "DATABASE_URL", "--database-url", "agentpg.yaml:2"
+  // The database itself, past any connection pooler: what holds the migration lock or
+  // changes the schema connects here when it is set (ops::Route). "" when none is.
+  std::string direct_url;
+  std::string direct_url_origin; // e.g. "DATABASE_DIRECT_URL", "--direct-url"
   std::string url_env;
   Environment environment = Environment::development;
   std::string environment_name; // "development", ...: the environment's canonical name

@@ -9,6 +9,10 @@ const std::vector<SettingSpec>& settings() {
       {"database_url", "--database-url", "",
        "database to use (postgresql:// URL or libpq key=value string)",
        Field::url(&Config::database_url)},
+      {"direct_url", "--direct-url", "",
+       "direct URL of the database, not through a transaction pooler, for what holds the "
+       "migration lock or changes the schema (default: the database URL)",
+       Field::url(&Config::direct_url), "DATABASE_DIRECT_URL"},
       {"url_env", "--url-env", "DATABASE_URL", "environment variable that holds the database URL",
        Field::variable(&Config::url_env)},
       {"environment", "--environment", "development",

@@ -25,7 +25,7 @@ namespace agentpg::config {
 enum class Kind {
   text,          // as written
   variable,      // the name of an environment variable: spaces around it dropped
-  url,           // the database URL (see load_config): spaces dropped, where it came from kept
+  url,           // a database URL (see load_config): spaces dropped, where it came from kept
   path,          // relative to the working folder
   absolute_path, // relative to the working folder, then made absolute
   seconds,       // a whole number of seconds, at most a week

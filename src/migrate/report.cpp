@@ -112,7 +112,7 @@ void print_run_report(const core::Output& out, const RunReport& report, const ch
                        util::format_duration_ms(total_ms)));
 }
 
-StatusCounts print_status(const core::Output& out, const std::string& url,
+StatusCounts print_status(const core::Output& out, const StatusTarget& target,
                           const std::string& current, const std::vector<StatusEntry>& status,
                           const std::map<std::string, std::string>& diffs) {
   StatusCounts counts = count_states(status);
@@ -141,7 +141,8 @@ StatusCounts print_status(const core::Output& out, const std::string& url,
       migrations.push(std::move(item));
     }
     Json doc = Json::object();
-    doc.set("database", url)
+    doc.set("database", target.url)
+        .set("direct_url", target.direct_url.empty() ? Json() : Json(target.direct_url))
         .set("current_version", current.empty() ? Json() : Json(current))
         .set("counts", counts_json(counts))
         .set("migrations", std::move(migrations));
@@ -169,7 +170,11 @@ StatusCounts print_status(const core::Output& out, const std::string& url,
                     e.module.empty() ? "-" : e.module, name, e.applied ? e.applied->applied_at : "",
                     e.applied ? util::format_duration_ms(e.applied->execution_ms) : ""});
   }
-  out.line(fmt::format("database {}", url));
+  out.line(fmt::format("database {}", target.url));
+  if (!target.direct_url.empty()) {
+    out.line(fmt::format("migrations use {} (direct_url from {})", target.direct_url,
+                         target.direct_origin));
+  }
   out.line(
       fmt::format("current version: {}", current.empty() ? "none (nothing applied)" : current));
   if (status.empty()) {

@@ -23,8 +23,15 @@ StatusCounts count_states(const std::vector<StatusEntry>& status);
 // `verb` is "migrate" or "rollback".
 void print_run_report(const core::Output& out, const RunReport& report, const char* verb,
                       double total_ms);
+// What status names in its header, URLs masked.
+struct StatusTarget {
+  std::string url;           // the database it read
+  std::string direct_url;    // where migrations go when direct_url is set, else ""
+  std::string direct_origin; // where direct_url was set ("DATABASE_DIRECT_URL", ...)
+};
+
 // `diffs`: by version, how a changed migration's sections differ from what was applied.
-StatusCounts print_status(const core::Output& out, const std::string& url,
+StatusCounts print_status(const core::Output& out, const StatusTarget& target,
                           const std::string& current, const std::vector<StatusEntry>& status,
                           const std::map<std::string, std::string>& diffs = {});
 

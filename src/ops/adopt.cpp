@@ -22,7 +22,7 @@ using migrate::MigrationFile;
 ExitCode run_adopt(Context& ctx, const AdoptCommand& command) {
   std::vector<MigrationFile> files =
       migrate::load_migrations(ctx.config.migrations_dir, ctx.config.modules);
-  std::unique_ptr<pg::Connection> conn = connect_target(ctx);
+  std::unique_ptr<pg::Connection> conn = connect_for_lock(ctx);
   pg::MigrationDatabase db(*conn);
   if (std::optional<std::vector<AppliedMigration>> history = db.read_history();
       history && !history->empty()) {
@@ -90,7 +90,7 @@ ExitCode run_baseline(Context& ctx, const BaselineCommand& command) {
     throw Error(ExitCode::usage, fmt::format("no migration has version {}", command.version),
                 "see 'agentpg status' for the versions");
   }
-  std::unique_ptr<pg::Connection> conn = connect_target(ctx);
+  std::unique_ptr<pg::Connection> conn = connect_for_lock(ctx);
   std::vector<std::string> tables = pg::user_tables(*conn, 6);
   if (tables.empty()) {
     throw Error(ExitCode::validation,

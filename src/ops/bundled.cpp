@@ -417,6 +417,7 @@ ExitCode run_bundled_install(Context& ctx, const BundledInstallCommand& command)
     guard_seeding(ctx, command.seed);
   }
   pg::ConnParams params = target_params(ctx);
+  std::unique_ptr<pg::Connection> conn = open_existing_for_lock(ctx, params);
   bool created = pg::create_database_if_missing(params, config.connect_timeout);
   if (created) {
     ctx.out.line(fmt::format("created database {}", params.get("dbname")));
@@ -424,7 +425,10 @@ ExitCode run_bundled_install(Context& ctx, const BundledInstallCommand& command)
   Json doc = Json::object().set("database", params.display()).set("created", created);
   std::vector<std::string> installed; // these modules and those installed before
   {
-    std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
+    if (!conn) {
+      conn = pg::Connection::open(params, config.connect_timeout);
+      require_own_session(ctx, params, *conn);
+    }
     pg::MigrationDatabase db(*conn);
     std::vector<migrate::AppliedMigration> history =
         db.read_history().value_or(std::vector<migrate::AppliedMigration>{});
@@ -455,8 +459,9 @@ ExitCode run_bundled_install(Context& ctx, const BundledInstallCommand& command)
                   report.from_version.empty() ? "empty" : report.from_version, report.to_version));
   }
   if (!command.seed.empty()) {
-    std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
-    seed::SeedReport report = install_seeds(ctx, *conn, command.seed, installed);
+    std::unique_ptr<pg::Connection> seed_conn =
+        pg::Connection::open(params, config.connect_timeout);
+    seed::SeedReport report = install_seeds(ctx, *seed_conn, command.seed, installed);
     doc.set("seed", seed::seed_report_json(report));
     if (!ctx.out.json()) {
       seed::print_seed_report(ctx.out, report);

@@ -18,6 +18,7 @@
 #include "pg/connection.hpp"
 #include "pg/history_table.hpp"
 #include "pg/migration_database.hpp"
+#include "pg/pooler.hpp"
 #include "util/files.hpp"
 #include "util/time.hpp"
 
@@ -174,6 +175,33 @@ std::string html_page(pg::Connection& conn, const pg::ConnParams& params,
                             db.read_history().value_or(std::vector<migrate::AppliedMigration>{}));
 }
 
+const char* pooler_word(pg::Session session) {
+  switch (session) {
+  case pg::Session::own:
+    return "none";
+  case pg::Session::own_pooled:
+    return "session";
+  case pg::Session::shared:
+    break;
+  }
+  return "transaction";
+}
+
+// What check says about a pooler between it and the server, and where migrations go.
+std::string pooler_text(const ops::Context& ctx, pg::Session session) {
+  switch (session) {
+  case pg::Session::own:
+    return "none: the server itself";
+  case pg::Session::own_pooled:
+    return "session mode: the migration lock holds";
+  case pg::Session::shared:
+    break;
+  }
+  return ctx.config.direct_url.empty()
+             ? "transaction mode: migrations need direct_url (DATABASE_DIRECT_URL)"
+             : "transaction mode: migrations go through direct_url";
+}
+
 } // namespace
 
 ExitCode run_wait(ops::Context& ctx, int seconds) {
@@ -181,7 +209,7 @@ ExitCode run_wait(ops::Context& ctx, int seconds) {
     throw Error(ExitCode::usage, fmt::format("wait: {} is not a number of seconds", seconds),
                 "give how long to wait, e.g. 'agentpg wait 60'");
   }
-  pg::ConnParams params = ops::resolve_target_params(ctx);
+  pg::ConnParams params = ops::resolve_target_params(ctx, ops::Route::pooled);
   util::Clock::time_point start = util::Clock::now();
   std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, seconds);
   double waited = std::chrono::duration<double>(util::Clock::now() - start).count();
@@ -201,11 +229,13 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   if (!options.html.empty()) {
     check_html_target(ctx, options.html);
   }
-  pg::ConnParams params = ops::resolve_target_params(ctx);
+  pg::ConnParams params = ops::resolve_target_params(ctx, ops::Route::pooled);
   std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, wait_seconds);
   ops::check_transport(ctx, params, *conn);
   pg::TlsStatus tls = conn->tls_status();
   double latency = pg::ping_ms(*conn);
+  pg::Session session = pg::probe_session(*conn, params, ctx.config.connect_timeout);
+  std::string direct_url = ops::direct_url_display(ctx);
   bool history = pg::table_exists(*conn, "agentpg", pg::history_table_name());
   SchemaCheck schema = check_schema(ctx, *conn);
   std::string embedding_type = pg::column_type(*conn, "chad", "embeddings", "embedding");
@@ -227,6 +257,8 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
                       .set("unix_socket", tls.unix_socket)
                       .set("protocol", tls.in_use ? Json(tls.protocol) : Json())
                       .set("cipher", tls.in_use ? Json(tls.cipher) : Json()))
+      .set("pooler", pooler_word(session))
+      .set("direct_url", direct_url.empty() ? Json() : Json(direct_url))
       .set("history_table", history)
       .set("schema", schema.json)
       .set("embeddings",
@@ -265,6 +297,10 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
         {"  tls", tls.in_use        ? fmt::format("yes: {} {}", tls.protocol, tls.cipher)
                   : tls.unix_socket ? std::string("no (unix socket: local, not on the network)")
                                     : std::string("no: NOT encrypted")},
+        {"  pooler", pooler_text(ctx, session)},
+        {"  migrate", direct_url.empty() ? std::string("through this connection")
+                                         : fmt::format("{} (direct_url from {})", direct_url,
+                                                       ctx.config.direct_url_origin)},
         {"  history", history ? pg::history_table_shown() : "none yet (nothing migrated)"},
         {"  schema", schema.summary}};
     if (!embeddings.empty()) {

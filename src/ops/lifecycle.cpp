@@ -63,6 +63,12 @@ ExitCode run_init(ops::Context& ctx, const InitCommand& command) {
       refuse_no_migrations(config.migrations_dir, true);
     }
   }
+  // A transaction pooler is refused before anything is created: probed first on a
+  // database that is there already (one that is not is created, then probed).
+  std::unique_ptr<pg::Connection> conn;
+  if (migrate) {
+    conn = ops::open_existing_for_lock(ctx, params);
+  }
   bool created = pg::create_database_if_missing(params, config.connect_timeout);
   ctx.out.line(created ? fmt::format("created database {}", params.get("dbname"))
                        : fmt::format("database {} exists", params.get("dbname")));
@@ -74,7 +80,10 @@ ExitCode run_init(ops::Context& ctx, const InitCommand& command) {
     doc.set("migrate_skipped", "production");
   }
   if (migrate) {
-    std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
+    if (!conn) {
+      conn = pg::Connection::open(params, config.connect_timeout);
+      ops::require_own_session(ctx, params, *conn);
+    }
     pg::MigrationDatabase db(*conn);
     RunReport report = migrate::Runner(db, ctx.out).migrate(files, migrate_options(ctx, *conn));
     doc.set("applied", static_cast<long long>(report.steps.size()))
@@ -90,8 +99,9 @@ ExitCode run_init(ops::Context& ctx, const InitCommand& command) {
   }
   if (config.init_seed) {
     ops::guard_seeding(ctx, config.init_seed_env);
-    std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
-    seed_for_init(ctx, *conn, config.init_seed_env);
+    std::unique_ptr<pg::Connection> seed_conn =
+        pg::Connection::open(params, config.connect_timeout);
+    seed_for_init(ctx, *seed_conn, config.init_seed_env);
     doc.set("seeded", config.init_seed_env);
   }
   doc.set("total_ms", util::elapsed_ms(start));

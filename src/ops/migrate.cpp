@@ -105,7 +105,7 @@ ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command) {
   const config::Config& config = ctx.config;
   // The files first: a malformed file is reported before an unreachable server.
   std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
-  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
+  std::unique_ptr<pg::Connection> conn = ops::connect_for_lock(ctx);
   pg::MigrationDatabase db(*conn);
   MigrateOptions options = migrate_options(ctx, *conn);
   options.rules.to = version_argument(command.to, "--to");
@@ -144,7 +144,7 @@ ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command) {
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
   std::vector<MigrationFile> files = load_migrations(config.migrations_dir, config.modules);
-  std::unique_ptr<pg::Connection> conn = ops::connect_target(ctx);
+  std::unique_ptr<pg::Connection> conn = ops::connect_for_lock(ctx);
   bool resuming = options.resume || options.resume_from > 0;
   RollbackPreview preview;
   if (!resuming) {
@@ -174,7 +174,8 @@ ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command) {
 }
 
 ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
-  pg::ConnParams params = ops::target_params(ctx);
+  // Reading is safe through any pooler: status uses the database URL, not direct_url.
+  pg::ConnParams params = ops::target_params(ctx, ops::Route::pooled);
   std::vector<MigrationFile> files = load_migrations(ctx.config.migrations_dir, ctx.config.modules);
   std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
   std::vector<AppliedMigration> history =
@@ -201,8 +202,10 @@ ExitCode run_status(ops::Context& ctx, const StatusCommand& command) {
                                             label + " (down, as applied)", label + " (down, now)");
     }
   }
-  StatusCounts counts = print_status(ctx.out, pg::as_connected(params, *conn).display(),
-                                     shown_version(files, current_version(history)), status, diffs);
+  migrate::StatusTarget target{pg::as_connected(params, *conn).display(),
+                               ops::direct_url_display(ctx), ctx.config.direct_url_origin};
+  StatusCounts counts =
+      print_status(ctx.out, target, shown_version(files, current_version(history)), status, diffs);
   return command.exit_code && counts.pending > 0 ? ExitCode::unexpected : ExitCode::ok;
 }
 

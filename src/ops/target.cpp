@@ -10,11 +10,27 @@
 #include "local/cluster.hpp"
 #include "pg/connection.hpp"
 #include "pg/ping.hpp"
+#include "pg/pooler.hpp"
 #include "util/time.hpp"
 
 namespace agentpg::ops {
 
-pg::ConnParams resolve_target_params(const ops::Context& ctx) {
+namespace {
+
+// The direct URL; an error in it says that it is the direct URL that is wrong.
+pg::ConnParams parse_direct_url(const config::Config& config) {
+  try {
+    return pg::ConnParams::parse(config.direct_url);
+  } catch (const core::Error& e) {
+    throw core::Error(e.code(),
+                      fmt::format("direct_url (from {}): {}", config.direct_url_origin, e.what()),
+                      e.hint());
+  }
+}
+
+} // namespace
+
+pg::ConnParams resolve_target_params(const ops::Context& ctx, Route route) {
   const config::Config& config = ctx.config;
   if (config.local) {
     if (!config.database_url.empty() && !ctx.local_choice_told) {
@@ -30,7 +46,11 @@ pg::ConnParams resolve_target_params(const ops::Context& ctx) {
     return cluster.params(config.local_database);
   }
   pg::ConnParams params;
-  if (!config.database_url.empty()) {
+  const bool direct =
+      !config.direct_url.empty() && (route == Route::direct || config.database_url.empty());
+  if (direct) {
+    params = parse_direct_url(config);
+  } else if (!config.database_url.empty()) {
     params = pg::ConnParams::parse(config.database_url);
   } else if (!config.libpq_configured) {
     throw core::Error(
@@ -106,8 +126,8 @@ void check_database_name(const std::string& name) {
   }
 }
 
-pg::ConnParams target_params(const ops::Context& ctx) {
-  pg::ConnParams params = resolve_target_params(ctx);
+pg::ConnParams target_params(const ops::Context& ctx, Route route) {
+  pg::ConnParams params = resolve_target_params(ctx, route);
   wait_for_server(ctx, params);
   if (!ctx.config.production() || ctx.config.local || ctx.transport_checked) {
     return params;
@@ -128,8 +148,9 @@ pg::ConnParams target_params(const ops::Context& ctx) {
   return params;
 }
 
-std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx) {
-  pg::ConnParams params = resolve_target_params(ctx);
+namespace {
+
+std::unique_ptr<pg::Connection> connect_to(const ops::Context& ctx, const pg::ConnParams& params) {
   wait_for_server(ctx, params);
   ctx.out.detail(fmt::format("connecting to {}", params.display()));
   util::Clock::time_point start = util::Clock::now();
@@ -139,6 +160,66 @@ std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx) {
                              conn->server_version()));
   check_transport(ctx, params, *conn);
   return conn;
+}
+
+} // namespace
+
+std::unique_ptr<pg::Connection> connect_target(const ops::Context& ctx, Route route) {
+  return connect_to(ctx, resolve_target_params(ctx, route));
+}
+
+void require_own_session(const ops::Context& ctx, const pg::ConnParams& params,
+                         pg::Connection& conn) {
+  if (ctx.config.local ||
+      pg::probe_session(conn, params, ctx.config.connect_timeout) != pg::Session::shared) {
+    return;
+  }
+  const config::Config& config = ctx.config;
+  std::string hint =
+      config.direct_url.empty()
+          ? "give the database's own address for migrations, past the pooler: direct_url in "
+            "agentpg.yaml, DATABASE_DIRECT_URL or --direct-url (the pooled URL stays for the "
+            "application and for status and check); or use a pooler in session mode"
+          : fmt::format("direct_url (from {}) must name the database itself, past the pooler, "
+                        "or a pooler in session mode",
+                        config.direct_url_origin);
+  throw core::Error(core::ExitCode::usage,
+                    fmt::format("{} goes through a connection pooler in transaction mode (the "
+                                "server session changes hands between transactions): the "
+                                "migration lock, a session-level advisory lock, cannot be held "
+                                "there; nothing was changed",
+                                params.display()),
+                    hint);
+}
+
+std::unique_ptr<pg::Connection> connect_for_lock(const ops::Context& ctx) {
+  pg::ConnParams params = resolve_target_params(ctx, Route::direct);
+  std::unique_ptr<pg::Connection> conn = connect_to(ctx, params);
+  require_own_session(ctx, params, *conn);
+  return conn;
+}
+
+std::unique_ptr<pg::Connection> open_existing_for_lock(const ops::Context& ctx,
+                                                       const pg::ConnParams& params) {
+  std::unique_ptr<pg::Connection> conn;
+  try {
+    conn = pg::Connection::open(params, ctx.config.connect_timeout);
+  } catch (const core::Error& e) {
+    if (e.code() != core::ExitCode::connection) {
+      throw;
+    }
+    return nullptr;
+  }
+  require_own_session(ctx, params, *conn);
+  return conn;
+}
+
+std::string direct_url_display(const ops::Context& ctx) {
+  const config::Config& config = ctx.config;
+  if (config.local || config.direct_url.empty()) {
+    return "";
+  }
+  return parse_direct_url(config).display();
 }
 
 void check_transport(const ops::Context& ctx, const pg::ConnParams& params,

@@ -71,6 +71,35 @@ TEST_SUITE("config::config") {
     CHECK(config.database_url_origin == "CARACAL_DATABASE_URL");
   }
 
+  TEST_CASE("reads the direct URL from DATABASE_DIRECT_URL, never from the database URL's") {
+    Folder dir(Files{{"agentpg.yaml", "direct_url: postgresql://yaml/db\n"},
+                     {".env", "DATABASE_DIRECT_URL=postgresql://dotenv/db\n"}});
+    Sources sources;
+    sources.working_dir = dir.path;
+    sources.environment["DATABASE_URL"] = "postgresql://pooler/db";
+    Config config = load_config(sources);
+    CHECK(config.database_url == "postgresql://pooler/db");
+    CHECK(config.database_url_origin == "DATABASE_URL");
+    CHECK(config.direct_url == "postgresql://dotenv/db");
+    CHECK(config.direct_url_origin == dir.path + "/.env:1 (DATABASE_DIRECT_URL)");
+
+    sources.environment["DATABASE_DIRECT_URL"] = " postgresql://real/db ";
+    config = load_config(sources);
+    CHECK(config.direct_url == "postgresql://real/db");
+    CHECK(config.direct_url_origin == "DATABASE_DIRECT_URL");
+    CHECK(config.database_url_origin == "DATABASE_URL");
+    sources.flags[&setting(&Config::direct_url)] = "postgresql://flag/db";
+    CHECK(load_config(sources).direct_url_origin == "--direct-url");
+
+    Folder yaml_only(Files{{"agentpg.yaml", "direct_url: postgresql://yaml/db\n"}});
+    Sources plain;
+    plain.working_dir = yaml_only.path;
+    config = load_config(plain);
+    CHECK(config.direct_url == "postgresql://yaml/db");
+    CHECK(config.direct_url_origin == yaml_only.path + "/agentpg.yaml:1");
+    CHECK(config.database_url.empty());
+  }
+
   TEST_CASE("honours the other tools' variables and nested keys") {
     Folder dir(Files{
         {"agentpg.yaml", "init:\n  seed: true\n  seed_env: demo\nmodules: [core, caracal]\n"}});
