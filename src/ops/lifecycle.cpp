@@ -76,7 +76,8 @@ ExitCode run_init(ops::Context& ctx, const InitCommand& command) {
   if (migrate) {
     std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, config.connect_timeout);
     pg::MigrationDatabase db(*conn);
-    RunReport report = migrate::Runner(db, ctx.out).migrate(files, migrate_options(ctx, *conn));
+    RunReport report = migrate::Runner(db, ctx.out, substitute_variables(ctx, false))
+                           .migrate(files, migrate_options(ctx, *conn));
     doc.set("applied", static_cast<long long>(report.steps.size()))
         .set("schema_version",
              report.to_version.empty() ? core::Json() : core::Json(report.to_version));
