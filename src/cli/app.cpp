@@ -42,6 +42,11 @@ const Command k_commands[] = {
     {"migrate", "apply pending migrations in version order", wire_migrate},
     {"rollback", "revert applied migrations, newest first (guarded)", wire_rollback},
     {"status", "show applied, pending, changed, missing and failed migrations", wire_status},
+    {"redo", "revert the newest applied migrations and apply them again (guarded)", wire_redo},
+    {"diff", "show how an applied migration's file differs from what was applied", wire_diff},
+    {"accept",
+     "record changed migrations as applied as they are now, forget missing ones (guarded)",
+     wire_accept},
     {"new", "write a new timestamped migration file", wire_new},
     {"seed", "load seeds/<environment>/ (SQL, YAML, CSV) in one transaction", wire_seed},
     {"adopt",
@@ -101,6 +106,11 @@ void add_global_options(CLI::App& app, Runtime& runtime) {
   app.add_option("--config", runtime.sources.config_path,
                  "settings file [default: agentpg.yaml if present]")
       ->type_name("PATH");
+  app.add_option("--var", runtime.sources.vars,
+                 "a variable for migration files (repeat for more; wins over AGENTPG_VAR_NAME "
+                 "and agentpg.yaml's vars:)")
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false);
   app.add_option("--env-file", runtime.sources.env_file,
                  "environment file [default: .env if present]")
       ->type_name("PATH");

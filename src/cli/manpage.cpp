@@ -174,6 +174,16 @@ dbmate's \fBdb/migrations/\fR is used, and a notice says so. With no migrations 
 migrations and seeds are compiled into the binary: \fBbundled write\fR puts them here and
 in \fBseeds/\fR, \fBbundled install\fR applies them without any folder.
 .TP
+\fB\-\- agentpg: vars\fR
+Above \fB\-\- migrate:up\fR (or \fBvars_enabled: true\fR for every file): \fB:\(aqname\(aq\fR becomes the
+variable's value as a string literal, \fB:"name"\fR as a quoted identifier (quotes doubled;
+a backslash makes an E\(aq\(aq literal), and, with \fB\-\- agentpg: vars raw\fR, \fB:name\fR the value as
+it is. Values from \fBvars:\fR in agentpg.yaml, \fBAGENTPG_VAR_\fR\fINAME\fR, \fB\-\-var\fR \fINAME\fR=\fIVALUE\fR
+(the flag wins). Found by PostgreSQL's scanner, never in strings, comments, dollar quotes or
+casts. An unset variable is exit 2 with file and line. The checksum and the history keep
+the file as written; \fB\-\-dry\-run\fR shows secrets (names with password, secret, token,
+key, or in \fBvars_secret\fR) as ****.
+.TP
 \fBseeds/\fR\fIenvironment\fR\fB/\fR
 Seed data: .yaml, .csv and .sql files, loaded in one transaction. YAML is data, not a
 program: anchors and aliases may expand to at most 1,000,000 values and 32 MiB of text
@@ -202,6 +212,21 @@ One self\-contained HTML page (no script, nothing loaded; every value from the d
 escaped): sizes as bars, findings by severity with their fix, the migration timeline.
 Written under a temporary name and renamed into place; mode 0600 when new, a replaced page
 keeps its mode.
+.SH DRIFT
+.TP
+\fBstatus \-\-exit\-code\fR
+Exit 5 when a migration failed, or one changed or is missing (drift; not counted with
+\fB\-\-allow\-drift\fR), else 1 when some are pending, else 0. \fBstatus \-\-diff\fR and
+\fBdiff\fR \fIVERSION\fR show a change against the text kept in the history.
+.TP
+\fBaccept\fR \fIVERSION\fR...
+Records a changed migration's file as it is now as what was applied (checksum and kept
+text) and forgets a missing one's history row; nothing is run. Guarded; one transaction
+under the migration lock. Pending is exit 2, failed exit 5.
+.TP
+\fBredo\fR
+Reverts the newest \fB\-\-steps\fR applied migrations and applies them again (guarded); an
+edited file is reverted with its recorded down section and applied as it is now.
 .SH BACKUPS AND RESTORES
 .TP
 \fBbackup\fR
@@ -224,7 +249,7 @@ existing database is untouched and the new copy is dropped (the message says so)
 .SH OTHER TOOLS' WORDS
 Aliases with the same meaning: \fBup\fR (migrate), \fBdown\fR (rollback one), \fBcurrent\fR,
 \fBhistory\fR, \fBinfo\fR (status), \fBcreate\fR, \fBdrop\fR (create\-db, drop\-db),
-\fBgenerate\fR, \fBrevision\fR (new). \fBdump\fR, \fBload\fR, \fBredo\fR, \fBlint\fR,
+\fBgenerate\fR, \fBrevision\fR (new), \fBrepair\fR (accept). \fBdump\fR, \fBload\fR, \fBlint\fR,
 \fBverify\fR, \fBvalidate\fR, \fBgoto\fR, \fBforce\fR and \fBclean\fR name the command to
 use instead and exit 2.
 .SH EXIT STATUS
@@ -233,7 +258,8 @@ use instead and exit 2.
 success
 .TP
 1
-unexpected error (also: \fBstatus \-\-exit\-code\fR with pending migrations)
+unexpected error (also: \fBstatus \-\-exit\-code\fR with pending migrations, when none
+failed, changed or is missing: that is 5)
 .TP
 2
 usage or configuration error (also: \fBinit\fR with no migrations to apply, before it creates anything;

@@ -24,9 +24,9 @@ struct Pointer {
 };
 
 const Alias k_aliases[] = {
-    {"up", "migrate"},     {"down", "rollback"}, {"current", "status"},
-    {"history", "status"}, {"info", "status"},   {"create", "create-db"},
-    {"drop", "drop-db"},   {"generate", "new"},  {"revision", "new"},
+    {"up", "migrate"},   {"down", "rollback"},    {"current", "status"}, {"history", "status"},
+    {"info", "status"},  {"create", "create-db"}, {"drop", "drop-db"},   {"generate", "new"},
+    {"revision", "new"}, {"repair", "accept"},
 };
 
 const Pointer k_pointers[] = {
@@ -35,8 +35,6 @@ const Pointer k_pointers[] = {
      "as SQL)"},
     {"load", "'load' is not available yet",
      "to load a backup run 'agentpg restore FILE'; to load data run 'agentpg seed'"},
-    {"redo", "'redo' is not available yet",
-     "run 'agentpg rollback' then 'agentpg migrate' (reverts and re-applies the newest)"},
     {"lint", "'lint' is not available yet",
      "'agentpg migrate --dry-run' shows the SQL that would run; 'agentpg check' checks the "
      "schema's state"},

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include <yaml-cpp/exceptions.h>
 
@@ -83,6 +85,17 @@ void flatten_yaml(const util::YamlNode& map, const std::string& prefix, const st
     const util::YamlNode& value = map.items[i + 1];
     std::string key = prefix + scalar_text(file, key_node, "a key must be a single name");
     int line = key_node.mark.line + 1;
+    if (key == "vars" && value.type == util::YamlNode::Type::map) {
+      // Names of the user's choosing: each is a variable, not a setting.
+      for (size_t v = 0; v + 1 < value.items.size(); v += 2) {
+        std::string name = scalar_text(file, value.items[v], "a variable's name must be a name");
+        out["vars." + name] =
+            YamlEntry{scalar_text(file, value.items[v + 1],
+                                  fmt::format("variable '{}' takes one value", name)),
+                      value.items[v].mark.line + 1};
+      }
+      continue;
+    }
     if (value.type == util::YamlNode::Type::map && is_section(key)) {
       flatten_yaml(value, key + ".", file, out);
       continue;
@@ -430,6 +443,53 @@ void find_dbmate_migrations(const Layers& layers, const Sources& sources, Config
   }
 }
 
+// A variable's name: letters, digits and _, as psql's (ASCII only).
+void check_variable_name(const std::string& name, const std::string& origin) {
+  bool ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+  if (!ok) {
+    throw Error(
+        ExitCode::usage,
+        fmt::format("{}: '{}' is not a variable name (letters, digits and _)", origin, name));
+  }
+}
+
+// The variables for migration files, lowest first: agentpg.yaml's `vars:`, then
+// AGENTPG_VAR_<NAME> in the .env file, then in the environment, then --var NAME=VALUE.
+void read_variables(const Sources& sources, const std::map<std::string, DotenvEntry>& dotenv,
+                    const std::map<std::string, YamlEntry>& yaml, Config& config) {
+  for (const auto& [key, entry] : yaml) {
+    if (util::starts_with(key, "vars.")) {
+      std::string origin = fmt::format("{}:{}", config.config_file, entry.line);
+      check_variable_name(key.substr(5), origin);
+      config.vars[key.substr(5)] = Variable{entry.value, origin};
+    }
+  }
+  const std::string prefix = "AGENTPG_VAR_";
+  for (const auto& [key, entry] : dotenv) {
+    if (util::starts_with(key, prefix) && key.size() > prefix.size()) {
+      std::string origin = fmt::format("{}:{}", config.env_file, entry.line);
+      check_variable_name(key.substr(prefix.size()), origin);
+      config.vars[key.substr(prefix.size())] = Variable{entry.value, origin};
+    }
+  }
+  for (const auto& [key, value] : sources.environment) {
+    if (util::starts_with(key, prefix) && key.size() > prefix.size()) {
+      check_variable_name(key.substr(prefix.size()), key);
+      config.vars[key.substr(prefix.size())] = Variable{value, key};
+    }
+  }
+  for (const auto& given : sources.vars) {
+    size_t eq = given.find('=');
+    if (eq == std::string::npos) {
+      throw Error(ExitCode::usage, fmt::format("--var takes NAME=VALUE, not '{}'", given));
+    }
+    check_variable_name(given.substr(0, eq), "--var");
+    config.vars[given.substr(0, eq)] = Variable{given.substr(eq + 1), "--var"};
+  }
+}
+
 } // namespace
 
 std::map<std::string, std::string> process_environment() {
@@ -459,6 +519,7 @@ Config load_config(const Sources& sources) {
   if (!config.config_file.empty()) {
     yaml = read_yaml(config.config_file);
   }
+  read_variables(sources, dotenv, yaml, config);
   Layers layers(sources, std::move(dotenv), config.env_file, std::move(yaml), config.config_file);
 
   for (const SettingSpec& spec : settings()) {

@@ -21,6 +21,7 @@ struct Sources {
   std::string config_path;                        // --config; "" = agentpg.yaml if present
   std::string env_file;                           // --env-file; "" = .env if present
   std::string working_dir = ".";
+  std::vector<std::string> vars; // --var NAME=VALUE, in the order given
 };
 
 // A value with where it came from ("--lock-timeout", "agentpg.yaml:7", ".env:3", ...).
@@ -31,6 +32,12 @@ struct Resolved {
 
 // The settings' fields are filled from their rows in settings.cpp (key, flag, default,
 // help); the others are derived from them or from the sources.
+// A variable for migration files (`vars:` in agentpg.yaml, AGENTPG_VAR_<NAME>, --var).
+struct Variable {
+  std::string value;
+  std::string origin; // "--var", "AGENTPG_VAR_schema", "agentpg.yaml:7"
+};
+
 struct Config {
   std::string database_url;        // raw text; "" when none is configured
   std::string database_url_origin; // e.g. "DATABASE_URL", "--database-url", "agentpg.yaml:2"
@@ -52,6 +59,9 @@ struct Config {
   int migration_lock_timeout = 0;
   bool allow_drift = false;
   bool allow_out_of_order = false;
+  bool vars_enabled = false;            // variables in every migration file
+  std::vector<std::string> vars_secret; // names whose values --dry-run masks
+  std::map<std::string, Variable> vars; // by name: --var over AGENTPG_VAR_ over agentpg.yaml
   bool allow_production = false;
   bool allow_plaintext = false;
   bool local = false;

@@ -44,6 +44,14 @@ const std::vector<SettingSpec>& settings() {
       {"allow_drift", "--allow-drift", "false",
        "go on although applied migrations changed or vanished on disk",
        Field::boolean(&Config::allow_drift)},
+      {"vars_enabled", nullptr, "false",
+       "substitute variables (:'name', :\"name\") in every migration, not only in those whose "
+       "header says '-- agentpg: vars'",
+       Field::boolean(&Config::vars_enabled)},
+      {"vars_secret", nullptr, "",
+       "variables whose values --dry-run shows as **** (besides names holding password, "
+       "passwd, secret, token or key)",
+       Field::list(&Config::vars_secret)},
       {"allow_out_of_order", "--allow-out-of-order", "false",
        "apply pending migrations older than the newest applied one",
        Field::boolean(&Config::allow_out_of_order)},

@@ -118,6 +118,44 @@ bool is_blank_or_comment(std::string_view line) {
   return trimmed.empty() || trimmed.compare(0, 2, "--") == 0;
 }
 
+// "-- agentpg: vars" or "-- agentpg: vars raw" (blanks between the words as you like);
+// any other line is no directive (a comment that merely starts so stays a comment).
+VarsDirective read_directive(std::string_view line) {
+  std::string_view trimmed = trim_view(line);
+  if (trimmed.compare(0, 2, "--") != 0) {
+    return VarsDirective::none;
+  }
+  std::vector<std::string> words;
+  for (const auto& w : util::split(std::string(trim_view(trimmed.substr(2))), ' ')) {
+    if (!w.empty()) {
+      words.push_back(w);
+    }
+  }
+  if (words.size() < 2 || words[0] != "agentpg:" || words[1] != "vars" || words.size() > 3) {
+    return VarsDirective::none;
+  }
+  if (words.size() == 3) {
+    return words[2] == "raw" ? VarsDirective::raw : VarsDirective::none;
+  }
+  return VarsDirective::quoted;
+}
+
+// The directive among the leading blank and comment lines of a file of its own.
+VarsDirective header_directive(std::string_view text) {
+  VarsDirective found = VarsDirective::none;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    std::string_view line = text.substr(pos, end == std::string_view::npos ? text.npos : end - pos);
+    if (!is_blank_or_comment(line)) {
+      break;
+    }
+    found = std::max(found, read_directive(line));
+    pos = end == std::string_view::npos ? text.size() : end + 1;
+  }
+  return found;
+}
+
 // A migration's name is shown, stored and written in JSON: it must be UTF-8 text without
 // control characters.
 void check_file_name(const std::string& dir, const std::string& name) {
@@ -185,6 +223,7 @@ MigrationFile load_diesel(const std::string& path, const std::string& folder,
   m.layout = Layout::diesel;
   std::string up_text = util::read_file(path + "/up.sql", ExitCode::validation);
   m.up = parse_plain_section(path + "/up.sql", up_text);
+  m.vars = header_directive(up_text);
   std::string checksum_input = up_text;
   if (util::path_exists(path + "/down.sql")) {
     std::string down_text = util::read_file(path + "/down.sql", ExitCode::validation);
@@ -270,6 +309,7 @@ std::vector<MigrationFile> load_folder(const std::string& dir, const std::string
     }
     const auto& [up_text, down_text] = texts[stem];
     pair.checksum = content_checksum(pair.down.present ? up_text + '\0' + down_text : up_text);
+    pair.vars = header_directive(up_text);
     found.push_back(std::move(pair));
   }
   return found;
@@ -408,6 +448,8 @@ MigrationFile parse_native(const std::string& path, std::string_view raw) {
       target.first_line = line_number + 1;
       current = &target;
       section_start = next;
+    } else if (current == nullptr && read_directive(line) != VarsDirective::none) {
+      m.vars = std::max(m.vars, read_directive(line));
     } else if (current == nullptr && trim_view(line).compare(0, 11, "-- alembic:") == 0) {
       m.alembic_revision = std::string(trim_view(trim_view(line).substr(11)));
     } else if (current == nullptr && !is_blank_or_comment(line)) {
@@ -484,11 +526,13 @@ std::vector<MigrationFile> load_migrations(const std::string& dir,
 }
 
 pg::MigrationRow history_row(const MigrationFile& m) {
-  pg::MigrationRow row{
-      m.version,           m.name, m.module, m.checksum, m.up.sql, m.up.transactional, std::nullopt,
-      m.down.transactional};
+  // The text as written: values of variables (secrets among them) never reach the history.
+  pg::MigrationRow row{m.version,         m.name,
+                       m.module,          m.checksum,
+                       written_sql(m.up), m.up.transactional,
+                       std::nullopt,      m.down.transactional};
   if (m.down.present) {
-    row.down_sql = m.down.sql;
+    row.down_sql = written_sql(m.down);
   }
   return row;
 }

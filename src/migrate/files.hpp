@@ -17,7 +17,20 @@ struct Section {
   std::string path;              // the file this section is in
   int first_line = 1;            // line of `path` where `sql` begins
   bool own_transactions = false; // the SQL begins and commits transactions itself (BEGIN/COMMIT)
+  // The text as written in the file, when variables were substituted into `sql` (else
+  // ""): what the checksum covers and the history keeps.
+  std::string written{};
 };
+
+// The section's text as the file has it (before variables were substituted).
+inline const std::string& written_sql(const Section& section) {
+  return section.written.empty() ? section.sql : section.written;
+}
+
+// Whether a file uses variables (migrate/variables.hpp): `-- agentpg: vars` in its header
+// (above `-- migrate:up`, or at the top of a golang-migrate or diesel up file) turns on
+// :'name' and :"name"; `-- agentpg: vars raw` also :name, spliced in as it is.
+enum class VarsDirective { none, quoted, raw };
 
 struct MigrationFile {
   std::string version; // the leading digits without leading zeros ("0" for zero): the identity
@@ -30,6 +43,7 @@ struct MigrationFile {
   Section down;
   std::string checksum;         // SHA-256 of the content, with CRLF and a UTF-8 BOM normalised away
   std::string alembic_revision; // from a "-- alembic: <revision>" line above the up marker
+  VarsDirective vars = VarsDirective::none;
 };
 
 // Versions of fewer than this many digits (leading zeros not counted) are sequence numbers;

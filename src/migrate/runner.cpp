@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
+#include <utility>
 
 #include "core/error.hpp"
 #include "pg/history_table.hpp"
@@ -154,7 +156,7 @@ bool same_statements_before(const std::string& a, const std::string& b, int befo
 // ones that ran, or the numbers would point at other statements.
 void check_resumable(const std::optional<std::string>& ran, const Section& now, int from,
                      const std::string& what) {
-  if (ran && from > 1 && !same_statements_before(*ran, now.sql, from)) {
+  if (ran && from > 1 && !same_statements_before(*ran, written_sql(now), from)) {
     throw Error(ExitCode::validation,
                 fmt::format("{}: statements 1 to {} changed since they ran, so statement {} is no "
                             "longer the one to "
@@ -533,9 +535,22 @@ void Runner::run_statements(const Step& step, int first_statement, int statement
   }
 }
 
-void Runner::apply(const Step& step, int first_statement, int statement_lock_timeout,
+void Runner::apply(const Step& as_written, int first_statement, int statement_lock_timeout,
                    RunReport& report) {
   util::Clock::time_point start = util::Clock::now();
+  // Variables are substituted only into what runs: a file applied long ago needs none of
+  // its values now. The history row is written from the file (step.m), as written.
+  Section substituted;
+  std::optional<Step> with_values;
+  if (m_substitute) {
+    std::string text = m_substitute(as_written.m, as_written.section);
+    if (text != as_written.section.sql) {
+      substituted = as_written.section;
+      substituted.written = std::exchange(substituted.sql, std::move(text));
+      with_values.emplace(Step{as_written.m, substituted, as_written.direction, as_written.note});
+    }
+  }
+  const Step& step = with_values ? *with_values : as_written;
   const Section& section = step.section;
   std::vector<Statement> all = split_statements(section.sql);
   for (const Statement& st : all) {
@@ -665,6 +680,15 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
     acquire_lock(options.lock_timeout);
   }
   std::vector<AppliedMigration> history = prepare_history(&options, options.dry_run, report);
+  if (options.dry_run && !options.assume_reverted.empty()) {
+    const std::vector<std::string>& gone = options.assume_reverted;
+    history.erase(std::remove_if(history.begin(), history.end(),
+                                 [&gone](const AppliedMigration& a) {
+                                   return std::find(gone.begin(), gone.end(), a.version) !=
+                                          gone.end();
+                                 }),
+                  history.end());
+  }
   report.from_version = current_version(history);
   report.to_version = report.from_version;
   try {

@@ -26,6 +26,9 @@ struct MigrateOptions {
   // Called when the database has no agentpg history yet, before it is created (migrate
   // refuses a database that another tool migrated).
   std::function<void()> when_history_missing;
+  // With dry_run: versions to plan as if they were not applied (redo's dry run, whose
+  // rollback changed nothing).
+  std::vector<std::string> assume_reverted;
 };
 
 struct RollbackOptions {
@@ -36,6 +39,12 @@ struct RollbackOptions {
   bool recorded_down = false; // a changed file: run the down section recorded when it was applied
   int lock_timeout = 60;
   int statement_lock_timeout = 0;
+};
+
+struct AcceptOptions {
+  std::vector<std::string> versions; // as given on the command line
+  bool dry_run = false;
+  int lock_timeout = 60;
 };
 
 struct StepReport {
@@ -60,12 +69,21 @@ struct RunReport {
 
 class Runner {
 public:
+  // The SQL to run for a section of a migration (its file's, or a recorded one): variables
+  // substituted (migrate/variables.hpp). Called only for sections that run.
+  using Substitute = std::function<std::string(const MigrationFile&, const Section&)>;
+
   Runner(Database& db, const core::Output& out) : m_db(db), m_out(out) {}
+  Runner(Database& db, const core::Output& out, Substitute substitute)
+      : m_db(db), m_out(out), m_substitute(std::move(substitute)) {}
 
   // Throws core::Error: 4 when SQL fails (the message says what took effect), 5 when the
   // plan is refused, 6 when the lock wait times out.
   RunReport migrate(const std::vector<MigrationFile>& files, const MigrateOptions& options);
   RunReport rollback(const std::vector<MigrationFile>& files, const RollbackOptions& options);
+  // `accept` (migrate/accept.hpp): one transaction under the lock; each step's note says
+  // what was done ("recorded", "forgotten", "unchanged").
+  RunReport accept(const std::vector<MigrationFile>& files, const AcceptOptions& options);
 
 private:
   struct Step;
@@ -91,6 +109,7 @@ private:
 
   Database& m_db;
   const core::Output& m_out;
+  Substitute m_substitute;
   bool m_locked = false;
   bool m_relaxed = false;
   std::vector<std::string> m_done; // lines to print once the commits are durable

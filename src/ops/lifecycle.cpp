@@ -85,7 +85,8 @@ ExitCode run_init(ops::Context& ctx, const InitCommand& command) {
       ops::require_own_session(ctx, params, *conn);
     }
     pg::MigrationDatabase db(*conn);
-    RunReport report = migrate::Runner(db, ctx.out).migrate(files, migrate_options(ctx, *conn));
+    RunReport report = migrate::Runner(db, ctx.out, substitute_variables(ctx, false))
+                           .migrate(files, migrate_options(ctx, *conn));
     doc.set("applied", static_cast<long long>(report.steps.size()))
         .set("schema_version",
              report.to_version.empty() ? core::Json() : core::Json(report.to_version));

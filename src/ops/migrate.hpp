@@ -2,6 +2,7 @@
 // The migration commands as the CLI runs them: load files, connect, run, report.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "migrate/runner.hpp"
@@ -32,8 +33,22 @@ struct RollbackCommand {
 };
 
 struct StatusCommand {
-  bool exit_code = false; // exit 1 when anything is pending
+  bool exit_code = false; // exit 5 on failed or drifted migrations, else 1 when any is pending
   bool diff = false;      // show how changed migrations differ from what was applied
+};
+
+struct RedoCommand {
+  int steps = 1;
+  bool dry_run = false;
+};
+
+struct AcceptCommand {
+  std::vector<std::string> versions;
+  bool dry_run = false;
+};
+
+struct DiffCommand {
+  std::string version;
 };
 
 struct NewCommand {
@@ -45,9 +60,20 @@ struct NewCommand {
 // refusing a database another tool migrated (on `conn`).
 migrate::MigrateOptions migrate_options(const Context& ctx, pg::Connection& conn);
 
+// The substitution of variables into the migrations that run, from the Config's vars,
+// vars_enabled and vars_secret; `masked` (--dry-run) shows secret values as ****.
+migrate::Runner::Substitute substitute_variables(const Context& ctx, bool masked);
+
 core::ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command);
 core::ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command);
 core::ExitCode run_status(ops::Context& ctx, const StatusCommand& command);
+// Reverts the newest `steps` applied migrations and applies them again (guarded like
+// rollback); a changed file is reverted with the down section recorded when it was applied.
+core::ExitCode run_redo(ops::Context& ctx, const RedoCommand& command);
+// Records the files of the given versions as applied as they are now (guarded).
+core::ExitCode run_accept(ops::Context& ctx, const AcceptCommand& command);
+// How one applied migration's file differs from the text recorded when it was applied.
+core::ExitCode run_diff(ops::Context& ctx, const DiffCommand& command);
 core::ExitCode run_new(ops::Context& ctx, const NewCommand& command);
 
 } // namespace agentpg::ops

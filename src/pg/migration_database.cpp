@@ -259,6 +259,16 @@ Query MigrationDatabase::forget(const std::string& version) const {
       .changing(1);
 }
 
+Query MigrationDatabase::record_accepted(const MigrationRow& m) const {
+  // applied_at, execution_ms and applied_by stay: they say when it ran, not when it was
+  // accepted.
+  return H(Query("UPDATE agentpg.schema_migrations SET name = $2, module = $3, checksum = $4, "
+                 "up_sql = $5, up_transactional = $6, down_sql = $7, down_transactional = $8 "
+                 "WHERE version = $1 AND status = 'applied'",
+                 row_values(m, {})))
+      .changing(1);
+}
+
 Query MigrationDatabase::set_lock_timeout(int seconds) const {
   return fmt::format("SET LOCAL lock_timeout = '{}s'", seconds);
 }

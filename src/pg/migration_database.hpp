@@ -26,6 +26,7 @@ public:
   Query record_finished(const std::string& version) const override;
   Query record_reapplied(const std::string& version) const override;
   Query forget(const std::string& version) const override;
+  Query record_accepted(const MigrationRow& m) const override;
   Query set_lock_timeout(int seconds) const override;
   Query relaxed_commits() const override;
   std::vector<Query> flush_commits() const override;

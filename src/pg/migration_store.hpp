@@ -92,6 +92,9 @@ public:
   // Marks a migration whose down failed applied again (its failure forgotten).
   virtual Query record_reapplied(const std::string& version) const = 0;
   virtual Query forget(const std::string& version) const = 0;
+  // Records the file as it is now as what was applied (`accept`): its checksum and its
+  // sections replace the recorded ones of a cleanly applied row.
+  virtual Query record_accepted(const MigrationRow& m) const = 0;
   virtual Query set_lock_timeout(int seconds) const = 0;
   // Makes this session's commits asynchronous (no WAL flush per migration)...
   virtual Query relaxed_commits() const = 0;

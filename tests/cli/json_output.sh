@@ -39,6 +39,9 @@ run "$AGENTPG" --json check --html page.html; expect_code 0; validate check
 run "$AGENTPG" --json init;              expect_code 0; validate init
 run "$AGENTPG" --json --yes rollback;    expect_code 0; validate rollback
 run "$AGENTPG" --json migrate;           expect_code 0; validate migrate
+run "$AGENTPG" --json --yes redo;        expect_code 0; validate redo
+run "$AGENTPG" --json diff 2;            expect_code 0; validate diff
+run "$AGENTPG" --json --yes accept 2;    expect_code 0; validate accept
 mkdir -p "$WORK/seeds/development"
 printf 'table: public.one\nkey: [id]\nrows: []\n' >"$WORK/seeds/development/one.yaml"
 run "$AGENTPG" --json --seeds-dir "$WORK/seeds" seed; expect_code 0; validate seed

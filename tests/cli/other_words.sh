@@ -1,6 +1,6 @@
 # Other tools' words: dbmate/golang-migrate/Alembic/Flyway aliases run the same command
 # (up = migrate, down = rollback one, current/history/info = status, create/drop = create-db/
-# drop-db, generate/revision = new, wait); words that mean something else point to the right
+# drop-db, generate/revision = new, wait, Flyway's repair = accept); words that mean something else point to the right
 # command (exit 2); unknown words keep a sensible suggestion; dbmate's db/migrations is found.
 source "$(dirname "$0")/lib.sh"
 db=$(new_db)
@@ -27,6 +27,11 @@ run "$AGENTPG" revision add_four
 expect_code 0
 ls migrations/*_add_four.sql >/dev/null || fail "revision wrote no migration"
 
+# repair (Flyway) is accept: an unchanged migration needs nothing.
+run "$AGENTPG" repair 1 --dry-run
+expect_code 0
+expect_out "-- nothing to do"
+
 # create / drop on a database of their own.
 other="${db}_x"
 forget_db_later "$other"
@@ -51,7 +56,6 @@ pointer() { # pointer WORD TEXT: exit 2 with TEXT in the hint, nothing run
   expect_code 2
 }
 pointer dump; expect_err "agentpg backup"; expect_no "drop-db"
-pointer redo; expect_err "not available yet"; expect_err "'agentpg rollback' then 'agentpg migrate'"
 pointer lint; expect_err "not available yet"
 pointer verify backups/x.dump; expect_err "agentpg backup verify FILE"
 pointer clean; expect_err "refused"; expect_err "agentpg drop-db"; expect_err "rollback --to base"

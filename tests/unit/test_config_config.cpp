@@ -34,6 +34,31 @@ std::string load_error(const Sources& sources) {
 } // namespace
 
 TEST_SUITE("config::config") {
+  TEST_CASE("takes variables from --var over the environment over .env over agentpg.yaml") {
+    Folder dir(Files{{".env", "AGENTPG_VAR_b=dotenv\nAGENTPG_VAR_c=dotenv\n"},
+                     {"agentpg.yaml", "vars:\n  a: yaml\n  b: yaml\n  d: yaml\nvars_enabled: true\n"
+                                      "vars_secret: [d]\n"}});
+    Sources sources;
+    sources.working_dir = dir.path;
+    sources.environment["AGENTPG_VAR_c"] = "env";
+    sources.environment["AGENTPG_VAR_d"] = "env";
+    sources.vars = {"d=flag=with=equals", "e="};
+    Config config = load_config(sources);
+    CHECK(config.vars.at("a").value == "yaml");
+    CHECK(config.vars.at("a").origin == dir.path + "/agentpg.yaml:2");
+    CHECK(config.vars.at("b").value == "dotenv");
+    CHECK(config.vars.at("c").value == "env");
+    CHECK(config.vars.at("d").value == "flag=with=equals");
+    CHECK(config.vars.at("e").value.empty());
+    CHECK(config.vars_enabled);
+    CHECK(config.vars_secret == std::vector<std::string>{"d"});
+
+    sources.vars = {"no_value"};
+    CHECK(load_error(sources) == "--var takes NAME=VALUE, not 'no_value'");
+    sources.vars = {"bad-name=1"};
+    CHECK(load_error(sources) ==
+          "--var: 'bad-name' is not a variable name (letters, digits and _)");
+  }
   TEST_CASE("takes flags over environment over .env over agentpg.yaml over defaults") {
     Folder dir(
         Files{{".env", "AGENTPG_LOCK_TIMEOUT=30\nAGENTPG_CONNECT_TIMEOUT=7\nDATABASE_URL="

@@ -54,6 +54,9 @@ public:
     return "REAPPLIED " + version;
   }
   Query forget(const std::string& version) const override { return "FORGET " + version; }
+  Query record_accepted(const agentpg::pg::MigrationRow& m) const override {
+    return "ACCEPT " + m.version;
+  }
   Query set_lock_timeout(int seconds) const override {
     return "LOCK TIMEOUT " + std::to_string(seconds);
   }
