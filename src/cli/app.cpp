@@ -43,6 +43,10 @@ const Command k_commands[] = {
     {"rollback", "revert applied migrations, newest first (guarded)", wire_rollback},
     {"status", "show applied, pending, changed, missing and failed migrations", wire_status},
     {"new", "write a new timestamped migration file", wire_new},
+    {"lint",
+     "check migration files for what locks, breaks or cannot be undone in production "
+     "(offline, on PostgreSQL's parser)",
+     wire_lint},
     {"seed", "load seeds/<environment>/ (SQL, YAML, CSV) in one transaction", wire_seed},
     {"adopt",
      "take over the history of dbmate, golang-migrate, diesel, Flyway or Alembic (their table "

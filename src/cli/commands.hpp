@@ -14,6 +14,7 @@ void wire_migrate(CLI::App* cmd, Runtime& runtime);
 void wire_rollback(CLI::App* cmd, Runtime& runtime);
 void wire_status(CLI::App* cmd, Runtime& runtime);
 void wire_new(CLI::App* cmd, Runtime& runtime);
+void wire_lint(CLI::App* cmd, Runtime& runtime);
 void wire_adopt(CLI::App* cmd, Runtime& runtime);
 void wire_seed(CLI::App* cmd, Runtime& runtime);
 void wire_baseline(CLI::App* cmd, Runtime& runtime);

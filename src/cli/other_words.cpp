@@ -37,9 +37,6 @@ const Pointer k_pointers[] = {
      "to load a backup run 'agentpg restore FILE'; to load data run 'agentpg seed'"},
     {"redo", "'redo' is not available yet",
      "run 'agentpg rollback' then 'agentpg migrate' (reverts and re-applies the newest)"},
-    {"lint", "'lint' is not available yet",
-     "'agentpg migrate --dry-run' shows the SQL that would run; 'agentpg check' checks the "
-     "schema's state"},
     {"verify", "'verify' is not available yet",
      "to verify a backup run 'agentpg backup verify FILE'; to check the schema against the "
      "migrations run 'agentpg check'"},

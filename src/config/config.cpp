@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include <yaml-cpp/exceptions.h>
@@ -189,6 +190,16 @@ private:
               fmt::format("{}: {} must be {}, not '{}'", r.origin, key, expected, r.value));
 }
 
+// One of the row's words ("error,warning,hint").
+std::string as_choice(const Resolved& r, const SettingSpec& spec) {
+  std::string value = util::trim(r.value);
+  std::vector<std::string> choices = util::split(spec.choices, ',');
+  if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
+    bad_value(r, spec.key, "one of " + util::join(choices, ", "));
+  }
+  return value;
+}
+
 int as_seconds(const Resolved& r, const char* key) {
   unsigned long long value = 0;
   if (!util::parse_uint(util::trim(r.value), value) || value > 86400 * 7) {
@@ -293,6 +304,9 @@ void read_setting(const SettingSpec& spec, const Layers& layers, const Sources& 
     return;
   case Kind::environment:
     config.*field.of_type<Environment>() = as_environment(r, spec.key, config.environment_name);
+    return;
+  case Kind::choice:
+    config.*field.of_type<std::string>() = as_choice(r, spec);
     return;
   }
 }

@@ -14,6 +14,7 @@
 #include "migrate/runner.hpp"
 #include "ops/backup.hpp"
 #include "ops/guard.hpp"
+#include "ops/lint.hpp"
 #include "ops/target.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
@@ -98,6 +99,9 @@ MigrateOptions migrate_options(const Context& ctx, pg::Connection& conn) {
   options.rules = MigrateRules{std::nullopt, config.allow_drift, config.allow_out_of_order};
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
+  options.check_plan = [&ctx](const std::vector<const MigrationFile*>& pending) {
+    lint_before_migrate(ctx, pending);
+  };
   return options;
 }
 

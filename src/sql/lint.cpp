@@ -48,6 +48,7 @@ using lint_detail::bare;
 using lint_detail::NameSet;
 using lint_detail::RawFinding;
 using lint_detail::Scope;
+using tree::field;
 using tree::Node;
 using tree::ParsedStatement;
 using tree::relation_name;
@@ -140,18 +141,18 @@ struct SectionLint {
 bool controls_transactions(const ParsedStatement& st) {
   std::string kind = text(st.body, "kind");
   return st.kind == "TransactionStmt" &&
-         (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START" ||
-          kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK");
+         (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START" || kind == "TRANS_STMT_COMMIT" ||
+          kind == "TRANS_STMT_ROLLBACK");
 }
 
 // Records what a statement of the up creates that later statements' rules depend on.
 void note_created(const ParsedStatement& st, NameSet& tables, NameSet& indexes) {
   if (st.kind == "CreateStmt") {
-    tables.add(relation_name(st.body["relation"]));
+    tables.add(relation_name(field(st.body, "relation")));
   } else if (st.kind == "CreateTableAsStmt") {
-    tables.add(relation_name(st.body["into"]["rel"]));
+    tables.add(relation_name(field(field(st.body, "into"), "rel")));
   } else if (st.kind == "IndexStmt" && !text(st.body, "idxname").empty()) {
-    std::string schema = text(st.body["relation"], "schemaname");
+    std::string schema = text(field(st.body, "relation"), "schemaname");
     indexes.add((schema.empty() ? "" : schema + ".") + text(st.body, "idxname"));
   }
 }
@@ -221,8 +222,8 @@ SectionLint lint_section(const LintSection& section, bool up, const LintOptions&
 // What a migration's up creates and its down drops, by kind and name, for the check that
 // the down reverses the up.
 struct Object {
-  std::string kind; // "table", "index", "column", "type", "function", ...
-  std::string name; // as written: "s.t", "s.t.column", "s.t.trigger"
+  std::string kind;  // "table", "index", "column", "type", "function", ...
+  std::string name;  // as written: "s.t", "s.t.column", "s.t.trigger"
   std::string table; // the table an index, column, trigger or policy belongs to
   size_t offset = 0;
   bool if_not_exists = false; // created with IF NOT EXISTS: it may have been there before
@@ -257,54 +258,54 @@ std::vector<Object> created_objects(const std::vector<ParsedStatement>& statemen
     o.replace = tree::flag(b, "replace");
     if (st.kind == "CreateStmt") {
       o.kind = "table";
-      o.name = relation_name(b["relation"]);
+      o.name = relation_name(field(b, "relation"));
     } else if (st.kind == "CreateTableAsStmt") {
       o.kind = text(b, "objtype") == "OBJECT_MATVIEW" ? "materialized view" : "table";
-      o.name = relation_name(b["into"]["rel"]);
+      o.name = relation_name(field(field(b, "into"), "rel"));
     } else if (st.kind == "ViewStmt") {
       o.kind = "view";
-      o.name = relation_name(b["view"]);
+      o.name = relation_name(field(b, "view"));
     } else if (st.kind == "IndexStmt" && !text(b, "idxname").empty()) {
-      std::string schema = text(b["relation"], "schemaname");
+      std::string schema = text(field(b, "relation"), "schemaname");
       o.kind = "index";
       o.name = (schema.empty() ? "" : schema + ".") + text(b, "idxname");
-      o.table = relation_name(b["relation"]);
+      o.table = relation_name(field(b, "relation"));
     } else if (st.kind == "CreateSeqStmt") {
       o.kind = "sequence";
-      o.name = relation_name(b["sequence"]);
+      o.name = relation_name(field(b, "sequence"));
     } else if (st.kind == "CreateSchemaStmt") {
       o.kind = "schema";
       o.name = text(b, "schemaname");
     } else if (st.kind == "CreateEnumStmt" || st.kind == "CreateRangeStmt") {
       o.kind = "type";
-      o.name = tree::dotted(tree::strings(b["typeName"]));
+      o.name = tree::dotted(tree::strings(field(b, "typeName")));
     } else if (st.kind == "CompositeTypeStmt") {
       o.kind = "type";
-      o.name = relation_name(b["typevar"]);
+      o.name = relation_name(field(b, "typevar"));
     } else if (st.kind == "CreateDomainStmt") {
       o.kind = "type";
-      o.name = tree::dotted(tree::strings(b["domainname"]));
+      o.name = tree::dotted(tree::strings(field(b, "domainname")));
     } else if (st.kind == "CreateFunctionStmt") {
       o.kind = "function";
-      o.name = tree::dotted(tree::strings(b["funcname"]));
+      o.name = tree::dotted(tree::strings(field(b, "funcname")));
     } else if (st.kind == "CreateTrigStmt") {
       o.kind = "trigger";
-      o.table = relation_name(b["relation"]);
+      o.table = relation_name(field(b, "relation"));
       o.name = o.table + "." + text(b, "trigname");
       o.replace = tree::flag(b, "replace");
     } else if (st.kind == "CreatePolicyStmt") {
       o.kind = "policy";
-      o.table = relation_name(b["table"]);
+      o.table = relation_name(field(b, "table"));
       o.name = o.table + "." + text(b, "policy_name");
     } else if (st.kind == "CreateExtensionStmt") {
       o.kind = "extension";
       o.name = text(b, "extname");
     } else if (st.kind == "AlterTableStmt") {
-      std::string table = relation_name(b["relation"]);
-      for (const Node& cmd : b.value("cmds", Node::array())) {
-        const Node& c = cmd["AlterTableCmd"];
+      std::string table = relation_name(field(b, "relation"));
+      for (const Node& cmd : field(b, "cmds")) {
+        const Node& c = field(cmd, "AlterTableCmd");
         if (text(c, "subtype") == "AT_AddColumn" && c.contains("def")) {
-          const Node& column = c["def"]["ColumnDef"];
+          const Node& column = field(field(c, "def"), "ColumnDef");
           out.push_back(Object{"column", table + "." + text(column, "colname"), table,
                                tree::location(column, st.first_word), tree::flag(c, "missing_ok"),
                                false});
@@ -342,14 +343,15 @@ void dropped_objects(const std::vector<ParsedStatement>& statements, std::vector
       if (kind.empty()) {
         continue;
       }
-      for (const Node& object : b.value("objects", Node::array())) {
+      for (const Node& object : field(b, "objects")) {
         std::string k = tree::kind_of(object);
         const Node& inner = tree::body_of(object);
-        std::string name = k == "List"             ? tree::dotted(tree::strings(inner["items"]))
-                           : k == "TypeName"       ? tree::dotted(tree::strings(inner["names"]))
-                           : k == "ObjectWithArgs" ? tree::dotted(tree::strings(inner["objname"]))
-                           : k == "String"         ? text(inner, "sval")
-                                                   : "";
+        std::string name = k == "List"       ? tree::dotted(tree::strings(field(inner, "items")))
+                           : k == "TypeName" ? tree::dotted(tree::strings(field(inner, "names")))
+                           : k == "ObjectWithArgs"
+                               ? tree::dotted(tree::strings(field(inner, "objname")))
+                           : k == "String" ? text(inner, "sval")
+                                           : "";
         Object o{kind, name, "", st.first_word, false, false};
         if (kind == "trigger" || kind == "policy") {
           o.table = name.substr(0, name.rfind('.'));
@@ -357,17 +359,17 @@ void dropped_objects(const std::vector<ParsedStatement>& statements, std::vector
         drops.push_back(std::move(o));
       }
     } else if (st.kind == "AlterTableStmt") {
-      std::string table = relation_name(b["relation"]);
-      for (const Node& cmd : b.value("cmds", Node::array())) {
-        const Node& c = cmd["AlterTableCmd"];
+      std::string table = relation_name(field(b, "relation"));
+      for (const Node& cmd : field(b, "cmds")) {
+        const Node& c = field(cmd, "AlterTableCmd");
         if (text(c, "subtype") == "AT_DropColumn") {
           drops.push_back(
               Object{"column", table + "." + text(c, "name"), table, st.first_word, false, false});
         }
       }
     } else if (st.kind == "CreateFunctionStmt" || st.kind == "ViewStmt") {
-      std::string name = st.kind == "ViewStmt" ? relation_name(b["view"])
-                                               : tree::dotted(tree::strings(b["funcname"]));
+      std::string name = st.kind == "ViewStmt" ? relation_name(field(b, "view"))
+                                               : tree::dotted(tree::strings(field(b, "funcname")));
       restores.push_back(Object{st.kind == "ViewStmt" ? "view" : "function", name, "",
                                 st.first_word, false, true});
     }
@@ -375,9 +377,8 @@ void dropped_objects(const std::vector<ParsedStatement>& statements, std::vector
 }
 
 bool has(const std::vector<Object>& objects, const std::string& kind, const std::string& name) {
-  return std::any_of(objects.begin(), objects.end(), [&](const Object& o) {
-    return o.kind == kind && same_name(o.name, name);
-  });
+  return std::any_of(objects.begin(), objects.end(),
+                     [&](const Object& o) { return o.kind == kind && same_name(o.name, name); });
 }
 
 void check_reversal(SectionLint& up, SectionLint& down) {
@@ -468,9 +469,9 @@ std::vector<Finding> lint_migration(const LintMigration& migration, const LintOp
     findings.push_back(make_finding(Place{migration.header, migration.up.path, 1}, raw));
   }
   if (!migration.down.present && !listed(file_disabled, "down-missing")) {
-    findings.push_back(make_finding(Place{"", migration.up.path, marker_line},
-                                    RawFinding{"down-missing", Severity::warning, 0,
-                                               "the migration has no down section"}));
+    findings.push_back(make_finding(
+        Place{"", migration.up.path, marker_line},
+        RawFinding{"down-missing", Severity::warning, 0, "the migration has no down section"}));
   } else if (migration.down.present && !down_has_sql && !listed(file_disabled, "down-empty")) {
     findings.push_back(make_finding(
         Place{"", migration.down.path, std::max(1, migration.down.first_line - 1)},

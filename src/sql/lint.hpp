@@ -25,8 +25,8 @@ std::optional<Severity> parse_severity(std::string_view text);
 
 struct LintRule {
   const char* id;
-  const char* squawk; // squawk's rule of the same meaning, "" when it has none
-  Severity severity;  // its findings' severity (add-enum-value-in-transaction: see there)
+  const char* squawk;  // squawk's rule of the same meaning, "" when it has none
+  Severity severity;   // its findings' severity (add-enum-value-in-transaction: see there)
   const char* summary; // what it finds, one line
   const char* why;     // why that hurts in production
   const char* fix;     // the safe way to write it
@@ -42,7 +42,7 @@ struct Finding {
   Severity severity = Severity::warning;
   std::string path;
   int line = 1;
-  int column = 1; // in characters
+  int column = 1;      // in characters
   std::string message; // what is wrong
   std::string why;     // why it hurts in production
   std::string fix;     // the safe way to write it

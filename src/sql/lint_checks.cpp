@@ -7,6 +7,7 @@
 
 namespace agentpg::sql::lint_detail {
 
+using tree::field;
 using tree::flag;
 using tree::location;
 using tree::Node;
@@ -15,20 +16,25 @@ using tree::text;
 
 namespace {
 
-const Node& field(const Node& node, const char* key) {
-  static const Node k_null;
-  auto it = node.find(key);
-  return it == node.end() ? k_null : *it;
-}
-
 // Functions that give the same value for every row of one statement, so a default that
 // calls only these is recorded once in the catalog (PostgreSQL 11+), not written per row.
 bool non_volatile_function(const std::string& name) {
-  static const char* const k_stable[] = {
-      "now",         "transaction_timestamp", "statement_timestamp", "current_setting",
-      "lower",       "upper",                 "concat",              "jsonb_build_object",
-      "json_build_object", "jsonb_build_array", "json_build_array", "to_jsonb",
-      "to_json",     "make_interval",         "array_fill",          "length"};
+  static const char* const k_stable[] = {"now",
+                                         "transaction_timestamp",
+                                         "statement_timestamp",
+                                         "current_setting",
+                                         "lower",
+                                         "upper",
+                                         "concat",
+                                         "jsonb_build_object",
+                                         "json_build_object",
+                                         "jsonb_build_array",
+                                         "json_build_array",
+                                         "to_jsonb",
+                                         "to_json",
+                                         "make_interval",
+                                         "array_fill",
+                                         "length"};
   return std::find(std::begin(k_stable), std::end(k_stable), name) != std::end(k_stable);
 }
 
@@ -60,8 +66,8 @@ std::string volatile_call(const Node& expr) {
 // Whether an expression holds the string constant `value` anywhere.
 bool uses_string(const Node& node, const std::string& value) {
   if (node.is_object()) {
-    if (auto it = node.find("sval"); it != node.end() && it->is_object() &&
-                                      text(*it, "sval") == value) {
+    if (auto it = node.find("sval");
+        it != node.end() && it->is_object() && text(*it, "sval") == value) {
       return true;
     }
     return std::any_of(node.begin(), node.end(),
@@ -77,8 +83,8 @@ bool uses_string(const Node& node, const std::string& value) {
 std::vector<const Node*> constraints_of(const Node& column_def) {
   std::vector<const Node*> out;
   for (const Node& c : field(column_def, "constraints")) {
-    if (c.contains("Constraint")) {
-      out.push_back(&c["Constraint"]);
+    if (const Node& constraint = field(c, "Constraint"); constraint.is_object()) {
+      out.push_back(&constraint);
     }
   }
   return out;
@@ -100,8 +106,7 @@ void check_column_type(const Scope& scope, const Node& column_def, bool key) {
   } else if (name == "bpchar") {
     scope.report("ban-char-field", at, fmt::format("{} is char(n)", what));
   } else if (name == "timestamp") {
-    scope.report("prefer-timestamptz", at,
-                 fmt::format("{} is timestamp without time zone", what));
+    scope.report("prefer-timestamptz", at, fmt::format("{} is timestamp without time zone", what));
   }
   bool serial = name == "serial" || name == "serial4" || name == "smallserial" ||
                 name == "serial2" || name == "bigserial" || name == "serial8";
@@ -124,14 +129,13 @@ bool has_constraint(const Node& column_def, const char* contype) {
 void check_create_table(const Scope& scope, const Node& body) {
   std::vector<std::string> key_columns;
   for (const Node& element : field(body, "tableElts")) {
-    if (element.contains("Constraint") &&
-        text(element["Constraint"], "contype") == "CONSTR_PRIMARY") {
-      key_columns = tree::strings(field(element["Constraint"], "keys"));
+    const Node& constraint = field(element, "Constraint");
+    if (text(constraint, "contype") == "CONSTR_PRIMARY") {
+      key_columns = tree::strings(field(constraint, "keys"));
     }
   }
   for (const Node& element : field(body, "tableElts")) {
-    if (element.contains("ColumnDef")) {
-      const Node& column = element["ColumnDef"];
+    if (const Node& column = field(element, "ColumnDef"); column.is_object()) {
       bool key = has_constraint(column, "CONSTR_PRIMARY") ||
                  std::find(key_columns.begin(), key_columns.end(), text(column, "colname")) !=
                      key_columns.end();
@@ -154,9 +158,9 @@ void check_add_column(const Scope& scope, const std::string& table, const Node& 
     if (contype == "CONSTR_DEFAULT") {
       has_default = true;
       if (std::string call = volatile_call(field(*c, "raw_expr")); !call.empty()) {
-        scope.report("adding-field-with-default", c_at,
-                     fmt::format("column {} gets the default {}(), which may be volatile", name,
-                                 call));
+        scope.report(
+            "adding-field-with-default", c_at,
+            fmt::format("column {} gets the default {}(), which may be volatile", name, call));
       }
     } else if (contype == "CONSTR_GENERATED" || contype == "CONSTR_IDENTITY") {
       has_default = true;
@@ -177,16 +181,16 @@ void check_add_column(const Scope& scope, const std::string& table, const Node& 
                    fmt::format("column {} is added with a foreign key to {}", name,
                                relation_name(field(*c, "pktable"))));
     } else if (contype == "CONSTR_CHECK") {
-      scope.report("constraint-missing-not-valid", c_at,
-                   fmt::format("column {} is added with a CHECK, which is validated at once",
-                               name));
+      scope.report(
+          "constraint-missing-not-valid", c_at,
+          fmt::format("column {} is added with a CHECK, which is validated at once", name));
     }
   }
   if (serial) {
     has_default = true;
-    scope.report("adding-field-with-default", at,
-                 fmt::format("column {} is {}: every row gets a value from its sequence", name,
-                             type));
+    scope.report(
+        "adding-field-with-default", at,
+        fmt::format("column {} is {}: every row gets a value from its sequence", name, type));
   }
   if (not_null && !has_default) {
     scope.report("adding-required-field", at,
@@ -194,8 +198,7 @@ void check_add_column(const Scope& scope, const std::string& table, const Node& 
   }
 }
 
-void check_add_constraint(const Scope& scope, const std::string& table, const Node& c,
-                          size_t at) {
+void check_add_constraint(const Scope& scope, const std::string& table, const Node& c, size_t at) {
   std::string contype = text(c, "contype");
   std::string name = text(c, "conname");
   std::string shown = name.empty() ? "" : " " + name;
@@ -341,13 +344,12 @@ void check_enum_value(const Scope& scope, const Node& body) {
       used = uses_string(scope.statements[i].body, value);
     }
     std::string type = tree::dotted(tree::strings(field(body, "typeName")));
-    scope.report("add-enum-value-in-transaction", used ? Severity::error : Severity::warning,
-                 st.first_word,
-                 used ? fmt::format("value '{}' is added to {} in a transaction block, and a "
-                                    "later statement of the section uses it",
-                                    value, type)
-                      : fmt::format("value '{}' is added to {} in a transaction block", value,
-                                    type));
+    scope.report(
+        "add-enum-value-in-transaction", used ? Severity::error : Severity::warning, st.first_word,
+        used ? fmt::format("value '{}' is added to {} in a transaction block, and a "
+                           "later statement of the section uses it",
+                           value, type)
+             : fmt::format("value '{}' is added to {} in a transaction block", value, type));
   }
   if (!scope.section.transactional && !flag(body, "skipIfNewValExists")) {
     scope.report("prefer-robust-stmts", st.first_word, "ADD VALUE without IF NOT EXISTS");
@@ -428,7 +430,8 @@ void check_statement(const Scope& scope) {
   const tree::ParsedStatement& st = scope.statement();
   const Node& body = st.body;
   const std::string& kind = st.kind;
-  if (const char* what = never_in_transaction(kind, body); what != nullptr && scope.in_transaction) {
+  if (const char* what = never_in_transaction(kind, body);
+      what != nullptr && scope.in_transaction) {
     scope.report("cannot-run-in-transaction", st.first_word,
                  fmt::format("{} runs in a transaction block here", what));
   }

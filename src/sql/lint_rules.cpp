@@ -31,8 +31,7 @@ const std::vector<LintRule>& lint_rules() {
       {"parse-error", "", Severity::error, "PostgreSQL 15's parser refuses the section",
        "the server refuses it too, so the migration fails when it reaches this statement",
        "fix the syntax; 'psql' on a scratch database shows the server's own message"},
-      {"cannot-run-in-transaction", "ban-concurrent-index-creation-in-transaction",
-       Severity::error,
+      {"cannot-run-in-transaction", "ban-concurrent-index-creation-in-transaction", Severity::error,
        "a statement that PostgreSQL refuses inside a transaction block, in a section that runs "
        "in one (CONCURRENTLY, VACUUM, CREATE/DROP DATABASE, ALTER SYSTEM, ...)",
        "the server refuses it ('cannot run inside a transaction block'), so the migration "
@@ -47,14 +46,14 @@ const std::vector<LintRule>& lint_rules() {
        "ADD VALUE in a transaction block at all",
        "add the value in a migration of its own marked 'transaction:false', and use it in a "
        "later migration"},
-      {"require-concurrent-index-creation", "require-concurrent-index-creation",
-       Severity::warning, "CREATE INDEX without CONCURRENTLY on a table this file did not create",
+      {"require-concurrent-index-creation", "require-concurrent-index-creation", Severity::warning,
+       "CREATE INDEX without CONCURRENTLY on a table this file did not create",
        "a plain CREATE INDEX holds a SHARE lock on the table while it builds: every INSERT, "
        "UPDATE and DELETE waits, for minutes on a large table",
        "CREATE INDEX CONCURRENTLY IF NOT EXISTS ... in a 'transaction:false' section (drop an "
        "INVALID index a failed build leaves before retrying)"},
-      {"require-concurrent-index-deletion", "require-concurrent-index-deletion",
-       Severity::warning, "DROP INDEX without CONCURRENTLY of an index this file did not create",
+      {"require-concurrent-index-deletion", "require-concurrent-index-deletion", Severity::warning,
+       "DROP INDEX without CONCURRENTLY of an index this file did not create",
        "a plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table: reads and "
        "writes wait for it, and behind it",
        "DROP INDEX CONCURRENTLY IF EXISTS ... in a 'transaction:false' section"},
@@ -109,8 +108,7 @@ const std::vector<LintRule>& lint_rules() {
       {"renaming-table", "renaming-table", Severity::warning, "RENAME of an existing table",
        "code that is still running uses the old name and fails the moment the migration commits",
        "rename in steps: a view with the old name while code moves, then drop it"},
-      {"ban-drop-column", "ban-drop-column", Severity::warning,
-       "DROP COLUMN in an up section",
+      {"ban-drop-column", "ban-drop-column", Severity::warning, "DROP COLUMN in an up section",
        "running code that still reads or writes the column fails, and its data is gone (a "
        "rollback brings the column back empty)",
        "stop using the column in the code first, deploy, then drop it in a later migration"},
@@ -119,8 +117,7 @@ const std::vector<LintRule>& lint_rules() {
        "the data is gone for good (a rollback recreates the table empty), and running code "
        "that uses it fails",
        "stop using it first; keep a backup ('agentpg migrate --backup-first')"},
-      {"ban-drop-database", "ban-drop-database", Severity::warning,
-       "DROP DATABASE in a migration",
+      {"ban-drop-database", "ban-drop-database", Severity::warning, "DROP DATABASE in a migration",
        "a migration that drops a database destroys everything in it, with no way back",
        "drop databases by hand ('agentpg drop-db' is guarded), never in a migration"},
       {"require-timeout-settings", "require-timeout-settings", Severity::warning,

@@ -38,10 +38,10 @@ struct Scope {
   const LintSection& section;
   bool up = true;
   const std::vector<tree::ParsedStatement>& statements;
-  size_t index = 0;            // of the statement checked
-  bool in_transaction = true;  // it runs inside a transaction block
-  const NameSet& tables;       // tables created by the up, up to this statement
-  const NameSet& indexes;      // indexes created by the up, up to this statement
+  size_t index = 0;           // of the statement checked
+  bool in_transaction = true; // it runs inside a transaction block
+  const NameSet& tables;      // tables created by the up, up to this statement
+  const NameSet& indexes;     // indexes created by the up, up to this statement
   std::vector<RawFinding>& findings;
 
   const tree::ParsedStatement& statement() const { return statements[index]; }

@@ -50,21 +50,28 @@ ParseResult parse(std::string_view sql) {
   return result;
 }
 
-std::string text(const Node& node, const char* key) {
+const Node& field(const Node& node, const char* key) {
+  static const Node k_null;
+  if (!node.is_object()) {
+    return k_null;
+  }
   auto it = node.find(key);
-  return it != node.end() && it->is_string() ? it->get<std::string>() : std::string();
+  return it == node.end() ? k_null : *it;
+}
+
+std::string text(const Node& node, const char* key) {
+  const Node& value = field(node, key);
+  return value.is_string() ? value.get<std::string>() : std::string();
 }
 
 bool flag(const Node& node, const char* key) {
-  auto it = node.find(key);
-  return it != node.end() && it->is_boolean() && it->get<bool>();
+  const Node& value = field(node, key);
+  return value.is_boolean() && value.get<bool>();
 }
 
 size_t location(const Node& node, size_t fallback) {
-  auto it = node.find("location");
-  return it != node.end() && it->is_number_integer() && it->get<long long>() >= 0
-             ? it->get<size_t>()
-             : fallback;
+  const Node& value = field(node, "location");
+  return value.is_number_integer() && value.get<long long>() >= 0 ? value.get<size_t>() : fallback;
 }
 
 std::vector<std::string> strings(const Node& list) {
@@ -73,8 +80,9 @@ std::vector<std::string> strings(const Node& list) {
     return out;
   }
   for (const Node& item : list) {
-    if (item.contains("String")) {
-      out.push_back(text(item["String"], "sval"));
+    const Node& string = field(item, "String");
+    if (string.is_object()) {
+      out.push_back(text(string, "sval"));
     }
   }
   return out;
@@ -95,7 +103,7 @@ std::string relation_name(const Node& range_var) {
 }
 
 std::string type_name(const Node& type_name_node) {
-  std::vector<std::string> names = strings(type_name_node.value("names", Node::array()));
+  std::vector<std::string> names = strings(field(type_name_node, "names"));
   if (names.empty()) {
     return "";
   }
@@ -107,7 +115,8 @@ std::string kind_of(const Node& wrapped) {
 }
 
 const Node& body_of(const Node& wrapped) {
-  return wrapped.begin().value();
+  static const Node k_null;
+  return wrapped.is_object() && !wrapped.empty() ? wrapped.begin().value() : k_null;
 }
 
 } // namespace agentpg::sql::tree

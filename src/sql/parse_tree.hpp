@@ -3,11 +3,11 @@
 // nlohmann::json), with the few helpers the lint rules share. Internal to sql/: only
 // sql/*.cpp include it. Every "location" in the tree is a byte offset into the text given
 // to parse().
-#include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace agentpg::sql::tree {
 
@@ -24,12 +24,14 @@ struct ParsedStatement {
 struct ParseResult {
   bool ok = false;
   std::vector<ParsedStatement> statements;
-  std::string error;      // the parser's message when !ok
+  std::string error;       // the parser's message when !ok
   size_t error_offset = 0; // byte offset of the error when !ok
 };
 
 ParseResult parse(std::string_view sql);
 
+// A field of an object node, or a null node when it has none (never throws).
+const Node& field(const Node& node, const char* key);
 // A string field, "" when absent.
 std::string text(const Node& node, const char* key);
 // A boolean field, false when absent (libpg_query leaves false fields out).

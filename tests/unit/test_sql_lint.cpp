@@ -7,8 +7,8 @@
 
 #include "sql/lint.hpp"
 
-using agentpg::sql::Finding;
 using agentpg::sql::find_lint_rule;
+using agentpg::sql::Finding;
 using agentpg::sql::lint_migration;
 using agentpg::sql::lint_rules;
 using agentpg::sql::LintMigration;
@@ -116,8 +116,8 @@ TEST_SUITE("sql::lint") {
 
   TEST_CASE("adding-required-field: NOT NULL without a default") {
     CHECK(at(lint("ALTER TABLE t ADD COLUMN n int NOT NULL;"), "adding-required-field") == "2:26");
-    CHECK(!has(lint("ALTER TABLE t ADD COLUMN n int NOT NULL DEFAULT 0;"),
-               "adding-required-field"));
+    CHECK(
+        !has(lint("ALTER TABLE t ADD COLUMN n int NOT NULL DEFAULT 0;"), "adding-required-field"));
   }
 
   TEST_CASE("adding-not-nullable-field: SET NOT NULL on an existing table") {
@@ -215,9 +215,8 @@ TEST_SUITE("sql::lint") {
   TEST_CASE("transaction-nesting: the file's own BEGIN and COMMIT") {
     auto f = lint("BEGIN;\nCREATE TABLE t (a int);\nCOMMIT;");
     CHECK(at(f, "transaction-nesting") == "2:1");
-    CHECK(std::count_if(f.begin(), f.end(), [](const Finding& x) {
-            return x.rule == "transaction-nesting";
-          }) == 2);
+    CHECK(std::count_if(f.begin(), f.end(),
+                        [](const Finding& x) { return x.rule == "transaction-nesting"; }) == 2);
     CHECK(!has(lint("CREATE TABLE t (a int);"), "transaction-nesting"));
     CHECK(!has(lint("SAVEPOINT s; RELEASE SAVEPOINT s;"), "transaction-nesting"));
   }
@@ -227,9 +226,8 @@ TEST_SUITE("sql::lint") {
     bad.up_transactional = false;
     auto f = lint(bad);
     CHECK(at(f, "prefer-robust-stmts") == "2:1");
-    CHECK(std::count_if(f.begin(), f.end(), [](const Finding& x) {
-            return x.rule == "prefer-robust-stmts";
-          }) == 2);
+    CHECK(std::count_if(f.begin(), f.end(),
+                        [](const Finding& x) { return x.rule == "prefer-robust-stmts"; }) == 2);
     Case good("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nALTER TYPE e ADD VALUE IF NOT "
               "EXISTS 'x';\nCREATE TABLE IF NOT EXISTS u (a text);\nDROP TABLE IF EXISTS v;");
     good.up_transactional = false;
@@ -241,9 +239,10 @@ TEST_SUITE("sql::lint") {
     auto f = lint("SELECT 1;\nCREATE INDEX CONCURRENTLY i ON t (a);");
     CHECK(at(f, "cannot-run-in-transaction") == "3:1");
     CHECK(find(f, "cannot-run-in-transaction")->severity == Severity::error);
-    for (const char* sql : {"DROP INDEX CONCURRENTLY i;", "VACUUM t;", "REINDEX INDEX CONCURRENTLY i;",
-                            "CREATE DATABASE d;", "ALTER SYSTEM SET work_mem = '1MB';",
-                            "ALTER TABLE t DETACH PARTITION p CONCURRENTLY;"}) {
+    for (const char* sql :
+         {"DROP INDEX CONCURRENTLY i;", "VACUUM t;", "REINDEX INDEX CONCURRENTLY i;",
+          "CREATE DATABASE d;", "ALTER SYSTEM SET work_mem = '1MB';",
+          "ALTER TABLE t DETACH PARTITION p CONCURRENTLY;"}) {
       CAPTURE(sql);
       CHECK(has(lint(sql), "cannot-run-in-transaction"));
     }
@@ -301,11 +300,13 @@ TEST_SUITE("sql::lint") {
                           "2: the up creates schema s, which the down does not drop",
                           "10: the up creates table s.kept, which the down does not drop"});
     // Dropping the schema covers everything in it.
-    Case schema("CREATE SCHEMA s;\nCREATE TABLE s.t (a int);", std::string("DROP SCHEMA s CASCADE;"));
+    Case schema("CREATE SCHEMA s;\nCREATE TABLE s.t (a int);",
+                std::string("DROP SCHEMA s CASCADE;"));
     CHECK(!has(lint(schema), "down-incomplete"));
     // CREATE OR REPLACE in the up, the old definition restored by the down.
-    Case replaced("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2';",
-                  std::string("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';"));
+    Case replaced(
+        "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2';",
+        std::string("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';"));
     CHECK(!has(lint(replaced), "down-incomplete"));
     // IF NOT EXISTS: it may have been there before, so the down may leave it.
     Case shared("CREATE EXTENSION IF NOT EXISTS pgcrypto;", std::string("SELECT 1;"));
@@ -344,9 +345,11 @@ TEST_SUITE("sql::lint") {
 
   TEST_CASE("disable-file switches a rule off for the whole file, from the header too") {
     Case header("CREATE INDEX i ON t (a);\nCREATE INDEX j ON t (b);");
-    header.header = "-- agentpg-lint: disable-file=require-concurrent-index-creation (new tables)\n";
+    header.header =
+        "-- agentpg-lint: disable-file=require-concurrent-index-creation (new tables)\n";
     CHECK(!has(lint(header), "require-concurrent-index-creation"));
-    Case inside("CREATE INDEX i ON t (a);\n-- agentpg-lint: disable-file=require-concurrent-index-creation\n"
+    Case inside("CREATE INDEX i ON t (a);\n-- agentpg-lint: "
+                "disable-file=require-concurrent-index-creation\n"
                 "CREATE INDEX j ON t (b);");
     CHECK(!has(lint(inside), "require-concurrent-index-creation"));
     Case no_down("SELECT 1;", std::nullopt);
