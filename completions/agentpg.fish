@@ -7,7 +7,7 @@ function __agentpg_words
     for t in $tokens[2..-1]
         if test $skip = 1
             set skip 0
-        else if contains -- $t --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
+        else if contains -- $t --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --format --fail-on --env --from --table --dirty-is --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
             set skip 1
         else if not string match -q -- '-*' $t
             echo $t
@@ -65,6 +65,7 @@ complete -c agentpg -n '__agentpg_at -x' -a migrate -d 'apply pending migrations
 complete -c agentpg -n '__agentpg_at -x' -a rollback -d 'revert applied migrations, newest first (guarded)'
 complete -c agentpg -n '__agentpg_at -x' -a status -d 'show applied, pending, changed, missing and failed migrations'
 complete -c agentpg -n '__agentpg_at -x' -a new -d 'write a new timestamped migration file'
+complete -c agentpg -n '__agentpg_at -x' -a lint -d 'check migration files for what locks, breaks or cannot be undone in production (offline, on PostgreSQL'\''s parser)'
 complete -c agentpg -n '__agentpg_at -x' -a seed -d 'load seeds/<environment>/ (SQL, YAML, CSV) in one transaction'
 complete -c agentpg -n '__agentpg_at -x' -a adopt -d 'take over the history of dbmate, golang-migrate, diesel, Flyway or Alembic (their table stays)'
 complete -c agentpg -n '__agentpg_at -x' -a baseline -d 'record every migration up to VERSION as applied without running it (a database built by hand)'
@@ -102,6 +103,10 @@ complete -c agentpg -n '__agentpg_at status' -l exit-code -d 'exit 1 when migrat
 complete -c agentpg -n '__agentpg_at status' -l diff -d 'show how each changed migration differs from the text recorded when it was applied'
 complete -c agentpg -n '__agentpg_at new' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at new' -l module -x -a '(__agentpg_folders_of migrations)' -d 'module folder under the migrations folder'
+complete -c agentpg -n '__agentpg_at lint' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at lint' -l format -x -a 'text github' -d 'text (file:line:col: severity: message [rule], then why and the fix) or github (GitHub Actions annotations); --json gives JSON'
+complete -c agentpg -n '__agentpg_at lint' -l fail-on -x -a 'error warning hint' -d 'exit 1 when a finding is at least this severe [default: lint.fail_on, warning]'
+complete -c agentpg -n '__agentpg_at lint' -F
 complete -c agentpg -n '__agentpg_at seed' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at seed' -l env -x -a '(__agentpg_folders_of seeds)' -d 'seed environment (default: the environment setting)'
 complete -c agentpg -n '__agentpg_at seed' -l reset -d 'empty the tables this environment seeds first (guarded)'
@@ -170,4 +175,4 @@ complete -c agentpg -n '__agentpg_at local destroy' -s h -l help -d 'Print this 
 complete -c agentpg -n '__agentpg_at completion' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at -x completion' -a 'bash zsh fish'
 complete -c agentpg -n '__agentpg_at help' -s h -l help -d 'Print this help message and exit'
-complete -c agentpg -n '__agentpg_at -x help' -a 'init create-db drop-db migrate rollback status new seed adopt baseline check wait maintain backup restore bundled local completion help'
+complete -c agentpg -n '__agentpg_at -x help' -a 'init create-db drop-db migrate rollback status new lint seed adopt baseline check wait maintain backup restore bundled local completion help'
