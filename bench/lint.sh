@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `agentpg lint` on 1,000 generated migration files (ten statements each: tables, indexes,
-# columns, constraints, a function; findings of many rules), timed with hyperfine: the
-# median must stay well under a second. Not part of the test suite.
+# columns, constraints, a function; findings of many rules), timed with hyperfine: its CPU
+# time (user + system) must stay well under a second. Not part of the test suite.
 # Usage: bench/lint.sh [AGENTPG] [FILES]   (default: build/agentpg, 1000)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,12 +35,15 @@ done
 cd "$work"
 # Findings make lint exit 1: the run is timed all the same (--ignore-failure).
 "$agentpg" --json lint >lint.json || true
-python3 -c 'import json,sys; d=json.load(open("lint.json")); print(f"{d[\"migrations\"]} migrations, {len(d[\"findings\"])} findings:", d["counts"])'
+python3 -c 'import json; d = json.load(open("lint.json")); print(d["migrations"], "migrations,", len(d["findings"]), "findings:", d["counts"])'
 hyperfine --warmup 2 --runs 10 --ignore-failure --export-json times.json "$agentpg lint --quiet" >/dev/null
 python3 - <<'PY'
 import json
 r = json.load(open("times.json"))["results"][0]
 median, low, high = r["median"], r["min"], r["max"]
-print(f"agentpg lint of the files: median {median * 1000:.0f} ms (min {low * 1000:.0f}, max {high * 1000:.0f})")
-raise SystemExit(0 if median < 1.0 else 1)
+cpu = r["user"] + r["system"]
+print(f"agentpg lint of the files: median {median * 1000:.0f} ms wall (min {low * 1000:.0f}, max {high * 1000:.0f}); "
+      f"{cpu * 1000:.0f} ms of CPU (user {r['user'] * 1000:.0f} + system {r['system'] * 1000:.0f}), mean")
+# The CPU time is what lint costs; the wall time also counts the waits of a shared machine.
+raise SystemExit(0 if cpu < 1.0 else 1)
 PY
