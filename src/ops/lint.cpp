@@ -36,10 +36,11 @@ std::vector<std::string> disabled_rules(const config::Config& config) {
       ids.emplace_back(rule.id);
     }
     std::string suggestion = util::closest_match(id, ids);
-    throw Error(ExitCode::usage,
-                fmt::format("lint.disable names no lint rule '{}'{}", id,
-                            suggestion.empty() ? "" : fmt::format(" (did you mean '{}'?)", suggestion)),
-                "'agentpg lint --help' and the README list the rule ids");
+    throw Error(
+        ExitCode::usage,
+        fmt::format("lint.disable names no lint rule '{}'{}", id,
+                    suggestion.empty() ? "" : fmt::format(" (did you mean '{}'?)", suggestion)),
+        "'agentpg lint --help' and the README list the rule ids");
   }
   return config.lint_disable;
 }
@@ -214,11 +215,10 @@ std::string github_finding(const Finding& f) {
   const char* level = f.severity == Severity::error     ? "error"
                       : f.severity == Severity::warning ? "warning"
                                                         : "notice";
-  return fmt::format("::{} file={},line={},col={},title={}::{}", level,
-                     github_escape(f.path, true), f.line, f.column,
-                     github_escape("agentpg lint: " + f.rule, true),
-                     github_escape(fmt::format("{}\nwhy: {}\nfix: {}", f.message, f.why, f.fix),
-                                   false));
+  return fmt::format(
+      "::{} file={},line={},col={},title={}::{}", level, github_escape(f.path, true), f.line,
+      f.column, github_escape("agentpg lint: " + f.rule, true),
+      github_escape(fmt::format("{}\nwhy: {}\nfix: {}", f.message, f.why, f.fix), false));
 }
 
 core::Json json_finding(const Finding& f) {
@@ -259,15 +259,16 @@ std::string summary(const std::vector<Finding>& findings, size_t files) {
 std::vector<LintRuleText> lint_rule_texts() {
   std::vector<LintRuleText> out;
   for (const sql::LintRule& rule : sql::lint_rules()) {
-    out.push_back(LintRuleText{rule.id, rule.squawk, sql::severity_name(rule.severity), rule.summary});
+    out.push_back(
+        LintRuleText{rule.id, rule.squawk, sql::severity_name(rule.severity), rule.summary});
   }
   return out;
 }
 
 core::ExitCode run_lint(Context& ctx, const LintCommand& command) {
   const config::Config& config = ctx.config;
-  Severity fail_on = threshold(command.fail_on.empty() ? config.lint_fail_on : command.fail_on,
-                               "--fail-on");
+  Severity fail_on =
+      threshold(command.fail_on.empty() ? config.lint_fail_on : command.fail_on, "--fail-on");
   if (command.format != "text" && command.format != "github") {
     throw Error(ExitCode::usage,
                 fmt::format("--format takes text or github, not '{}'", command.format));

@@ -32,6 +32,7 @@ core::ExitCode run_lint(Context& ctx, const LintCommand& command);
 // migrate's check before it applies `pending` (lint.on_migrate): off does nothing; warn
 // prints the findings on stderr; error prints them too and throws (exit 5) when one is
 // at or above lint.fail_on.
-void lint_before_migrate(const Context& ctx, const std::vector<const migrate::MigrationFile*>& pending);
+void lint_before_migrate(const Context& ctx,
+                         const std::vector<const migrate::MigrationFile*>& pending);
 
 } // namespace agentpg::ops
