@@ -2,6 +2,7 @@
 -- kept by a trigger. The document's DDL has no CHECK constraints and states no value set
 -- (status, execution_mode, risk_tier are free), so there are none here either.
 
+-- agentpg-lint: disable-file=prefer-text-field (the document's DDL types, as written)
 -- migrate:up
 CREATE SCHEMA agency;
 

@@ -1,5 +1,6 @@
 -- Agent Agency V3, governance: council verdicts, quality-gate waivers, CAWS violations.
 
+-- agentpg-lint: disable-file=prefer-text-field (the document's DDL types, as written)
 -- migrate:up
 CREATE TABLE agency.council_verdicts (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),

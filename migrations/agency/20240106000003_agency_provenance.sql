@@ -1,5 +1,6 @@
 -- Agent Agency V3, provenance: signed provenance records and the git commits they link to.
 
+-- agentpg-lint: disable-file=prefer-text-field (the document's DDL types, as written)
 -- migrate:up
 CREATE TABLE agency.provenance_records (
     verdict_id UUID PRIMARY KEY,

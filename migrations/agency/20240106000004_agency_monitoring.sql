@@ -1,5 +1,6 @@
 -- Agent Agency V3, monitoring: metrics, SLO measurements and alerts.
 
+-- agentpg-lint: disable-file=prefer-text-field (the document's DDL types, as written)
 -- migrate:up
 CREATE TABLE agency.system_metrics (
     id UUID PRIMARY KEY DEFAULT gen_random_uuid(),

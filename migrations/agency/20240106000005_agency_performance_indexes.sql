@@ -3,6 +3,8 @@
 -- would only slow down writes. The foreign keys the document leaves unindexed get an
 -- index each, in its naming style (task_artifacts, caws_violations, git_commits).
 
+-- agentpg-lint: disable-file=require-concurrent-index-creation,require-timeout-settings (the
+-- module's migrations are installed together, before its tables hold rows)
 -- migrate:up
 CREATE INDEX idx_tasks_status ON agency.tasks(status);
 CREATE INDEX idx_tasks_created_at ON agency.tasks(created_at);

@@ -34,6 +34,7 @@ BEGIN
 END;
 $$;
 
+-- agentpg-lint: disable=require-timeout-settings (installed with agency.tasks, before it holds rows)
 CREATE TRIGGER tasks_audit_trigger
     AFTER INSERT OR UPDATE OR DELETE ON agency.tasks
     FOR EACH ROW EXECUTE FUNCTION agency.audit_trigger_function();

@@ -46,6 +46,7 @@ CREATE TRIGGER budget_policies_updated_at BEFORE UPDATE ON caracal.budget_polici
 
 -- Append-only: monotonic BIGSERIAL ids; UPDATE, DELETE and TRUNCATE raise an error
 -- (`agentpg seed --reset` alone empties it, as the table's owner, saying so).
+-- agentpg-lint: disable=prefer-identity (the document's BIGSERIAL event ids)
 CREATE TABLE caracal.ledger_events (
   event_id bigserial PRIMARY KEY,
   agent_id uuid NOT NULL REFERENCES caracal.agent_identities (agent_id) ON DELETE RESTRICT,

@@ -48,6 +48,10 @@ const Command k_commands[] = {
      "record changed migrations as applied as they are now, forget missing ones (guarded)",
      wire_accept},
     {"new", "write a new timestamped migration file", wire_new},
+    {"lint",
+     "check migration files for what locks, breaks or cannot be undone in production "
+     "(offline, on PostgreSQL's parser)",
+     wire_lint},
     {"seed", "load seeds/<environment>/ (SQL, YAML, CSV) in one transaction", wire_seed},
     {"adopt",
      "take over the history of dbmate, golang-migrate, diesel, Flyway or Alembic (their table "

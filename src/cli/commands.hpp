@@ -17,6 +17,7 @@ void wire_redo(CLI::App* cmd, Runtime& runtime);
 void wire_accept(CLI::App* cmd, Runtime& runtime);
 void wire_diff(CLI::App* cmd, Runtime& runtime);
 void wire_new(CLI::App* cmd, Runtime& runtime);
+void wire_lint(CLI::App* cmd, Runtime& runtime);
 void wire_adopt(CLI::App* cmd, Runtime& runtime);
 void wire_seed(CLI::App* cmd, Runtime& runtime);
 void wire_baseline(CLI::App* cmd, Runtime& runtime);

@@ -23,7 +23,7 @@ struct Group {
 // command may sit in two groups (migrate is both everyday work and a deployment step).
 const Group k_groups[] = {
     {"Develop",
-     {"new", "migrate", "rollback", "redo", "status", "diff", "accept", "seed", "bundled"}},
+     {"new", "lint", "migrate", "rollback", "redo", "status", "diff", "accept", "seed", "bundled"}},
     {"Deploy",
      {"init", "create-db", "drop-db", "migrate", "check", "wait", "adopt", "baseline", "bundled"}},
     {"Operate", {"backup", "restore", "maintain", "local"}},

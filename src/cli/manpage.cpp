@@ -2,6 +2,7 @@
 
 #include "cli/spec.hpp"
 #include "config/settings.hpp"
+#include "ops/lint.hpp"
 #include "util/strings.hpp"
 
 namespace agentpg::cli {
@@ -74,6 +75,24 @@ std::string configuration_section() {
       help += " [default: " + roff(spec.default_value) + "]";
     }
     out += fmt::format(".TP\n\\fB{}\\fR ({})\n{}\n", roff(spec.key), util::join(where, ", "), help);
+  }
+  return out;
+}
+
+// Every rule of `agentpg lint`, from the rule table itself.
+std::string lint_rules_section() {
+  std::string out =
+      ".SH LINT RULES\n\\fBlint\\fR checks migration files offline with PostgreSQL's own "
+      "parser. A rule is switched off in agentpg.yaml (\\fBlint: {disable: "
+      "[\\fR\\fIrule\\fR\\fB]}\\fR), "
+      "for one statement by a comment on a line above it (\\fB\\-\\- agentpg\\-lint: "
+      "disable=\\fR\\fIrule\\fR, then why), and for a file by the same comment with "
+      "\\fBdisable\\-file=\\fR. Severity, then squawk's rule of the same meaning where it has "
+      "one:\n";
+  for (const ops::LintRuleText& rule : ops::lint_rule_texts()) {
+    out += fmt::format(".TP\n\\fB{}\\fR ({}{})\n{}\n", roff(rule.id), rule.severity,
+                       rule.squawk.empty() ? "" : "; squawk: " + roff(rule.squawk),
+                       roff(rule.summary));
   }
   return out;
 }
@@ -249,7 +268,7 @@ existing database is untouched and the new copy is dropped (the message says so)
 .SH OTHER TOOLS' WORDS
 Aliases with the same meaning: \fBup\fR (migrate), \fBdown\fR (rollback one), \fBcurrent\fR,
 \fBhistory\fR, \fBinfo\fR (status), \fBcreate\fR, \fBdrop\fR (create\-db, drop\-db),
-\fBgenerate\fR, \fBrevision\fR (new), \fBrepair\fR (accept). \fBdump\fR, \fBload\fR, \fBlint\fR,
+\fBgenerate\fR, \fBrevision\fR (new), \fBrepair\fR (accept). \fBdump\fR, \fBload\fR,
 \fBverify\fR, \fBvalidate\fR, \fBgoto\fR, \fBforce\fR and \fBclean\fR name the command to
 use instead and exit 2.
 .SH EXIT STATUS
@@ -302,6 +321,9 @@ Without a clone: install Caracal (and the core helpers it needs) with its demo d
 .TP
 Start a migration, write it, apply it:
 \fBagentpg new add_agents_table\fR; edit the file; \fBagentpg migrate\fR
+.TP
+Check the migrations for what locks or breaks in production, as GitHub annotations in CI:
+\fBagentpg lint \-\-format github\fR
 .TP
 See the SQL before it runs:
 \fBagentpg migrate \-\-dry\-run\fR
@@ -357,6 +379,7 @@ std::string man_page(const CommandSpec& root) {
     out += option_item(o);
   }
   out += configuration_section();
+  out += lint_rules_section();
   out += k_sections;
   return out;
 }

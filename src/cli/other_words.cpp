@@ -35,9 +35,6 @@ const Pointer k_pointers[] = {
      "as SQL)"},
     {"load", "'load' is not available yet",
      "to load a backup run 'agentpg restore FILE'; to load data run 'agentpg seed'"},
-    {"lint", "'lint' is not available yet",
-     "'agentpg migrate --dry-run' shows the SQL that would run; 'agentpg check' checks the "
-     "schema's state"},
     {"verify", "'verify' is not available yet",
      "to verify a backup run 'agentpg backup verify FILE'; to check the schema against the "
      "migrations run 'agentpg check'"},

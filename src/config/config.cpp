@@ -202,6 +202,16 @@ private:
               fmt::format("{}: {} must be {}, not '{}'", r.origin, key, expected, r.value));
 }
 
+// One of the row's words ("error,warning,hint").
+std::string as_choice(const Resolved& r, const SettingSpec& spec) {
+  std::string value = util::trim(r.value);
+  std::vector<std::string> choices = util::split(spec.choices, ',');
+  if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
+    bad_value(r, spec.key, "one of " + util::join(choices, ", "));
+  }
+  return value;
+}
+
 int as_seconds(const Resolved& r, const char* key) {
   unsigned long long value = 0;
   if (!util::parse_uint(util::trim(r.value), value) || value > 86400 * 7) {
@@ -335,6 +345,8 @@ void read_setting(const SettingSpec& spec, const Layers& layers, const Sources& 
     return;
   case Kind::table_name:
     config.*field.of_type<std::string>() = as_table_name(r, spec.key);
+  case Kind::choice:
+    config.*field.of_type<std::string>() = as_choice(r, spec);
     return;
   }
 }

@@ -85,6 +85,11 @@ struct Config {
   bool auto_migrate_held = false;
   bool init_seed = false;
   std::string init_seed_env;
+  // agentpg lint: rule ids switched off; the lowest severity that fails (error, warning,
+  // hint); what migrate does with findings in pending files (error, warn, off).
+  std::vector<std::string> lint_disable;
+  std::string lint_fail_on;
+  std::string lint_on_migrate;
   // libpq keywords from PG* variables of the .env file that the real environment lacks.
   std::map<std::string, std::string> libpq_defaults;
   // Whether PGHOST/PGDATABASE/PGSERVICE/... say where the database is.

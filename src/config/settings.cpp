@@ -107,6 +107,15 @@ const std::vector<SettingSpec>& settings() {
       // Its default, "", stands for the environment setting (load_config).
       {"init.seed_env", nullptr, "", "seed environment init loads (default: environment)",
        Field::text(&Config::init_seed_env)},
+      {"lint.disable", nullptr, "", "lint rules switched off (list of rule ids)",
+       Field::list(&Config::lint_disable)},
+      {"lint.fail_on", nullptr, "warning",
+       "lint exits 1 on findings of this severity or above: error, warning or hint",
+       Field::choice(&Config::lint_fail_on), nullptr, nullptr, "error,warning,hint"},
+      {"lint.on_migrate", nullptr, "off",
+       "migrate lints the pending migrations first: error (stop, exit 5, on findings at "
+       "lint.fail_on or above), warn (print them and go on) or off",
+       Field::choice(&Config::lint_on_migrate), nullptr, nullptr, "error,warn,off"},
   };
   return k_settings;
 }

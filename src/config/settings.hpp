@@ -32,6 +32,7 @@ enum class Kind {
   interval,      // a length of time with its unit ("90 days"), positive, at least the minimum
   boolean,       // true/false, yes/no, on/off, 1/0
   list,          // comma-separated, or a YAML sequence
+  choice,        // one of the row's `choices`
   environment,   // development (dev), test, staging or production (prod)
   table_name,    // a table name in the agentpg schema (letters, digits, '_'; "agentpg." allowed)
 };
@@ -49,6 +50,7 @@ public:
   static Field interval(std::string Config::*field) { return {Kind::interval, field}; }
   static Field boolean(bool Config::*field) { return {Kind::boolean, field}; }
   static Field list(std::vector<std::string> Config::*field) { return {Kind::list, field}; }
+  static Field choice(std::string Config::*field) { return {Kind::choice, field}; }
   static Field environment(Environment Config::*field) { return {Kind::environment, field}; }
   static Field table_name(std::string Config::*field) { return {Kind::table_name, field}; }
 
@@ -79,6 +81,8 @@ struct SettingSpec {
   const char* env_alias = nullptr; // another variable honoured at the environment level
   // Kind::interval: the shortest value allowed unless maintain.allow_short_retention is set.
   const char* minimum = nullptr;
+  // Kind::choice: the words it takes, comma-separated.
+  const char* choices = nullptr;
 };
 
 // In the order --help lists them.

@@ -452,9 +452,12 @@ MigrationFile parse_native(const std::string& path, std::string_view raw) {
       m.vars = std::max(m.vars, read_directive(line));
     } else if (current == nullptr && trim_view(line).compare(0, 11, "-- alembic:") == 0) {
       m.alembic_revision = std::string(trim_view(trim_view(line).substr(11)));
+      m.header += line;
     } else if (current == nullptr && !is_blank_or_comment(line)) {
       malformed(path, line_number, "SQL before '-- migrate:up'",
                 "statements belong in the up or down section; move it below '-- migrate:up'");
+    } else if (current == nullptr) {
+      m.header += line;
     }
     pos = next;
   }

@@ -706,6 +706,9 @@ RunReport Runner::migrate(const std::vector<MigrationFile>& files, const Migrate
     if (!options.dry_run || !resolving) {
       plan = plan_migrate(status, options.rules);
     }
+    if (!plan.empty() && options.check_plan) {
+      options.check_plan(plan);
+    }
     if (!plan.empty() && !options.dry_run && options.before_apply) {
       report.backup = options.before_apply();
     }

@@ -23,6 +23,9 @@ struct MigrateOptions {
   // Called under the lock once there is something to apply, before anything is applied
   // (migrate --backup-first); returns what to report (the backup's path).
   std::function<std::string()> before_apply;
+  // Called with the migrations to apply once they are known, before anything is applied
+  // (also with --dry-run): migrate's lint of pending files, which may throw to stop.
+  std::function<void(const std::vector<const MigrationFile*>&)> check_plan;
   // Called when the database has no agentpg history yet, before it is created (migrate
   // refuses a database that another tool migrated).
   std::function<void()> when_history_missing;

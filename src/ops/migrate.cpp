@@ -16,6 +16,7 @@
 #include "migrate/variables.hpp"
 #include "ops/backup.hpp"
 #include "ops/guard.hpp"
+#include "ops/lint.hpp"
 #include "ops/target.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
@@ -140,6 +141,9 @@ MigrateOptions migrate_options(const Context& ctx, pg::Connection& conn) {
   options.rules = MigrateRules{std::nullopt, config.allow_drift, config.allow_out_of_order};
   options.lock_timeout = config.lock_timeout;
   options.statement_lock_timeout = config.migration_lock_timeout;
+  options.check_plan = [&ctx](const std::vector<const MigrationFile*>& pending) {
+    lint_before_migrate(ctx, pending);
+  };
   return options;
 }
 

@@ -27,6 +27,8 @@ PY
   echo "$1" >>"$WORK/covered"
 }
 run "$AGENTPG" --json status;            expect_code 0; validate status
+run "$AGENTPG" --json lint;              expect_code 0; validate lint
+[ "$(json_get '[f["rule"] for f in d["findings"]]')" = "['prefer-bigint-over-int']" ] || fail "lint: $(out)"
 run "$AGENTPG" --json check;             expect_code 7; validate check
 run "$AGENTPG" --json migrate --dry-run; expect_code 0; validate migrate
 run "$AGENTPG" --json migrate;           expect_code 0; validate migrate

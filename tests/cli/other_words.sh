@@ -56,7 +56,6 @@ pointer() { # pointer WORD TEXT: exit 2 with TEXT in the hint, nothing run
   expect_code 2
 }
 pointer dump; expect_err "agentpg backup"; expect_no "drop-db"
-pointer lint; expect_err "not available yet"
 pointer verify backups/x.dump; expect_err "agentpg backup verify FILE"
 pointer clean; expect_err "refused"; expect_err "agentpg drop-db"; expect_err "rollback --to base"
 [ "$(sql_value "$db" "SELECT to_regclass('one') IS NOT NULL")" = t ] || fail "a pointer changed the database"

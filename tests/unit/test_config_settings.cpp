@@ -4,6 +4,7 @@
 
 #include "config/config.hpp"
 #include "config/settings.hpp"
+#include "util/strings.hpp"
 
 using namespace agentpg::config;
 
@@ -22,6 +23,10 @@ std::string other_than_default(const SettingSpec& spec, size_t n) {
     return "a" + std::to_string(n) + ",b" + std::to_string(n);
   case Kind::environment:
     return "staging";
+  case Kind::choice: // the last word, or the first when the last is the default
+    return spec.default_value == agentpg::util::split(spec.choices, ',').back()
+               ? agentpg::util::split(spec.choices, ',').front()
+               : agentpg::util::split(spec.choices, ',').back();
   default:
     return "v" + std::to_string(n);
   }
