@@ -22,9 +22,11 @@ struct Group {
 // The general help's groups: what a developer, a deployment and an operator use. A
 // command may sit in two groups (migrate is both everyday work and a deployment step).
 const Group k_groups[] = {
-    {"Develop", {"new", "migrate", "rollback", "status", "seed", "bundled"}},
+    {"Develop",
+     {"new", "migrate", "rollback", "status", "verify", "dump", "load", "seed", "bundled"}},
     {"Deploy",
-     {"init", "create-db", "drop-db", "migrate", "check", "wait", "adopt", "baseline", "bundled"}},
+     {"init", "create-db", "drop-db", "migrate", "check", "wait", "load", "adopt", "baseline",
+      "bundled"}},
     {"Operate", {"backup", "restore", "maintain", "local"}},
     {"Shell", {"completion", "help"}},
 };

@@ -401,6 +401,24 @@ void find_dbmate_migrations(const Layers& layers, const Sources& sources, Config
   }
 }
 
+// schema_file: a path, or false (off: dump and load then use schema.sql). Outside
+// development and test it is written only when set: a server's checkout is read, not
+// rewritten.
+void resolve_schema_file(const Layers& layers, const Sources& sources, Config& config) {
+  bool on = true;
+  std::string value = util::trim(config.schema_file);
+  if (util::parse_bool(value, on) || value.empty()) {
+    config.write_schema_file = on && !value.empty();
+    value = "schema.sql";
+  }
+  config.schema_file = join_path(sources.working_dir, value);
+  bool set = layers.resolve(setting(&Config::schema_file)).origin != "default";
+  if (!set && config.environment != Environment::development &&
+      config.environment != Environment::test) {
+    config.write_schema_file = false;
+  }
+}
+
 } // namespace
 
 std::map<std::string, std::string> process_environment() {
@@ -442,6 +460,7 @@ Config load_config(const Sources& sources) {
     config.auto_migrate = false;
     config.auto_migrate_held = true;
   }
+  resolve_schema_file(layers, sources, config);
   // A default that depends on another setting.
   if (config.init_seed_env.empty()) {
     config.init_seed_env = config.environment_name;

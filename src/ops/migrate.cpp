@@ -14,6 +14,7 @@
 #include "migrate/runner.hpp"
 #include "ops/backup.hpp"
 #include "ops/guard.hpp"
+#include "ops/schema.hpp"
 #include "ops/target.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
@@ -89,6 +90,14 @@ RollbackPreview preview_rollback(pg::Connection& conn, const std::vector<Migrati
   return preview;
 }
 
+// The schema file, rewritten when the run changed the schema (or there is none yet).
+std::string schema_file_after(const Context& ctx, const RunReport& report) {
+  if (report.dry_run || (report.steps.empty() && util::path_exists(ctx.config.schema_file))) {
+    return "";
+  }
+  return update_schema_file(ctx);
+}
+
 } // namespace
 
 MigrateOptions migrate_options(const Context& ctx, pg::Connection& conn) {
@@ -122,6 +131,7 @@ ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command) {
   }
   util::Clock::time_point start = util::Clock::now();
   RunReport report = Runner(db, ctx.out).migrate(files, options);
+  report.schema_file = schema_file_after(ctx, report);
   print_run_report(ctx.out, report, "migrate", util::elapsed_ms(start));
   return ExitCode::ok;
 }
@@ -169,6 +179,7 @@ ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command) {
   util::Clock::time_point start = util::Clock::now();
   RunReport report = Runner(db, ctx.out).rollback(files, options);
   report.empty_down = preview.empty_down;
+  report.schema_file = schema_file_after(ctx, report);
   print_run_report(ctx.out, report, "rollback", util::elapsed_ms(start));
   return ExitCode::ok;
 }
