@@ -404,14 +404,14 @@ void find_dbmate_migrations(const Layers& layers, const Sources& sources, Config
 // schema_file: a path, or false (off: dump and load then use schema.sql). Outside
 // development and test it is written only when set: a server's checkout is read, not
 // rewritten.
-void resolve_schema_file(const Layers& layers, const Sources& sources, Config& config) {
+void resolve_schema_file(const Layers& layers, Config& config) {
   bool on = true;
   std::string value = util::trim(config.schema_file);
   if (util::parse_bool(value, on) || value.empty()) {
     config.write_schema_file = on && !value.empty();
     value = "schema.sql";
   }
-  config.schema_file = join_path(sources.working_dir, value);
+  config.schema_file = value; // relative to the working folder, as the user wrote it
   bool set = layers.resolve(setting(&Config::schema_file)).origin != "default";
   if (!set && config.environment != Environment::development &&
       config.environment != Environment::test) {
@@ -460,7 +460,7 @@ Config load_config(const Sources& sources) {
     config.auto_migrate = false;
     config.auto_migrate_held = true;
   }
-  resolve_schema_file(layers, sources, config);
+  resolve_schema_file(layers, config);
   // A default that depends on another setting.
   if (config.init_seed_env.empty()) {
     config.init_seed_env = config.environment_name;
