@@ -87,12 +87,11 @@ files_to_record(const Context& ctx, const std::vector<migrate::MigrationFile>& f
 
 // What a database holds that `load` would build on: empty when nothing.
 std::vector<std::string> contents_of(const Context& ctx, const pg::ConnParams& params) {
-  std::vector<std::string> found;
-  for (const pg::DumpObject& o :
-       pg::dump_objects(pg::dump_schema(params, ctx.config.connect_timeout))) {
-    found.push_back(o.label());
-  }
-  if (!history_of(ctx, params).empty()) {
+  std::unique_ptr<pg::Connection> conn = pg::Connection::open(params, ctx.config.connect_timeout);
+  std::vector<std::string> found = pg::user_objects(*conn, 6);
+  std::optional<std::vector<migrate::AppliedMigration>> history =
+      pg::MigrationDatabase(*conn).read_history();
+  if (history && !history->empty()) {
     found.push_back("agentpg's migration history");
   }
   return found;

@@ -134,6 +134,33 @@ std::string dump_schema(const ConnParams& params, int connect_timeout) {
   return normalise_schema_dump(result.out);
 }
 
+std::vector<std::string> user_objects(Connection& conn, size_t limit) {
+  // The schemas of the database's own objects: not the system's, not agentpg's history.
+  const char* mine = "n.nspname NOT IN ('information_schema', 'agentpg') AND n.nspname !~ '^pg_'";
+  std::string sql = fmt::format(
+      "SELECT what FROM ("
+      " SELECT 'SCHEMA ' || n.nspname AS what FROM pg_namespace n WHERE {0} AND n.nspname <> "
+      "'public'"
+      " UNION ALL SELECT CASE c.relkind WHEN 'v' THEN 'VIEW ' WHEN 'm' THEN 'MATERIALIZED VIEW ' "
+      "WHEN 'S' THEN 'SEQUENCE ' WHEN 'i' THEN 'INDEX ' ELSE 'TABLE ' END || n.nspname || '.' || "
+      "c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {0}"
+      " UNION ALL SELECT 'FUNCTION ' || n.nspname || '.' || p.proname FROM pg_proc p "
+      "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {0}"
+      " UNION ALL SELECT 'TYPE ' || n.nspname || '.' || t.typname FROM pg_type t "
+      "JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {0} AND t.typrelid = 0 "
+      "AND t.typcategory <> 'A'"
+      " UNION ALL SELECT 'EXTENSION ' || extname FROM pg_extension WHERE extname <> 'plpgsql'"
+      ") x ORDER BY CASE split_part(what, ' ', 1) WHEN 'SCHEMA' THEN 0 WHEN 'EXTENSION' THEN 1 "
+      "WHEN 'TABLE' THEN 2 WHEN 'VIEW' THEN 3 ELSE 4 END, what LIMIT {1}",
+      mine, limit);
+  Rows rows = conn.query(sql);
+  std::vector<std::string> found;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    found.push_back(rows.text(r, 0));
+  }
+  return found;
+}
+
 std::string DumpObject::label() const {
   return schema == "-" ? fmt::format("{} {}", type, name)
                        : fmt::format("{} {}.{}", type, schema, name);

@@ -20,6 +20,13 @@ std::string normalise_schema_dump(std::string_view dump);
 // Throws core::Error: 2 when no fitting pg_dump is installed, 4 when pg_dump fails.
 std::string dump_schema(const ConnParams& params, int connect_timeout);
 
+class Connection;
+
+// What the database holds besides the system's and agentpg's own schema ("TABLE
+// shop.items", "EXTENSION vector"), at most `limit` of them: empty for a new database.
+// A catalog query, so much cheaper than a dump.
+std::vector<std::string> user_objects(Connection& conn, size_t limit);
+
 // One object of a normalised dump: the block under a "-- Name: N; Type: T; Schema: S;"
 // header, up to the next header.
 struct DumpObject {
