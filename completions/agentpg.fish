@@ -7,7 +7,7 @@ function __agentpg_words
     for t in $tokens[2..-1]
         if test $skip = 1
             set skip 0
-        else if contains -- $t --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --config --env-file --to --resume-from --steps --to --resume-from --module --format --fail-on --env --from --table --dirty-is --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
+        else if contains -- $t --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --schema-file --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --to --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
             set skip 1
         else if not string match -q -- '-*' $t
             echo $t
@@ -51,6 +51,8 @@ complete -c agentpg -l allow-production -d 'let guarded commands run in the prod
 complete -c agentpg -l allow-plaintext -d 'in production, connect over the network without TLS (with a warning) instead of refusing [env: AGENTPG_ALLOW_PLAINTEXT]'
 complete -c agentpg -l local -d 'use the project-local PostgreSQL in .agentpg/, starting it if needed [env: AGENTPG_LOCAL]'
 complete -c agentpg -l local-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'where the project-local PostgreSQL lives [env: AGENTPG_LOCAL_DIR]'
+complete -c agentpg -l schema-file -x -d 'schema file that migrate and rollback rewrite, dump writes, load and check --schema read ('\''false'\'': not written after migrate/rollback) [env: AGENTPG_SCHEMA_FILE]'
+complete -c agentpg -l no-schema-file -d 'do not write the schema file after migrate and rollback'
 complete -c agentpg -l json -d 'print one JSON document on stdout [env: AGENTPG_JSON]'
 complete -c agentpg -s q -l quiet -d 'print only errors [env: AGENTPG_QUIET]'
 complete -c agentpg -s v -l verbose -d 'say each step and how long it took, on stderr [env: AGENTPG_VERBOSE]'
@@ -65,10 +67,12 @@ complete -c agentpg -n '__agentpg_at -x' -a migrate -d 'apply pending migrations
 complete -c agentpg -n '__agentpg_at -x' -a rollback -d 'revert applied migrations, newest first (guarded)'
 complete -c agentpg -n '__agentpg_at -x' -a status -d 'show applied, pending, changed, missing and failed migrations'
 complete -c agentpg -n '__agentpg_at -x' -a new -d 'write a new timestamped migration file'
-complete -c agentpg -n '__agentpg_at -x' -a lint -d 'check migration files for what locks, breaks or cannot be undone in production (offline, on PostgreSQL'\''s parser)'
 complete -c agentpg -n '__agentpg_at -x' -a seed -d 'load seeds/<environment>/ (SQL, YAML, CSV) in one transaction'
 complete -c agentpg -n '__agentpg_at -x' -a adopt -d 'take over the history of dbmate, golang-migrate, diesel, Flyway or Alembic (their table stays)'
 complete -c agentpg -n '__agentpg_at -x' -a baseline -d 'record every migration up to VERSION as applied without running it (a database built by hand)'
+complete -c agentpg -n '__agentpg_at -x' -a dump -d 'write the schema file (schema.sql): the schema as pg_dump prints it, made deterministic, and the applied migrations'
+complete -c agentpg -n '__agentpg_at -x' -a load -d 'build an empty database from the schema file and record its migrations as applied'
+complete -c agentpg -n '__agentpg_at -x' -a verify -d 'prove that migrations are reversible: up, down and up again on a scratch database, comparing schema dumps'
 complete -c agentpg -n '__agentpg_at -x' -a check -d 'check connectivity, server version and the schema'\''s state'
 complete -c agentpg -n '__agentpg_at -x' -a wait -d 'wait until the database accepts logins, then exit 0 (3 when it does not in time)'
 complete -c agentpg -n '__agentpg_at -x' -a maintain -d 'upkeep jobs: release expired charges, apply retention windows, ANALYZE stale tables'
@@ -103,10 +107,6 @@ complete -c agentpg -n '__agentpg_at status' -l exit-code -d 'exit 1 when migrat
 complete -c agentpg -n '__agentpg_at status' -l diff -d 'show how each changed migration differs from the text recorded when it was applied'
 complete -c agentpg -n '__agentpg_at new' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at new' -l module -x -a '(__agentpg_folders_of migrations)' -d 'module folder under the migrations folder'
-complete -c agentpg -n '__agentpg_at lint' -s h -l help -d 'Print this help message and exit'
-complete -c agentpg -n '__agentpg_at lint' -l format -x -a 'text github' -d 'text (file:line:col: severity: message [rule], then why and the fix) or github (GitHub Actions annotations); --json gives JSON'
-complete -c agentpg -n '__agentpg_at lint' -l fail-on -x -a 'error warning hint' -d 'exit 1 when a finding is at least this severe [default: lint.fail_on, warning]'
-complete -c agentpg -n '__agentpg_at lint' -F
 complete -c agentpg -n '__agentpg_at seed' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at seed' -l env -x -a '(__agentpg_folders_of seeds)' -d 'seed environment (default: the environment setting)'
 complete -c agentpg -n '__agentpg_at seed' -l reset -d 'empty the tables this environment seeds first (guarded)'
@@ -120,11 +120,18 @@ complete -c agentpg -n '__agentpg_at adopt' -l mark-applied -d 'also record file
 complete -c agentpg -n '__agentpg_at adopt' -l dirty-is -x -a 'applied not-applied' -d 'golang-migrate'\''s dirty version: applied or not-applied'
 complete -c agentpg -n '__agentpg_at baseline' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at baseline' -l dry-run -d 'print the history rows it would write; change nothing'
+complete -c agentpg -n '__agentpg_at dump' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at dump' -l to -r -F -d 'write it here, atomically ('\''-'\'': stdout) [default: the schema_file setting, schema.sql]'
+complete -c agentpg -n '__agentpg_at load' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at load' -F
+complete -c agentpg -n '__agentpg_at verify' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at verify' -l pending -d 'check only the migrations not applied in the configured database (those before them are applied on the scratch database without checking)'
 complete -c agentpg -n '__agentpg_at check' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at check' -l wait -x -d 'keep trying this many seconds until the database accepts logins (container start-up)'
 complete -c agentpg -n '__agentpg_at check' -l report -d 'also report sizes, index use, dead rows, connections, blocking, top statements, replicas, extensions, and findings with a severity'
 complete -c agentpg -n '__agentpg_at check' -l fail-on -x -a 'warning critical' -d 'with --report: exit 1 when a finding is at least this severe'
 complete -c agentpg -n '__agentpg_at check' -l html -r -F -d 'also write the report as one self-contained HTML page (sizes as bars, findings by severity, the migration timeline) to FILE, atomically, mode 0600 when new; '\''-'\'' prints the page alone on stdout; implies --report'
+complete -c agentpg -n '__agentpg_at check' -l schema -d 'also compare the database with the schema file (schema.sql): a unified diff and the objects that differ; exit 5 when they differ'
 complete -c agentpg -n '__agentpg_at wait' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at maintain' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at maintain' -l dry-run -d 'count what each job would change; change nothing'
@@ -175,4 +182,4 @@ complete -c agentpg -n '__agentpg_at local destroy' -s h -l help -d 'Print this 
 complete -c agentpg -n '__agentpg_at completion' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at -x completion' -a 'bash zsh fish'
 complete -c agentpg -n '__agentpg_at help' -s h -l help -d 'Print this help message and exit'
-complete -c agentpg -n '__agentpg_at -x help' -a 'init create-db drop-db migrate rollback status new lint seed adopt baseline check wait maintain backup restore bundled local completion help'
+complete -c agentpg -n '__agentpg_at -x help' -a 'init create-db drop-db migrate rollback status new seed adopt baseline dump load verify check wait maintain backup restore bundled local completion help'

@@ -61,6 +61,16 @@ const Command k_commands[] = {
      "record every migration up to VERSION as applied without running it (a database built by "
      "hand)",
      wire_baseline},
+    {"dump",
+     "write the schema file (schema.sql): the schema as pg_dump prints it, made deterministic, "
+     "and the applied migrations",
+     wire_dump},
+    {"load", "build an empty database from the schema file and record its migrations as applied",
+     wire_load},
+    {"verify",
+     "prove that migrations are reversible: up, down and up again on a scratch database, "
+     "comparing schema dumps",
+     wire_verify},
     {"check", "check connectivity, server version, any pooler in between and the schema's state",
      wire_check},
     {"wait", "wait until the database accepts logins, then exit 0 (3 when it does not in time)",
@@ -105,6 +115,12 @@ void add_global_options(CLI::App& app, Runtime& runtime) {
                                                                  : "TEXT");
     if (*spec.default_value != '\0') {
       option->default_str(spec.default_value);
+    }
+    if (setting == &config::setting(&config::Config::schema_file)) {
+      // The flag form of `schema_file: false`.
+      app.add_flag_callback(
+          "--no-schema-file", [&runtime, setting] { runtime.sources.flags[setting] = "false"; },
+          "do not write the schema file after migrate and rollback");
     }
   }
   app.add_option("--config", runtime.sources.config_path,

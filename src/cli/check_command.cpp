@@ -24,6 +24,9 @@ void wire_check(CLI::App* cmd, Runtime& runtime) {
                   "findings by severity, the migration timeline) to FILE, atomically, mode "
                   "0600 when new; '-' prints the page alone on stdout; implies --report")
       ->type_name("FILE");
+  cmd->add_flag("--schema", options->schema_file,
+                "also compare the database with the schema file (schema.sql): a unified diff and "
+                "the objects that differ; exit 5 when they differ");
   cmd->callback([&runtime, options] {
     runtime.action = [options](ops::Context& ctx) { return ops::run_check(ctx, *options); };
   });

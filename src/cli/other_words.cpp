@@ -30,14 +30,6 @@ const Alias k_aliases[] = {
 };
 
 const Pointer k_pointers[] = {
-    {"dump", "'dump' is not an agentpg command: a database dump is a backup",
-     "run 'agentpg backup' (or 'agentpg backup --schema-only --format plain' for the schema "
-     "as SQL)"},
-    {"load", "'load' is not available yet",
-     "to load a backup run 'agentpg restore FILE'; to load data run 'agentpg seed'"},
-    {"verify", "'verify' is not available yet",
-     "to verify a backup run 'agentpg backup verify FILE'; to check the schema against the "
-     "migrations run 'agentpg check'"},
     {"clean", "refused: agentpg has no command that drops every object in the database",
      "to drop the whole database run 'agentpg drop-db'; to revert every migration run "
      "'agentpg rollback --to base'"},

@@ -499,6 +499,21 @@ void read_variables(const Sources& sources, const std::map<std::string, DotenvEn
     }
     check_variable_name(given.substr(0, eq), "--var");
     config.vars[given.substr(0, eq)] = Variable{given.substr(eq + 1), "--var"};
+// schema_file: a path, or false (off: dump and load then use schema.sql). Outside
+// development and test it is written only when set: a server's checkout is read, not
+// rewritten.
+void resolve_schema_file(const Layers& layers, Config& config) {
+  bool on = true;
+  std::string value = util::trim(config.schema_file);
+  if (util::parse_bool(value, on) || value.empty()) {
+    config.write_schema_file = on && !value.empty();
+    value = "schema.sql";
+  }
+  config.schema_file = value; // relative to the working folder, as the user wrote it
+  bool set = layers.resolve(setting(&Config::schema_file)).origin != "default";
+  if (!set && config.environment != Environment::development &&
+      config.environment != Environment::test) {
+    config.write_schema_file = false;
   }
 }
 
@@ -544,6 +559,7 @@ Config load_config(const Sources& sources) {
     config.auto_migrate = false;
     config.auto_migrate_held = true;
   }
+  resolve_schema_file(layers, config);
   // A default that depends on another setting.
   if (config.init_seed_env.empty()) {
     config.init_seed_env = config.environment_name;

@@ -69,6 +69,11 @@ struct Config {
   std::string local_user;
   std::string local_database;
   std::string backup_dir;
+  // The schema file's path (relative to the working folder), and whether migrate and
+  // rollback rewrite it: not when schema_file is false, nor by default outside development
+  // and test (staging and production read the committed one: check --schema).
+  std::string schema_file;
+  bool write_schema_file = true;
   int report_blocking_seconds = 60;
   // Retention windows: checked intervals in canonical form ("90 days"), see util/interval.
   std::string tasks_retention;

@@ -71,6 +71,11 @@ const std::vector<SettingSpec>& settings() {
        Field::text(&Config::local_user)},
       {"local_database", nullptr, "agentpg_development",
        "database name used on the project-local server", Field::text(&Config::local_database)},
+      // "false" (or --no-schema-file) turns the writing off (load_config).
+      {"schema_file", "--schema-file", "schema.sql",
+       "schema file that migrate and rollback rewrite, dump writes, load and check --schema read "
+       "('false': not written after migrate/rollback)",
+       Field::text(&Config::schema_file)},
       {"backup_dir", nullptr, "backups", "folder of backups (backup --output overrides it)",
        Field::path(&Config::backup_dir)},
       {"report.blocking_seconds", nullptr, "60",

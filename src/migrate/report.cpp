@@ -86,6 +86,9 @@ void print_run_report(const core::Output& out, const RunReport& report, const ch
   if (!report.backup.empty()) {
     doc.set("backup", report.backup);
   }
+  if (!report.dry_run) {
+    doc.set("schema_file", report.schema_file.empty() ? Json() : Json(report.schema_file));
+  }
   if (std::string(verb) == "rollback") {
     Json empty = Json::array();
     for (const auto& name : report.empty_down) {
@@ -104,12 +107,15 @@ void print_run_report(const core::Output& out, const RunReport& report, const ch
     out.line(std::string(verb) == "migrate"
                  ? fmt::format("nothing to migrate: the schema is at {}", from)
                  : "nothing to roll back");
-    return;
+  } else {
+    out.line(fmt::format("{} {} migration{} ({} -> {}) in {}",
+                         std::string(verb) == "migrate" ? "applied" : "reverted",
+                         report.steps.size(), report.steps.size() == 1 ? "" : "s", from, to,
+                         util::format_duration_ms(total_ms)));
   }
-  out.line(fmt::format("{} {} migration{} ({} -> {}) in {}",
-                       std::string(verb) == "migrate" ? "applied" : "reverted", report.steps.size(),
-                       report.steps.size() == 1 ? "" : "s", from, to,
-                       util::format_duration_ms(total_ms)));
+  if (!report.schema_file.empty()) {
+    out.line(fmt::format("wrote {}", report.schema_file));
+  }
 }
 
 StatusCounts print_status(const core::Output& out, const StatusTarget& target,

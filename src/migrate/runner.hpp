@@ -65,6 +65,7 @@ struct RunReport {
   std::string to_version;   // newest applied after
   std::string sql;          // --dry-run: the SQL that would run
   std::string backup;       // --backup-first: the backup taken before applying
+  std::string schema_file;  // the schema file written afterwards ("" = none)
   std::vector<std::string>
       empty_down; // rollback: reverted ones whose down has no SQL (version_name)
   bool dry_run = false;

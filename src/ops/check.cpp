@@ -13,6 +13,7 @@
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
 #include "migrate/report.hpp"
+#include "ops/schema.hpp"
 #include "ops/target.hpp"
 #include "pg/catalog.hpp"
 #include "pg/connection.hpp"
@@ -20,6 +21,7 @@
 #include "pg/migration_database.hpp"
 #include "pg/pooler.hpp"
 #include "util/files.hpp"
+#include "util/strings.hpp"
 #include "util/time.hpp"
 
 namespace agentpg::ops {
@@ -278,6 +280,16 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
       report.set("html_file", util::absolute_path(options.html));
     }
   }
+  std::optional<SchemaFileCheck> file;
+  ExitCode code = schema.code;
+  if (options.schema_file) {
+    file = compare_schema_file(ctx, params);
+    report.set("schema_file", file->json());
+    if (!file->matches && (code == ExitCode::ok || code == ExitCode::not_latest)) {
+      code = ExitCode::validation;
+    }
+    report.set("ok", code == ExitCode::ok).set("exit_code", core::to_int(code));
+  }
   bool failing = health && check::fails_on(health->findings, options.fail_on);
   if (failing) {
     report.set("ok", false).set("exit_code", 1);
@@ -306,7 +318,18 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
     if (!embeddings.empty()) {
       rows.push_back({"  embeddings", embeddings});
     }
+    if (file) {
+      rows.push_back({"  schema file",
+                      file->matches ? fmt::format("{}: matches the database", file->path)
+                                    : fmt::format("{}: DIFFERS from the database ({} object{})",
+                                                  file->path, file->objects.size(),
+                                                  file->objects.size() == 1 ? "" : "s")});
+    }
     out.table(rows);
+    if (file && !file->matches) {
+      out.line(fmt::format("what differs (the file, then the database):\n  {}\n{}",
+                           util::join(file->objects, "\n  "), file->diff));
+    }
     if (health) {
       out.line(health->text);
     }
@@ -324,7 +347,12 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
             ? "agentpg: schema is not at latest: run 'agentpg migrate' (exit 7)"
             : "agentpg: migrations changed, missing or failed: see 'agentpg status' (exit 5)");
   }
-  return schema.code;
+  if (file && !file->matches) {
+    out.notice(fmt::format("agentpg: the database differs from {}: migrate it, or write the "
+                           "file again with 'agentpg dump' if the database is right (exit 5)",
+                           file->path));
+  }
+  return code;
 }
 
 } // namespace agentpg::ops

@@ -6,11 +6,12 @@
 namespace agentpg::ops {
 
 struct CheckOptions {
-  int wait_seconds = 0; // keep trying this long for the database to accept logins
-  bool report = false;  // add the health report
-  std::string fail_on;  // with --report: "warning" or "critical" findings exit 1
-  std::string html;     // also write the report as an HTML page to this file ("-": stdout);
-                        // implies `report`
+  int wait_seconds = 0;     // keep trying this long for the database to accept logins
+  bool report = false;      // add the health report
+  std::string fail_on;      // with --report: "warning" or "critical" findings exit 1
+  std::string html;         // also write the report as an HTML page to this file ("-": stdout);
+                            // implies `report`
+  bool schema_file = false; // compare the database with the schema file (exit 5 when it differs)
 };
 
 // Prints the report (text or JSON) and returns the exit code: 0 healthy, 3 when the

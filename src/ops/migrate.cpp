@@ -17,6 +17,7 @@
 #include "ops/backup.hpp"
 #include "ops/guard.hpp"
 #include "ops/lint.hpp"
+#include "ops/schema.hpp"
 #include "ops/target.hpp"
 #include "pg/connection.hpp"
 #include "pg/migration_database.hpp"
@@ -118,6 +119,14 @@ ExitCode status_exit_code(const migrate::StatusCounts& c, bool allow_drift) {
                                : ExitCode::ok;
 }
 
+// The schema file, rewritten when the run changed the schema (or there is none yet).
+std::string schema_file_after(const Context& ctx, const RunReport& report) {
+  if (report.dry_run || (report.steps.empty() && util::path_exists(ctx.config.schema_file))) {
+    return "";
+  }
+  return update_schema_file(ctx);
+}
+
 } // namespace
 
 Runner::Substitute substitute_variables(const Context& ctx, bool masked) {
@@ -169,6 +178,7 @@ ExitCode run_migrate(ops::Context& ctx, const MigrateCommand& command) {
   util::Clock::time_point start = util::Clock::now();
   RunReport report =
       Runner(db, ctx.out, substitute_variables(ctx, command.dry_run)).migrate(files, options);
+  report.schema_file = schema_file_after(ctx, report);
   print_run_report(ctx.out, report, "migrate", util::elapsed_ms(start));
   return ExitCode::ok;
 }
@@ -217,6 +227,7 @@ ExitCode run_rollback(ops::Context& ctx, const RollbackCommand& command) {
   RunReport report =
       Runner(db, ctx.out, substitute_variables(ctx, command.dry_run)).rollback(files, options);
   report.empty_down = preview.empty_down;
+  report.schema_file = schema_file_after(ctx, report);
   print_run_report(ctx.out, report, "rollback", util::elapsed_ms(start));
   return ExitCode::ok;
 }

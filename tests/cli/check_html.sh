@@ -33,7 +33,7 @@ expect_code 0
 expect_out "largest tables"
 expect_out "HTML report written to report.html"
 [ "$(stat -c %a report.html)" = 600 ] || fail "a new page is mode $(stat -c %a report.html), not 0600"
-[ "$(ls -A | grep -v -x -e migrations -e report.html -e out -e err -e .databases)" = "" ] ||
+[ "$(ls -A | grep -v -x -e migrations -e report.html -e schema.sql -e out -e err -e .databases)" = "" ] ||
   fail "left behind: $(ls -A)"
 grep -q -F 'pw-never-shown' report.html && fail "the page holds the password"
 # Self-contained: nothing in it can load anything.

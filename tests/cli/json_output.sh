@@ -56,6 +56,11 @@ run "$AGENTPG" --json restore "$dump" --target-db "${db}_r"; expect_code 0; vali
 run "$AGENTPG" --json maintain --dry-run; expect_code 0; validate maintain
 run "$AGENTPG" --json maintain;           expect_code 0; validate maintain
 run "$AGENTPG" --json baseline 2;         expect_code 0; validate baseline
+run "$AGENTPG" --json dump --to "$WORK/dumped.sql"; expect_code 0; validate dump
+forget_db_later "${db}_load"
+run "$AGENTPG" --json --database-url "$(db_url "${db}_load")" load "$WORK/dumped.sql"; expect_code 0; validate load
+run "$AGENTPG" --json check --schema --schema-file "$WORK/dumped.sql"; expect_code 0; validate check
+run "$AGENTPG" --json verify;             expect_code 0; validate verify
 run "$AGENTPG" --json new three;          expect_code 0; validate new
 rm migrations/*_three.sql
 forget_db_later "${db}_new"
