@@ -61,7 +61,7 @@ bool is_section(const std::string& prefix) {
       "see 'agentpg --help' or the README's configuration table for the keys");
 }
 
-[[noreturn]] void malformed(const std::string& file, const YAML::Mark& mark,
+[[noreturn]] void malformed(const std::string& file, const util::YamlMark& mark,
                             const std::string& what) {
   throw Error(ExitCode::usage,
               fmt::format("{}:{}:{}: {}", file, mark.line + 1, mark.column + 1, what));
@@ -107,8 +107,8 @@ void flatten_yaml(const util::YamlNode& map, const std::string& prefix, const st
   }
 }
 
-// agentpg.yaml, read by the reader of seed files: aliases are bounded and a key given
-// twice is an error (util/yaml_tree.hpp), both naming the file, line and column.
+// agentpg.yaml, read by the rules of seed files: aliases are bounded and a key given
+// twice is an error (util/yaml_node.hpp), both naming the file, line and column.
 std::map<std::string, YamlEntry> read_yaml(const std::string& path) {
   std::string text = util::read_file(path);
   std::map<std::string, YamlEntry> out;
@@ -116,6 +116,8 @@ std::map<std::string, YamlEntry> read_yaml(const std::string& path) {
   try {
     root = util::parse_yaml(text);
   } catch (const YAML::Exception& e) {
+    malformed(path, util::YamlMark{e.mark.line, e.mark.column}, e.msg);
+  } catch (const util::YamlRefused& e) {
     malformed(path, e.mark, e.msg);
   }
   if (root.type == util::YamlNode::Type::null) {
