@@ -23,7 +23,8 @@ struct Group {
 // command may sit in two groups (migrate is both everyday work and a deployment step).
 const Group k_groups[] = {
     {"Develop",
-     {"new", "lint", "migrate", "rollback", "redo", "status", "diff", "accept", "verify", "dump", "load", "seed", "bundled"}},
+     {"new", "lint", "migrate", "rollback", "redo", "status", "diff", "accept", "verify", "dump",
+      "load", "seed", "bundled"}},
     {"Deploy",
      {"init", "create-db", "drop-db", "migrate", "check", "wait", "load", "adopt", "baseline",
       "bundled"}},

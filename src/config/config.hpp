@@ -75,6 +75,7 @@ struct Config {
   std::string schema_file;
   bool write_schema_file = true;
   int report_blocking_seconds = 60;
+  std::string redis_url; // "" = no Redis to check
   // Retention windows: checked intervals in canonical form ("90 days"), see util/interval.
   std::string tasks_retention;
   std::string metrics_retention;

@@ -81,6 +81,10 @@ const std::vector<SettingSpec>& settings() {
       {"report.blocking_seconds", nullptr, "60",
        "check --report flags a session blocking others for longer than this",
        Field::seconds(&Config::report_blocking_seconds)},
+      {"redis_url", nullptr, "",
+       "the Redis beside the database (redis://[[user]:password@]host[:port][/db]): check "
+       "reports it",
+       Field::text(&Config::redis_url), "REDIS_URL"},
       {"maintain.tasks_retention", nullptr, "90 days",
        "maintain: agency task artifacts and progress older than this are deleted, old tasks "
        "archived (at least 1 day)",

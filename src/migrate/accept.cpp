@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "migrate/runner.hpp"
+#include "pg/history_table.hpp"
 #include "util/strings.hpp"
 
 namespace agentpg::migrate {
@@ -121,7 +122,7 @@ RunReport Runner::accept(const std::vector<MigrationFile>& files, const AcceptOp
     throw Error(ExitCode::sql,
                 fmt::format("accepting failed, and nothing of it was recorded: {} (SQLSTATE {})",
                             failure->error.message, failure->error.sqlstate),
-                "the user needs UPDATE and DELETE on agentpg.schema_migrations");
+                "the user needs UPDATE and DELETE on " + pg::history_table_shown());
   }
   return report;
 }

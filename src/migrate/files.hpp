@@ -44,7 +44,7 @@ struct MigrationFile {
   std::string checksum;         // SHA-256 of the content, with CRLF and a UTF-8 BOM normalised away
   std::string alembic_revision; // from a "-- alembic: <revision>" line above the up marker
   VarsDirective vars = VarsDirective::none;
-  std::string header;           // the comment lines above the up marker (native files), as written
+  std::string header; // the comment lines above the up marker (native files), as written
 };
 
 // Versions of fewer than this many digits (leading zeros not counted) are sequence numbers;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "check/html.hpp"
+#include "check/redis.hpp"
 #include "check/report.hpp"
 #include "migrate/files.hpp"
 #include "migrate/plan.hpp"
@@ -20,6 +21,7 @@
 #include "pg/history_table.hpp"
 #include "pg/migration_database.hpp"
 #include "pg/pooler.hpp"
+#include "redis/client.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
 #include "util/time.hpp"
@@ -231,6 +233,11 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   if (!options.html.empty()) {
     check_html_target(ctx, options.html);
   }
+  // A REDIS_URL that cannot be read is a configuration error, before anything connects.
+  std::optional<redis::RedisUrl> redis_url;
+  if (!ctx.config.redis_url.empty()) {
+    redis_url = redis::RedisUrl::parse(ctx.config.redis_url);
+  }
   pg::ConnParams params = ops::resolve_target_params(ctx, ops::Route::pooled);
   std::unique_ptr<pg::Connection> conn = connect_waiting(ctx, params, wait_seconds);
   ops::check_transport(ctx, params, *conn);
@@ -240,6 +247,14 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
   std::string direct_url = ops::direct_url_display(ctx);
   bool history = pg::table_exists(*conn, "agentpg", pg::history_table_name());
   SchemaCheck schema = check_schema(ctx, *conn);
+  // Redis not answering fails the check (exit 3), as the database not answering does.
+  std::optional<redis::RedisInfo> redis_info;
+  if (redis_url) {
+    redis_info = redis::probe(*redis_url, ctx.config.connect_timeout);
+    for (check::Finding& f : check::judge_redis(*redis_info)) {
+      schema.findings.push_back(std::move(f));
+    }
+  }
   std::string embedding_type = pg::column_type(*conn, "chad", "embeddings", "embedding");
   std::string embeddings =
       embedding_type.empty() ? ""
@@ -268,6 +283,9 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
                ? Json()
                : Json(embedding_type.rfind("vector", 0) == 0 ? "pgvector" : "portable"))
       .set("exit_code", core::to_int(schema.code));
+  if (redis_info) {
+    report.set("redis", check::redis_json(*redis_url, *redis_info));
+  }
   std::optional<HealthReport> health;
   if (options.report || !options.html.empty()) {
     health = check::build_report(*conn, ctx.config.report_blocking_seconds, schema.findings,
@@ -324,6 +342,11 @@ ExitCode run_check(ops::Context& ctx, const CheckOptions& options) {
                                     : fmt::format("{}: DIFFERS from the database ({} object{})",
                                                   file->path, file->objects.size(),
                                                   file->objects.size() == 1 ? "" : "s")});
+    }
+    if (redis_info) {
+      for (auto& row : check::redis_rows(*redis_url, *redis_info)) {
+        rows.push_back(std::move(row));
+      }
     }
     out.table(rows);
     if (file && !file->matches) {

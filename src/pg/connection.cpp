@@ -408,6 +408,34 @@ Connection::copy_from_file(const std::string& copy_sql, const std::string& path,
   return error;
 }
 
+std::optional<ServerError> Connection::copy_begin(const std::string& copy_sql) {
+  PGconn* conn = m_impl->raw();
+  Result start(PQexec(conn, copy_sql.c_str()));
+  if (PQresultStatus(start.get()) != PGRES_COPY_IN) {
+    return server_error(start.get(), conn);
+  }
+  return std::nullopt;
+}
+
+bool Connection::copy_put(std::string_view data) {
+  return PQputCopyData(m_impl->raw(), data.data(), static_cast<int>(data.size())) == 1;
+}
+
+std::optional<ServerError> Connection::copy_end(unsigned long long& rows) {
+  PGconn* conn = m_impl->raw();
+  PQputCopyEnd(conn, nullptr);
+  std::optional<ServerError> error;
+  while (PGresult* raw = PQgetResult(conn)) {
+    Result result(raw);
+    if (PQresultStatus(raw) == PGRES_COMMAND_OK) {
+      rows = std::strtoull(PQcmdTuples(raw), nullptr, 10);
+    } else if (!error) {
+      error = server_error(raw, conn);
+    }
+  }
+  return error;
+}
+
 std::string Connection::quote_identifier(const std::string& name) const {
   std::string out = "\"";
   for (char c : name) {

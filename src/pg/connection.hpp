@@ -74,6 +74,13 @@ public:
   copy_from_file(const std::string& copy_sql, const std::string& path, unsigned long long& rows,
                  const std::function<void(std::string_view chunk)>& on_sent = nullptr);
 
+  // COPY ... FROM STDIN fed piece by piece: copy_begin starts it (the server's error when
+  // it does not), copy_put sends data (false once the server stopped taking it: its error
+  // comes from copy_end), copy_end finishes it with the rows copied or the server's error.
+  std::optional<ServerError> copy_begin(const std::string& copy_sql);
+  bool copy_put(std::string_view data);
+  std::optional<ServerError> copy_end(unsigned long long& rows);
+
   std::string quote_identifier(const std::string& name) const;
 
   int server_version_num() const;

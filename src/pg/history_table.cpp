@@ -39,9 +39,15 @@ void use_history_table(const std::string& name) {
   n.sql = plain(name) ? n.shown : "agentpg.\"" + name + "\""; // validated: no '"' in it
 }
 
-const std::string& history_table_sql() { return names().sql; }
-const std::string& history_table_shown() { return names().shown; }
-const std::string& history_table_name() { return names().name; }
+const std::string& history_table_sql() {
+  return names().sql;
+}
+const std::string& history_table_shown() {
+  return names().shown;
+}
+const std::string& history_table_name() {
+  return names().name;
+}
 
 std::string with_history_table(std::string sql) {
   const std::string& table = history_table_sql();
@@ -49,7 +55,8 @@ std::string with_history_table(std::string sql) {
     return sql;
   }
   const std::string from = k_default;
-  for (size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at + table.size())) {
+  for (size_t at = sql.find(from); at != std::string::npos;
+       at = sql.find(from, at + table.size())) {
     sql.replace(at, from.size(), table);
   }
   return sql;

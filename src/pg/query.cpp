@@ -70,6 +70,10 @@ Query rollback_to_savepoint(const std::string& name) {
   return "ROLLBACK TO SAVEPOINT " + quote_identifier(name);
 }
 
+Query release_savepoint(const std::string& name) {
+  return "RELEASE SAVEPOINT " + quote_identifier(name);
+}
+
 Query set_lock_timeout(int seconds) {
   return "SET lock_timeout = '" + std::to_string(seconds) + "s'";
 }

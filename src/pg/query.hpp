@@ -56,6 +56,7 @@ inline Query rollback() {
 }
 Query savepoint(const std::string& name);
 Query rollback_to_savepoint(const std::string& name);
+Query release_savepoint(const std::string& name);
 // SET lock_timeout for the session (0: wait forever), and back to the server's setting.
 Query set_lock_timeout(int seconds);
 inline Query reset_lock_timeout() {

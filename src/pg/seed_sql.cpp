@@ -149,6 +149,64 @@ Query upsert_from_csv_staging(const TableInfo& table, const std::vector<std::str
       quote_qualified(table.name), list, list, k_staging, upsert_tail(table, columns, key));
 }
 
+Query create_rows_staging(const std::string& table, const std::vector<std::string>& columns) {
+  return fmt::format(
+      "CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {}, 0 AS agentpg_line FROM {} WITH NO DATA",
+      k_staging, util::join(quoted(columns), ", "), quote_qualified(table));
+}
+
+std::string copy_rows_staging(const std::vector<std::string>& columns) {
+  return fmt::format("COPY {} ({}, agentpg_line) FROM STDIN", k_staging,
+                     util::join(quoted(columns), ", "));
+}
+
+Query upsert_from_rows_staging(const TableInfo& table, const std::vector<std::string>& columns,
+                               const std::vector<std::string>& key, int first, int last) {
+  std::string list = util::join(quoted(columns), ", ");
+  std::vector<Value> params;
+  std::string where;
+  if (first > 0) {
+    where = " WHERE agentpg_line BETWEEN $1 AND $2";
+    params = {std::to_string(first), std::to_string(last)};
+  }
+  return Query(
+      fmt::format(
+          "WITH up AS (INSERT INTO {} AS t ({}) SELECT {} FROM {}{}{}) "
+          "SELECT count(*) FILTER (WHERE up.r), count(*) FILTER (WHERE NOT up.r) FROM up AS up(r)",
+          quote_qualified(table.name), list, list, k_staging, where,
+          upsert_tail(table, columns, key)),
+      std::move(params));
+}
+
+Query staged_lines() {
+  return fmt::format("SELECT agentpg_line FROM {} ORDER BY 1", k_staging);
+}
+
+void copy_text_field(std::string& line, const Value& value) {
+  if (!value) {
+    line += "\\N";
+    return;
+  }
+  for (char c : *value) {
+    switch (c) {
+    case '\\':
+      line += "\\\\";
+      break;
+    case '\t':
+      line += "\\t";
+      break;
+    case '\n':
+      line += "\\n";
+      break;
+    case '\r':
+      line += "\\r";
+      break;
+    default:
+      line += c;
+    }
+  }
+}
+
 Query drop_csv_staging() {
   return fmt::format("DROP TABLE {}", k_staging);
 }

@@ -48,6 +48,20 @@ Query upsert_from_csv_staging(const TableInfo& table, const std::vector<std::str
                               const std::vector<std::string>& key);
 Query drop_csv_staging();
 
+// A long run of YAML rows through COPY: into a temporary staging table of `columns` plus
+// each row's line in its file (agentpg_line), COPY's text format (copy_text_field), then
+// upserted (returning the inserted and updated counts); only the rows of lines `first` to
+// `last` when given, to find the one a failure is about. Dropped with drop_csv_staging.
+Query create_rows_staging(const std::string& table, const std::vector<std::string>& columns);
+std::string copy_rows_staging(const std::vector<std::string>& columns);
+Query upsert_from_rows_staging(const TableInfo& table, const std::vector<std::string>& columns,
+                               const std::vector<std::string>& key, int first = 0, int last = 0);
+// The staging table's lines, in order.
+Query staged_lines();
+// Appends `value` as one field of COPY's text format (\N for NULL; backslash, tab,
+// newline and carriage return escaped) to `line`.
+void copy_text_field(std::string& line, const Value& value);
+
 // Where a sequence stands: nextval() hands out last_value + increment when is_called,
 // else last_value.
 struct SequenceState {

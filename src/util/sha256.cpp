@@ -56,4 +56,24 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(digest);
 }
 
+struct Sha256::State {
+  SHA256_CTX ctx;
+};
+
+Sha256::Sha256() : m_state(std::make_unique<State>()) {
+  SHA256_Init(&m_state->ctx);
+}
+Sha256::~Sha256() = default;
+
+void Sha256::update(std::string_view data) {
+  SHA256_Update(&m_state->ctx, data.data(), data.size());
+}
+
+std::string Sha256::hex() const {
+  SHA256_CTX copy = m_state->ctx;
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256_Final(digest, &copy);
+  return to_hex(digest);
+}
+
 } // namespace agentpg::util

@@ -19,8 +19,7 @@ std::string utc_compact_timestamp() {
 
 namespace {
 
-std::string utc_format(const char* format) {
-  std::time_t now = std::time(nullptr);
+std::string utc_format(const char* format, std::time_t now = std::time(nullptr)) {
   std::tm tm{};
   gmtime_r(&now, &tm);
   char buffer[64];
@@ -32,6 +31,9 @@ std::string utc_format(const char* format) {
 
 std::string utc_iso_timestamp() {
   return utc_format("%Y-%m-%dT%H:%M:%SZ");
+}
+std::string utc_iso_timestamp(std::time_t time) {
+  return utc_format("%Y-%m-%dT%H:%M:%SZ", time);
 }
 std::string utc_file_timestamp() {
   return utc_format("%Y%m%dT%H%M%SZ");

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,7 @@ std::string utc_compact_timestamp();
 
 // UTC time as 2024-01-31T12:00:00Z (manifests) and 20240131T120000Z (file names).
 std::string utc_iso_timestamp();
+std::string utc_iso_timestamp(std::time_t time);
 std::string utc_file_timestamp();
 
 // "YYYY-MM-DD HH:MM:SS" in UTC from a time with its UTC offset, as PostgreSQL prints a

@@ -24,6 +24,9 @@ expect_refused core/output.cpp '#include "config/config.hpp"' 'core/ must not in
 expect_refused cli/app.cpp '#include "migrate/plan.hpp"' 'cli/ must not include migrate/plan.hpp'
 expect_refused seed/loader.cpp '#include <libpq-fe.h>' 'only pg/ includes <libpq-fe.h>'
 expect_refused migrate/files.cpp '#include <pg_query.h>' 'only sql/ includes <pg_query.h>'
+expect_refused ops/check.cpp '#include <hiredis/hiredis.h>' 'only redis/ includes <hiredis/hiredis.h>'
+expect_refused redis/client.cpp '#include "pg/connection.hpp"' 'redis/ must not include pg/connection.hpp'
+expect_refused seed/files.cpp '#include <yaml.h>' 'only util/ includes <yaml.h>'
 expect_refused newfolder/x.cpp '#include "util/files.hpp"' "folder 'newfolder' has no place in the layers"
 # What is allowed stays allowed.
 rm -rf "$scratch/src" && mkdir -p "$scratch/src/ops"

@@ -1,4 +1,4 @@
-// libFuzzer target for the YAML seed reader (parse_yaml_seed, over util::parse_yaml).
+// libFuzzer target for the YAML seed reader (parse_yaml_seed, over util::YamlStream: libyaml).
 // A core::Error is the expected answer to a malformed seed; any other exception, a
 // crash, a hang or memory beyond run.sh's limit (an alias bomb) is a finding.
 // Invariants of a parsed seed: its table names a schema, every row has a line of the

@@ -20,7 +20,7 @@ done
 for lib in libgssapi-krb5-2 libldap; do
   grep -q "$lib" <<<"$recommends" || { echo "FAIL: the package does not recommend $lib: $recommends" >&2; exit 1; }
 done
-for lib in libpq5 libpqxx libyaml-cpp libfmt libstdc++ libgssapi libldap; do
+for lib in libpq5 libpqxx libyaml-cpp libyaml-0 libhiredis libfmt libstdc++ libgssapi libldap; do
   ! grep -q "$lib" <<<"$depends" || { echo "FAIL: the package depends on $lib (linked in, or loaded at first use): $depends" >&2; exit 1; }
 done
 fail() { echo "FAIL: $*" >&2; exit 1; }

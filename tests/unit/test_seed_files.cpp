@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "core/error.hpp"
+#include "scratch_folder.hpp"
 #include "seed/files.hpp"
 
 using namespace agentpg::seed;
@@ -121,5 +122,113 @@ TEST_SUITE("seed::files") {
                                                          "]\n    m: 1.5e3\n    z: 012\n");
     REQUIRE(f.rows.size() == 1);
     CHECK(f.rows[0].values[0].second.items == std::vector<std::string>{digits});
+  }
+}
+
+namespace {
+
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+// The rows of a seed folder's only file, as loading reads them (from the file, streamed).
+std::vector<SeedRow> streamed_rows(const std::string& dir, SeedFile* file = nullptr) {
+  std::vector<SeedFile> files = load_seed_files(dir);
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].streamed);
+  CHECK(files[0].rows.empty());
+  std::vector<SeedRow> rows;
+  stream_yaml_rows(files[0], [&](SeedRow&& row) { rows.push_back(std::move(row)); });
+  if (file != nullptr) {
+    *file = files[0];
+  }
+  return rows;
+}
+
+std::string load_error(const std::string& dir) {
+  try {
+    streamed_rows(dir);
+  } catch (const agentpg::core::Error& e) {
+    CHECK(e.code() == agentpg::core::ExitCode::validation);
+    return e.what();
+  }
+  return "no error";
+}
+
+} // namespace
+
+TEST_SUITE("seed::files (streamed)") {
+  TEST_CASE("a seed folder's YAML rows are read from the file as parse_yaml_seed reads them") {
+    std::string text = "table: caracal.agent_identities\nkey: [name]\nrows:\n"
+                       "  - {name: a, meta: {n: 1}, tags: [x, y]}\n"
+                       "  - name: b\n    parent: {$ref: caracal.agent_identities, name: a}\n";
+    agentpg::test::ScratchFolder dir(Files{{"10_x.yaml", text}});
+    SeedFile streamed;
+    std::vector<SeedRow> rows = streamed_rows(dir.path, &streamed);
+    SeedFile parsed = parse_yaml_seed(dir.path + "/10_x.yaml", text);
+    CHECK(streamed.table == parsed.table);
+    CHECK(streamed.key == parsed.key);
+    CHECK(streamed.checksum == parsed.checksum);
+    REQUIRE(rows.size() == parsed.rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      CHECK(rows[i].line == parsed.rows[i].line);
+      REQUIRE(rows[i].values.size() == parsed.rows[i].values.size());
+      for (size_t v = 0; v < rows[i].values.size(); ++v) {
+        CHECK(rows[i].values[v].first == parsed.rows[i].values[v].first);
+        CHECK(rows[i].values[v].second.text == parsed.rows[i].values[v].second.text);
+      }
+    }
+  }
+
+  TEST_CASE("table and key may come after the rows") {
+    agentpg::test::ScratchFolder dir(
+        Files{{"10_x.yaml", "rows:\n  - {id: 1}\n  - {id: 2}\nkey: [id]\ntable: a.b\n"}});
+    SeedFile f;
+    std::vector<SeedRow> rows = streamed_rows(dir.path, &f);
+    CHECK(f.table == "a.b");
+    CHECK(f.key == std::vector<std::string>{"id"});
+    CHECK(rows.size() == 2);
+    CHECK(error_of("rows:\n  - {id: 1}\n  - {name: x}\nkey: [id]\ntable: a.b\n") ==
+          "seeds/dev/x.yaml:3:5: this row has no value for the key column 'id'");
+    CHECK(error_of("rows:\n  - {id: 1}\nkey: [id]\n") ==
+          "seeds/dev/x.yaml:1:1: expected 'table:' and 'rows:'");
+  }
+
+  TEST_CASE("an error in a row is found as the rows are loaded, naming file and line") {
+    agentpg::test::ScratchFolder dir(
+        Files{{"10_x.yaml", "table: a.b\nkey: [id]\nrows:\n  - {id: 1}\n  - {name: x}\n"}});
+    CHECK(load_error(dir.path) ==
+          dir.path + "/10_x.yaml:5:5: this row has no value for the key column 'id'");
+    agentpg::test::ScratchFolder syntax(
+        Files{{"10_x.yaml", "table: a.b\nkey: [id]\nrows:\n  - {id: 1}\n  - {id: [2\n"}});
+    CHECK(load_error(syntax.path).rfind(syntax.path + "/10_x.yaml:6:1: ", 0) == 0);
+    agentpg::test::ScratchFolder header(
+        Files{{"10_x.yaml", "table: users\nkey: [id]\nrows: []\n"}});
+    CHECK_THROWS_WITH(load_seed_files(header.path),
+                      (header.path + "/10_x.yaml:1:8: table 'users' needs its schema "
+                                     "(schema.table)")
+                          .c_str());
+  }
+
+  TEST_CASE("a byte that is not UTF-8 far into a large file is found at its line and column") {
+    std::string text = "table: a.b\nkey: [id]\nrows:\n";
+    for (int i = 0; i < 5000; ++i) {
+      text += "  - {id: " + std::to_string(i) + ", note: \"caf\xc3\xa9 \xe2\x82\xac\"}\n";
+    }
+    int bad_line = 3 + 5000 + 1;
+    text += "  - {id: x, note: \"caf\xe9\"}\n";
+    agentpg::test::ScratchFolder dir(Files{{"10_x.yaml", text}});
+    CHECK(load_error(dir.path) == dir.path + "/10_x.yaml:" + std::to_string(bad_line) +
+                                      ":23: the file is not UTF-8 (the byte \\xE9)");
+    CHECK(error_of(text.c_str()) == "seeds/dev/x.yaml:" + std::to_string(bad_line) +
+                                        ":23: the file is not UTF-8 (the byte \\xE9)");
+  }
+
+  TEST_CASE("a file changed between reading its header and loading its rows is refused") {
+    agentpg::test::ScratchFolder dir(
+        Files{{"10_x.yaml", "table: a.b\nkey: [id]\nrows:\n  - {id: 1}\n"}});
+    std::vector<SeedFile> files = load_seed_files(dir.path);
+    dir.write("10_x.yaml", "table: a.b\nkey: [id]\nrows:\n  - {id: 2}\n");
+    CHECK_THROWS_WITH(
+        stream_yaml_rows(files[0], [](SeedRow&&) {}),
+        (dir.path + "/10_x.yaml: the file changed while it was being seeded").c_str());
   }
 }
