@@ -8,7 +8,7 @@ _agentpg_folders_of() {
 }
 _agentpg() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd= sub= i word
-  local takes_value=' --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --schema-file --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --to --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed '
+  local takes_value=' --database-url --direct-url --url-env --environment --migrations-dir --history-table --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --schema-file --config --var --env-file --to --resume-from --steps --to --resume-from --steps --module --format --fail-on --env --from --table --dirty-is --to --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed '
   for ((i = 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     if [[ $takes_value == *" $word "* ]]; then ((i++)); continue; fi
@@ -19,6 +19,8 @@ _agentpg() {
   if [[ $takes_value == *" $prev "* ]]; then
     case "$cmd $sub $prev" in
     "new "*" --module") _agentpg_folders_of migrations ;;
+    "lint "*" --format") COMPREPLY=($(compgen -W "text github" -- "$cur")) ;;
+    "lint "*" --fail-on") COMPREPLY=($(compgen -W "error warning hint" -- "$cur")) ;;
     "seed "*" --env") _agentpg_folders_of seeds ;;
     "adopt "*" --from") COMPREPLY=($(compgen -W "dbmate golang-migrate diesel flyway alembic" -- "$cur")) ;;
     "adopt "*" --dirty-is") COMPREPLY=($(compgen -W "applied not-applied" -- "$cur")) ;;
@@ -38,7 +40,7 @@ _agentpg() {
     esac
     return 0
   fi
-  local globals='--help --version --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --allow-drift --allow-out-of-order --allow-production --allow-plaintext --local --local-dir --schema-file --no-schema-file --json --quiet --verbose --no-color --yes --config --env-file'
+  local globals='--help --version --database-url --direct-url --url-env --environment --migrations-dir --history-table --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --allow-drift --allow-out-of-order --allow-production --allow-plaintext --local --local-dir --schema-file --no-schema-file --json --quiet --verbose --no-color --yes --config --var --env-file'
   if [[ $cur == -* ]]; then
     case $cmd in
       '') COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
@@ -48,7 +50,11 @@ _agentpg() {
       migrate) COMPREPLY=($(compgen -W "--help --to --dry-run --resume --resume-from --forget-failed --backup-first $globals" -- "$cur")) ;;
       rollback) COMPREPLY=($(compgen -W "--help --steps --to --dry-run --resume --recorded-down --resume-from $globals" -- "$cur")) ;;
       status) COMPREPLY=($(compgen -W "--help --exit-code --diff $globals" -- "$cur")) ;;
+      redo) COMPREPLY=($(compgen -W "--help --steps --dry-run $globals" -- "$cur")) ;;
+      diff) COMPREPLY=($(compgen -W "--help $globals" -- "$cur")) ;;
+      accept) COMPREPLY=($(compgen -W "--help --dry-run $globals" -- "$cur")) ;;
       new) COMPREPLY=($(compgen -W "--help --module $globals" -- "$cur")) ;;
+      lint) COMPREPLY=($(compgen -W "--help --format --fail-on $globals" -- "$cur")) ;;
       seed) COMPREPLY=($(compgen -W "--help --env --reset --dry-run $globals" -- "$cur")) ;;
       adopt) COMPREPLY=($(compgen -W "--help --from --table --dry-run --allow-missing --mark-applied --dirty-is $globals" -- "$cur")) ;;
       baseline) COMPREPLY=($(compgen -W "--help --dry-run $globals" -- "$cur")) ;;
@@ -68,14 +74,15 @@ _agentpg() {
     return 0
   fi
   case $cmd in
-    '') COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline dump load verify check wait maintain backup restore bundled local completion help" -- "$cur")) ;;
+    '') COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status redo diff accept new lint seed adopt baseline dump load verify check wait maintain backup restore bundled local completion help" -- "$cur")) ;;
+    lint) _agentpg_files -f ;;
     load) _agentpg_files -f ;;
     backup) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "verify list" -- "$cur")); else case $sub in verify) _agentpg_files -f ;; list) _agentpg_files -d ;; esac; fi ;;
     restore) _agentpg_files -f ;;
     bundled) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "list write install" -- "$cur")); else case $sub in list)  ;; write) COMPREPLY=($(compgen -W "core caracal chad freeagentics platform agency" -- "$cur")) ;; install) COMPREPLY=($(compgen -W "core caracal chad freeagentics platform agency" -- "$cur")) ;; esac; fi ;;
     local) if [[ -z $sub ]]; then COMPREPLY=($(compgen -W "start stop status url destroy" -- "$cur")); else case $sub in start)  ;; stop)  ;; status)  ;; url)  ;; destroy)  ;; esac; fi ;;
     completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
-    help) COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status new seed adopt baseline dump load verify check wait maintain backup restore bundled local completion help" -- "$cur")) ;;
+    help) COMPREPLY=($(compgen -W "init create-db drop-db migrate rollback status redo diff accept new lint seed adopt baseline dump load verify check wait maintain backup restore bundled local completion help" -- "$cur")) ;;
   esac
 }
 complete -F _agentpg agentpg

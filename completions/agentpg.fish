@@ -7,7 +7,7 @@ function __agentpg_words
     for t in $tokens[2..-1]
         if test $skip = 1
             set skip 0
-        else if contains -- $t --database-url --url-env --environment --migrations-dir --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --schema-file --config --env-file --to --resume-from --steps --to --resume-from --module --env --from --table --dirty-is --to --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
+        else if contains -- $t --database-url --direct-url --url-env --environment --migrations-dir --history-table --seeds-dir --modules --connect-timeout --wait --lock-timeout --migration-lock-timeout --local-dir --schema-file --config --var --env-file --to --resume-from --steps --to --resume-from --steps --module --format --fail-on --env --from --table --dirty-is --to --wait --fail-on --html --only --format --jobs --compress --output --keep --target-db --jobs --to --seed
             set skip 1
         else if not string match -q -- '-*' $t
             echo $t
@@ -36,9 +36,11 @@ end
 complete -c agentpg -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -l version -d 'Display program version information and exit'
 complete -c agentpg -l database-url -x -d 'database to use (postgresql:// URL or libpq key=value string) [env: AGENTPG_DATABASE_URL]'
+complete -c agentpg -l direct-url -x -d 'direct URL of the database, not through a transaction pooler, for what holds the migration lock or changes the schema (default: the database URL) [env: AGENTPG_DIRECT_URL]'
 complete -c agentpg -l url-env -x -d 'environment variable that holds the database URL [env: AGENTPG_URL_ENV]'
 complete -c agentpg -l environment -x -d 'development, test, staging or production (production enables the guards) [env: AGENTPG_ENVIRONMENT]'
 complete -c agentpg -l migrations-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'folder of migration files [env: AGENTPG_MIGRATIONS_DIR]'
+complete -c agentpg -l history-table -x -d 'name of the migration history table, in the agentpg schema [env: AGENTPG_HISTORY_TABLE]'
 complete -c agentpg -l seeds-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'folder of seed data, one sub-folder per environment [env: AGENTPG_SEEDS_DIR]'
 complete -c agentpg -l modules -x -d 'comma-separated migration modules to use (default: all folders found) [env: AGENTPG_MODULES]'
 complete -c agentpg -l connect-timeout -x -d 'seconds to wait for a connection before giving up [env: AGENTPG_CONNECT_TIMEOUT]'
@@ -59,6 +61,7 @@ complete -c agentpg -s v -l verbose -d 'say each step and how long it took, on s
 complete -c agentpg -l no-color -d 'no colour (NO_COLOR is honoured too) [env: AGENTPG_NO_COLOR]'
 complete -c agentpg -s y -l yes -d 'answer yes to confirmations (needed when stdin is not a terminal) [env: AGENTPG_YES]'
 complete -c agentpg -l config -r -F -d 'settings file [default: agentpg.yaml if present]'
+complete -c agentpg -l var -x -d 'a variable for migration files (repeat for more; wins over AGENTPG_VAR_NAME and agentpg.yaml'\''s vars:)'
 complete -c agentpg -l env-file -r -F -d 'environment file [default: .env if present]'
 complete -c agentpg -n '__agentpg_at -x' -a init -d 'create the database if missing, migrate to latest, seed if configured (safe to repeat)'
 complete -c agentpg -n '__agentpg_at -x' -a create-db -d 'create the database (nothing to do when it exists)'
@@ -66,14 +69,18 @@ complete -c agentpg -n '__agentpg_at -x' -a drop-db -d 'drop the database (guard
 complete -c agentpg -n '__agentpg_at -x' -a migrate -d 'apply pending migrations in version order'
 complete -c agentpg -n '__agentpg_at -x' -a rollback -d 'revert applied migrations, newest first (guarded)'
 complete -c agentpg -n '__agentpg_at -x' -a status -d 'show applied, pending, changed, missing and failed migrations'
+complete -c agentpg -n '__agentpg_at -x' -a redo -d 'revert the newest applied migrations and apply them again (guarded)'
+complete -c agentpg -n '__agentpg_at -x' -a diff -d 'show how an applied migration'\''s file differs from what was applied'
+complete -c agentpg -n '__agentpg_at -x' -a accept -d 'record changed migrations as applied as they are now, forget missing ones (guarded)'
 complete -c agentpg -n '__agentpg_at -x' -a new -d 'write a new timestamped migration file'
+complete -c agentpg -n '__agentpg_at -x' -a lint -d 'check migration files for what locks, breaks or cannot be undone in production (offline, on PostgreSQL'\''s parser)'
 complete -c agentpg -n '__agentpg_at -x' -a seed -d 'load seeds/<environment>/ (SQL, YAML, CSV) in one transaction'
 complete -c agentpg -n '__agentpg_at -x' -a adopt -d 'take over the history of dbmate, golang-migrate, diesel, Flyway or Alembic (their table stays)'
 complete -c agentpg -n '__agentpg_at -x' -a baseline -d 'record every migration up to VERSION as applied without running it (a database built by hand)'
 complete -c agentpg -n '__agentpg_at -x' -a dump -d 'write the schema file (schema.sql): the schema as pg_dump prints it, made deterministic, and the applied migrations'
 complete -c agentpg -n '__agentpg_at -x' -a load -d 'build an empty database from the schema file and record its migrations as applied'
 complete -c agentpg -n '__agentpg_at -x' -a verify -d 'prove that migrations are reversible: up, down and up again on a scratch database, comparing schema dumps'
-complete -c agentpg -n '__agentpg_at -x' -a check -d 'check connectivity, server version and the schema'\''s state'
+complete -c agentpg -n '__agentpg_at -x' -a check -d 'check connectivity, server version, any pooler in between and the schema'\''s state'
 complete -c agentpg -n '__agentpg_at -x' -a wait -d 'wait until the database accepts logins, then exit 0 (3 when it does not in time)'
 complete -c agentpg -n '__agentpg_at -x' -a maintain -d 'upkeep jobs: release expired charges, apply retention windows, ANALYZE stale tables'
 complete -c agentpg -n '__agentpg_at -x' -a backup -d 'pg_dump to a timestamped file with a manifest (also: verify, list)'
@@ -103,10 +110,20 @@ complete -c agentpg -n '__agentpg_at rollback' -l resume -d 'run a failed down s
 complete -c agentpg -n '__agentpg_at rollback' -l recorded-down -d 'with --allow-drift: for a changed file, run the down section recorded when it was applied (a missing file'\''s recorded down section is used in any case)'
 complete -c agentpg -n '__agentpg_at rollback' -l resume-from -x -d 'run a failed or interrupted down section again from statement N, and stop'
 complete -c agentpg -n '__agentpg_at status' -s h -l help -d 'Print this help message and exit'
-complete -c agentpg -n '__agentpg_at status' -l exit-code -d 'exit 1 when migrations are pending'
+complete -c agentpg -n '__agentpg_at status' -l exit-code -d 'exit 5 when a migration failed, changed or is missing (drift: not with --allow-drift), else 1 when some are pending'
 complete -c agentpg -n '__agentpg_at status' -l diff -d 'show how each changed migration differs from the text recorded when it was applied'
+complete -c agentpg -n '__agentpg_at redo' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at redo' -l steps -x -d 'how many of the newest to revert and apply again'
+complete -c agentpg -n '__agentpg_at redo' -l dry-run -d 'print the SQL that would run; change nothing'
+complete -c agentpg -n '__agentpg_at diff' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at accept' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at accept' -l dry-run -d 'print the history writes it would make; change nothing'
 complete -c agentpg -n '__agentpg_at new' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at new' -l module -x -a '(__agentpg_folders_of migrations)' -d 'module folder under the migrations folder'
+complete -c agentpg -n '__agentpg_at lint' -s h -l help -d 'Print this help message and exit'
+complete -c agentpg -n '__agentpg_at lint' -l format -x -a 'text github' -d 'text (file:line:col: severity: message [rule], then why and the fix) or github (GitHub Actions annotations); --json gives JSON'
+complete -c agentpg -n '__agentpg_at lint' -l fail-on -x -a 'error warning hint' -d 'exit 1 when a finding is at least this severe [default: lint.fail_on, warning]'
+complete -c agentpg -n '__agentpg_at lint' -F
 complete -c agentpg -n '__agentpg_at seed' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at seed' -l env -x -a '(__agentpg_folders_of seeds)' -d 'seed environment (default: the environment setting)'
 complete -c agentpg -n '__agentpg_at seed' -l reset -d 'empty the tables this environment seeds first (guarded)'
@@ -182,4 +199,4 @@ complete -c agentpg -n '__agentpg_at local destroy' -s h -l help -d 'Print this 
 complete -c agentpg -n '__agentpg_at completion' -s h -l help -d 'Print this help message and exit'
 complete -c agentpg -n '__agentpg_at -x completion' -a 'bash zsh fish'
 complete -c agentpg -n '__agentpg_at help' -s h -l help -d 'Print this help message and exit'
-complete -c agentpg -n '__agentpg_at -x help' -a 'init create-db drop-db migrate rollback status new seed adopt baseline dump load verify check wait maintain backup restore bundled local completion help'
+complete -c agentpg -n '__agentpg_at -x help' -a 'init create-db drop-db migrate rollback status redo diff accept new lint seed adopt baseline dump load verify check wait maintain backup restore bundled local completion help'

@@ -201,3 +201,6 @@ DROP TABLE chad.artifacts;
 DROP TABLE chad.steps;
 DROP TABLE chad.runs;
 DROP SCHEMA chad;
+-- The vector extension stays: the up creates it only when missing, and other schemas may
+-- use it (dropping it would take their columns with it).
+-- verify: keeps EXTENSION vector

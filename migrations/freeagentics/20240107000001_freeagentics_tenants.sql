@@ -12,6 +12,13 @@
 -- a tenant, such as seeds). The default is stable, not volatile: adding the column does not
 -- rewrite the tables. The indexes on tenant_id serve the policies' filter.
 
+-- agentpg-lint: disable-file=adding-field-with-default (the default calls freeagentics.current_tenant(),
+-- declared STABLE below: PostgreSQL records such a default in the catalog, no table rewrite)
+-- agentpg-lint: disable-file=require-concurrent-index-creation,require-timeout-settings (each
+-- index is on the column this same transaction adds, so the table stays locked by ADD COLUMN
+-- until the commit anyway; on tables with many rows, apply it in a quiet window, with
+-- migration_lock_timeout set so that it gives up rather than queue behind long queries)
+
 -- migrate:up
 -- The session's tenant: the setting app.tenant_id, NULL when unset or empty.
 CREATE FUNCTION freeagentics.current_tenant() RETURNS text

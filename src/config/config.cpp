@@ -347,6 +347,7 @@ void read_setting(const SettingSpec& spec, const Layers& layers, const Sources& 
     return;
   case Kind::table_name:
     config.*field.of_type<std::string>() = as_table_name(r, spec.key);
+    return;
   case Kind::choice:
     config.*field.of_type<std::string>() = as_choice(r, spec);
     return;
@@ -501,74 +502,77 @@ void read_variables(const Sources& sources, const std::map<std::string, DotenvEn
     }
     check_variable_name(given.substr(0, eq), "--var");
     config.vars[given.substr(0, eq)] = Variable{given.substr(eq + 1), "--var"};
-    // schema_file: a path, or false (off: dump and load then use schema.sql). Outside
-    // development and test it is written only when set: a server's checkout is read, not
-    // rewritten.
-    void resolve_schema_file(const Layers& layers, Config& config) {
-      bool on = true;
-      std::string value = util::trim(config.schema_file);
-      if (util::parse_bool(value, on) || value.empty()) {
-        config.write_schema_file = on && !value.empty();
-        value = "schema.sql";
-      }
-      config.schema_file = value; // relative to the working folder, as the user wrote it
-      bool set = layers.resolve(setting(&Config::schema_file)).origin != "default";
-      if (!set && config.environment != Environment::development &&
-          config.environment != Environment::test) {
-        config.write_schema_file = false;
-      }
-    }
-
-  } // namespace
-
-  std::map<std::string, std::string> process_environment() {
-    std::map<std::string, std::string> env;
-    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-      std::string entry(*e);
-      size_t eq = entry.find('=');
-      if (eq != std::string::npos) {
-        env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
-      }
-    }
-    return env;
   }
+}
 
-  Config load_config(const Sources& sources) {
-    Config config;
-    config.env_file = pick_file(flag_or_env(sources, "AGENTPG_ENV_FILE", sources.env_file), ".env",
-                                sources, "env file");
-    config.config_file = pick_file(flag_or_env(sources, "AGENTPG_CONFIG", sources.config_path),
-                                   "agentpg.yaml", sources, "config file");
-
-    std::map<std::string, DotenvEntry> dotenv;
-    if (!config.env_file.empty()) {
-      dotenv = parse_dotenv(util::read_file(config.env_file), config.env_file);
-    }
-    std::map<std::string, YamlEntry> yaml;
-    if (!config.config_file.empty()) {
-      yaml = read_yaml(config.config_file);
-    }
-    read_variables(sources, dotenv, yaml, config);
-    Layers layers(sources, std::move(dotenv), config.env_file, std::move(yaml), config.config_file);
-
-    for (const SettingSpec& spec : settings()) {
-      read_setting(spec, layers, sources, config);
-    }
-    find_dbmate_migrations(layers, sources, config);
-    // Production migrates by hand (FreeAgentics: "manual migrations only"): init there
-    // migrates only when auto_migrate is set explicitly, or with init --migrate.
-    if (config.production() && layers.resolve(setting(&Config::auto_migrate)).origin == "default") {
-      config.auto_migrate = false;
-      config.auto_migrate_held = true;
-    }
-    resolve_schema_file(layers, config);
-    // A default that depends on another setting.
-    if (config.init_seed_env.empty()) {
-      config.init_seed_env = config.environment_name;
-    }
-    check_minimums(layers, config);
-    collect_libpq_defaults(sources, layers, config);
-    return config;
+// schema_file: a path, or false (off: dump and load then use schema.sql). Outside
+// development and test it is written only when set: a server's checkout is read, not
+// rewritten.
+void resolve_schema_file(const Layers& layers, Config& config) {
+  bool on = true;
+  std::string value = util::trim(config.schema_file);
+  if (util::parse_bool(value, on) || value.empty()) {
+    config.write_schema_file = on && !value.empty();
+    value = "schema.sql";
   }
+  config.schema_file = value; // relative to the working folder, as the user wrote it
+  bool set = layers.resolve(setting(&Config::schema_file)).origin != "default";
+  if (!set && config.environment != Environment::development &&
+      config.environment != Environment::test) {
+    config.write_schema_file = false;
+  }
+}
+
+} // namespace
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string entry(*e);
+    size_t eq = entry.find('=');
+    if (eq != std::string::npos) {
+      env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+    }
+  }
+  return env;
+}
+
+Config load_config(const Sources& sources) {
+  Config config;
+  config.env_file = pick_file(flag_or_env(sources, "AGENTPG_ENV_FILE", sources.env_file), ".env",
+                              sources, "env file");
+  config.config_file = pick_file(flag_or_env(sources, "AGENTPG_CONFIG", sources.config_path),
+                                 "agentpg.yaml", sources, "config file");
+
+  std::map<std::string, DotenvEntry> dotenv;
+  if (!config.env_file.empty()) {
+    dotenv = parse_dotenv(util::read_file(config.env_file), config.env_file);
+  }
+  std::map<std::string, YamlEntry> yaml;
+  if (!config.config_file.empty()) {
+    yaml = read_yaml(config.config_file);
+  }
+  read_variables(sources, dotenv, yaml, config);
+  Layers layers(sources, std::move(dotenv), config.env_file, std::move(yaml), config.config_file);
+
+  for (const SettingSpec& spec : settings()) {
+    read_setting(spec, layers, sources, config);
+  }
+  find_dbmate_migrations(layers, sources, config);
+  // Production migrates by hand (FreeAgentics: "manual migrations only"): init there
+  // migrates only when auto_migrate is set explicitly, or with init --migrate.
+  if (config.production() && layers.resolve(setting(&Config::auto_migrate)).origin == "default") {
+    config.auto_migrate = false;
+    config.auto_migrate_held = true;
+  }
+  resolve_schema_file(layers, config);
+  // A default that depends on another setting.
+  if (config.init_seed_env.empty()) {
+    config.init_seed_env = config.environment_name;
+  }
+  check_minimums(layers, config);
+  collect_libpq_defaults(sources, layers, config);
+  return config;
+}
 
 } // namespace agentpg::config
