@@ -95,7 +95,7 @@ expect_code 5
 browse() {
   timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars \
     --host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$WORK/chromium" \
-    --force-device-scale-factor=1 --window-size=1000,1700 --no-pdf-header-footer \
+    --force-device-scale-factor=1 --window-size=1000,2600 --no-pdf-header-footer \
     "$@" 2>>"$WORK/chromium.log" || fail "chromium failed: $(tail -n 5 "$WORK/chromium.log")"
 }
 browse --print-to-pdf="$WORK/report.pdf" "file://$WORK/report.html"
