@@ -29,10 +29,10 @@ file(WRITE ${CMAKE_BINARY_DIR}/copyright
 Upstream-Name: agentpg
 Comment: The binary contains statically linked copies of libpq and the parts of
  libpgcommon and libpgport it needs (PostgreSQL Licence), libpg_query (BSD-3-clause),
- libpqxx (BSD-3-clause), yaml-cpp (Expat), libyaml (Expat), hiredis (BSD-3-clause),
- fmt (Expat) and CLI11 (BSD-3-clause), as built by Debian; their licences are in the
- copyright files of libpq-dev, postgresql-server-dev-15, libpg-query-dev, libpqxx-dev,
- libyaml-cpp-dev, libyaml-dev, libhiredis-dev, libfmt-dev and libcli11-dev.
+ libpqxx (BSD-3-clause), yaml-cpp (Expat), hiredis (BSD-3-clause), fmt (Expat) and
+ CLI11 (BSD-3-clause), as built by Debian; their licences are in the copyright files of
+ libpq-dev, postgresql-server-dev-15, libpg-query-dev, libpqxx-dev, libyaml-cpp-dev,
+ libhiredis-dev, libfmt-dev and libcli11-dev.
 
 Files: *
 Copyright: ${license_holder}

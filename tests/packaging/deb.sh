@@ -10,17 +10,18 @@ trap 'dpkg -r agentpg >/dev/null 2>&1 || true; rm -rf "$out"' EXIT
 cmake --build "$AGENTPG_BUILD" --target agentpg_docs >/dev/null
 (cd "$AGENTPG_BUILD" && cpack -G DEB -B "$out" >"$out/cpack.log" 2>&1) || { cat "$out/cpack.log" >&2; exit 1; }
 deb=$(ls "$out"/agentpg_*.deb)
-# The shared libraries it loads are libssl's and libcrypto's: libpq and the C++ ones are
-# linked in, and libpq's GSSAPI and LDAP libraries are loaded at first use, so recommended.
+# The shared libraries it loads are libssl's and libcrypto's, and libyaml's (Debian wants
+# the system's copy of it): libpq and the C++ ones are linked in, and libpq's GSSAPI and
+# LDAP libraries are loaded at first use, so recommended.
 depends=$(dpkg-deb --field "$deb" Depends)
 recommends=$(dpkg-deb --field "$deb" Recommends)
-for lib in libssl3 libc6; do
+for lib in libssl3 libc6 libyaml-0-2; do
   grep -q "$lib" <<<"$depends" || { echo "FAIL: the package does not depend on $lib: $depends" >&2; exit 1; }
 done
 for lib in libgssapi-krb5-2 libldap; do
   grep -q "$lib" <<<"$recommends" || { echo "FAIL: the package does not recommend $lib: $recommends" >&2; exit 1; }
 done
-for lib in libpq5 libpqxx libyaml-cpp libyaml-0 libhiredis libfmt libstdc++ libgssapi libldap; do
+for lib in libpq5 libpqxx libyaml-cpp libhiredis libfmt libstdc++ libgssapi libldap; do
   ! grep -q "$lib" <<<"$depends" || { echo "FAIL: the package depends on $lib (linked in, or loaded at first use): $depends" >&2; exit 1; }
 done
 fail() { echo "FAIL: $*" >&2; exit 1; }
