@@ -367,34 +367,12 @@ std::optional<BatchFailure> Connection::try_execute_batch(const std::vector<Quer
   return failure;
 }
 
-std::optional<ServerError>
-Connection::copy_from_file(const std::string& copy_sql, const std::string& path,
-                           unsigned long long& rows,
-                           const std::function<void(std::string_view)>& on_sent) {
-  PGconn* conn = m_impl->raw();
-  Result start(PQexec(conn, copy_sql.c_str()));
-  if (PQresultStatus(start.get()) != PGRES_COPY_IN) {
-    return server_error(start.get(), conn);
-  }
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  std::string failure = fd < 0 ? "cannot open " + path : "";
-  static thread_local char buffer[1 << 16];
-  while (fd >= 0) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n <= 0) {
-      failure = n < 0 ? "cannot read " + path : "";
-      break;
-    }
-    if (PQputCopyData(conn, buffer, static_cast<int>(n)) != 1) {
-      break;
-    }
-    if (on_sent) {
-      on_sent(std::string_view(buffer, static_cast<size_t>(n)));
-    }
-  }
-  if (fd >= 0) {
-    ::close(fd);
-  }
+namespace {
+
+// Ends a COPY FROM STDIN (with FAILURE as the reason to abort it, when not empty) and reads
+// its results: the rows it stored, or the first error.
+std::optional<ServerError> finish_copy(PGconn* conn, const std::string& failure,
+                                       unsigned long long& rows) {
   PQputCopyEnd(conn, failure.empty() ? nullptr : failure.c_str());
   std::optional<ServerError> error;
   while (PGresult* raw = PQgetResult(conn)) {
@@ -406,6 +384,37 @@ Connection::copy_from_file(const std::string& copy_sql, const std::string& path,
     }
   }
   return error;
+}
+
+} // namespace
+
+std::optional<ServerError>
+Connection::copy_from_file(const std::string& copy_sql, const std::string& path,
+                           unsigned long long& rows,
+                           const std::function<void(std::string_view)>& on_sent) {
+  if (auto error = copy_begin(copy_sql)) {
+    return error;
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::string failure = fd < 0 ? "cannot open " + path : "";
+  static thread_local char buffer[1 << 16];
+  while (fd >= 0) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n <= 0) {
+      failure = n < 0 ? "cannot read " + path : "";
+      break;
+    }
+    if (!copy_put(std::string_view(buffer, static_cast<size_t>(n)))) {
+      break;
+    }
+    if (on_sent) {
+      on_sent(std::string_view(buffer, static_cast<size_t>(n)));
+    }
+  }
+  if (fd >= 0) {
+    ::close(fd);
+  }
+  return finish_copy(m_impl->raw(), failure, rows);
 }
 
 std::optional<ServerError> Connection::copy_begin(const std::string& copy_sql) {
@@ -422,18 +431,7 @@ bool Connection::copy_put(std::string_view data) {
 }
 
 std::optional<ServerError> Connection::copy_end(unsigned long long& rows) {
-  PGconn* conn = m_impl->raw();
-  PQputCopyEnd(conn, nullptr);
-  std::optional<ServerError> error;
-  while (PGresult* raw = PQgetResult(conn)) {
-    Result result(raw);
-    if (PQresultStatus(raw) == PGRES_COMMAND_OK) {
-      rows = std::strtoull(PQcmdTuples(raw), nullptr, 10);
-    } else if (!error) {
-      error = server_error(raw, conn);
-    }
-  }
-  return error;
+  return finish_copy(m_impl->raw(), "", rows);
 }
 
 std::string Connection::quote_identifier(const std::string& name) const {
